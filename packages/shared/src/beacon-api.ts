@@ -1,0 +1,93 @@
+import { z } from 'zod';
+
+/** Why a probe failed; the worker records it and the UI shows it. */
+export const ERROR_CLASSES = [
+  'dns',
+  'refused',
+  'timeout',
+  'tls',
+  'http_status',
+  'keyword',
+  'blocked_address',
+  'too_large',
+  'too_many_redirects',
+  'connection_reset',
+  'invalid_url',
+  'protocol',
+  'unknown',
+] as const;
+export const ErrorClass = z.enum(ERROR_CLASSES);
+export type ErrorClass = z.infer<typeof ErrorClass>;
+
+export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+export const HttpMethod = z.enum(HTTP_METHODS);
+
+export const StatusRangeSchema = z
+  .tuple([z.number().int().min(100).max(599), z.number().int().min(100).max(599)])
+  .refine(([low, high]) => low <= high, 'low must not exceed high');
+
+/** One probe the worker asks a beacon to run. */
+export const ProbeSpec = z.strictObject({
+  /** Correlation id chosen by the worker, echoed in the result. */
+  id: z.string().min(1).max(200),
+  url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).max(2048),
+  method: HttpMethod.default('GET'),
+  headers: z
+    .record(z.string().min(1).max(200), z.string().max(4096))
+    .refine((headers) => Object.keys(headers).length <= 50, 'at most 50 headers')
+    .default({}),
+  body: z.string().max(65_536).optional(),
+  timeoutMs: z.number().int().min(100).max(60_000).default(10_000),
+  expectedStatus: z.array(StatusRangeSchema).min(1).max(20).default([[200, 399]]),
+  keyword: z.string().min(1).max(1024).optional(),
+  keywordMode: z.enum(['present', 'absent']).optional(),
+  maxRedirects: z.number().int().min(0).max(10).default(5),
+});
+export type ProbeSpec = z.infer<typeof ProbeSpec>;
+export type ProbeSpecInput = z.input<typeof ProbeSpec>;
+
+export const ProbeBatchRequest = z.strictObject({
+  probes: z.array(ProbeSpec).min(1).max(1000),
+});
+export type ProbeBatchRequest = z.infer<typeof ProbeBatchRequest>;
+
+/** Phase durations in milliseconds; null when the phase did not happen (no DNS for a literal IP, no TLS for http). */
+export const ProbeTimings = z.strictObject({
+  dnsMs: z.number().nonnegative().nullable(),
+  connectMs: z.number().nonnegative().nullable(),
+  tlsMs: z.number().nonnegative().nullable(),
+  firstByteMs: z.number().nonnegative().nullable(),
+  totalMs: z.number().nonnegative(),
+});
+export type ProbeTimings = z.infer<typeof ProbeTimings>;
+
+export const ProbeResult = z.strictObject({
+  id: z.string(),
+  /** True when status, keyword and everything else passed. */
+  ok: z.boolean(),
+  startedAt: z.iso.datetime(),
+  statusCode: z.number().int().nullable(),
+  timings: ProbeTimings,
+  errorClass: ErrorClass.nullable(),
+  errorMessage: z.string().max(1000).nullable(),
+  /** Expiry of the leaf certificate (https only). */
+  tlsCertExpiresAt: z.iso.datetime().nullable(),
+  tlsCertDaysLeft: z.number().int().nullable(),
+  /** How many redirects were followed. */
+  redirects: z.number().int().nonnegative(),
+});
+export type ProbeResult = z.infer<typeof ProbeResult>;
+
+export const ProbeBatchResponse = z.strictObject({
+  region: z.string(),
+  results: z.array(ProbeResult),
+});
+export type ProbeBatchResponse = z.infer<typeof ProbeBatchResponse>;
+
+/** Turns a zod error into the message the APIs return: `field.path: problem`. */
+export function describeZodError(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(body)'}: ${issue.message}`)
+    .join('; ');
+}

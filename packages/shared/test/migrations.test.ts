@@ -1,0 +1,51 @@
+import { createTestDatabase, type TestDatabase } from '../src/testing/index.js';
+import { runMigrations } from '../src/migrate.js';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await db.drop();
+});
+
+test('migrations are applied and idempotent', async () => {
+  expect(await runMigrations(db.url)).toEqual([]);
+  const { rows } = await db.pool.query(`SELECT name FROM pgmigrations ORDER BY id`);
+  expect(rows.map((row) => row.name)).toContain('001_initial');
+});
+
+test('every foreign key is covered by an index that starts with its columns', async () => {
+  const { rows } = await db.pool.query(`
+    SELECT c.conrelid::regclass::text AS table_name, c.conname
+    FROM pg_constraint c
+    WHERE c.contype = 'f'
+      AND c.conrelid::regclass::text NOT LIKE 'results_%'
+      AND NOT EXISTS (
+        SELECT 1 FROM pg_index i
+        WHERE i.indrelid = c.conrelid
+          AND (i.indkey::int2[])[0:array_length(c.conkey, 1) - 1] = c.conkey::int2[]
+      )`);
+  expect(rows).toEqual([]);
+});
+
+test('results are partitioned by day and the partition function is idempotent', async () => {
+  const created = await db.pool.query(`SELECT ensure_result_partitions(current_date - 2, current_date + 1) AS n`);
+  expect(created.rows[0].n).toBe(1); // current_date - 2 is the only day the migration did not create
+  const again = await db.pool.query(`SELECT ensure_result_partitions(current_date - 2, current_date + 1) AS n`);
+  expect(again.rows[0].n).toBe(0);
+});
+
+test('histogram_add adds bucket by bucket', async () => {
+  const { rows } = await db.pool.query(`SELECT histogram_add('{1,2,3}', '{10,0,5,7}') AS h`);
+  expect(rows[0].h).toEqual([11, 2, 8, 7]);
+});
+
+test('the database refuses a check whose interval is out of range', async () => {
+  const account = await db.pool.query(`INSERT INTO accounts (name, slug) VALUES ('a', 'acme') RETURNING id`);
+  await expect(
+    db.pool.query(`INSERT INTO checks (account_id, name, url, interval_seconds, timeout_ms) VALUES ($1, 'x', 'https://example.com', 5, 1000)`, [
+      account.rows[0].id,
+    ]),
+  ).rejects.toThrow(/interval_seconds/);
+});
