@@ -1,0 +1,138 @@
+import { randomUUID } from 'node:crypto';
+import type { Pool } from '@pingdummy/shared';
+import { z } from 'zod';
+import { FieldValidationError, fieldErrorsFromZod } from './errors.js';
+import { isUuid } from './ids.js';
+
+export const CHANNEL_KINDS = ['webhook', 'email'] as const;
+export type ChannelKind = (typeof CHANNEL_KINDS)[number];
+
+const webhookTarget = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).max(2048);
+const emailTarget = z.email('must be an email address').max(320);
+
+/** A notification channel: a webhook URL or an email address, depending on kind. */
+export const ChannelInput = z
+  .strictObject({
+    name: z.string().trim().min(1, 'is required').max(200).describe('Display name.'),
+    kind: z.enum(CHANNEL_KINDS).describe('webhook: POST JSON to target; email: mail target.'),
+    target: z.string().trim().min(1, 'is required').max(2048).describe('Webhook URL (http/https) or email address.'),
+  })
+  .superRefine((channel, ctx) => {
+    const check = channel.kind === 'webhook' ? webhookTarget : emailTarget;
+    const parsed = check.safeParse(channel.target);
+    if (!parsed.success) ctx.addIssue({ code: 'custom', path: ['target'], message: parsed.error.issues[0]!.message });
+  });
+export type ChannelInput = z.input<typeof ChannelInput>;
+
+export interface Channel {
+  id: string;
+  name: string;
+  kind: ChannelKind;
+  target: string;
+  createdAt: string;
+}
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+export interface Delivery {
+  status: DeliveryStatus;
+  attempts: number;
+  lastError: string | null;
+  deliveredAt: string | null;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function toChannel(row: any): Channel {
+  return { id: row.id, name: row.name, kind: row.kind, target: row.target, createdAt: row.created_at.toISOString() };
+}
+
+function parseChannel(input: ChannelInput): z.output<typeof ChannelInput> {
+  const parsed = ChannelInput.safeParse(input);
+  if (!parsed.success) throw new FieldValidationError(fieldErrorsFromZod(parsed.error));
+  return parsed.data;
+}
+
+export async function listChannels(db: Pool, accountId: string): Promise<Channel[]> {
+  if (!isUuid(accountId)) return [];
+  const { rows } = await db.query(
+    `SELECT id, name, kind, target, created_at FROM notification_channels WHERE account_id = $1 ORDER BY name, id`,
+    [accountId],
+  );
+  return rows.map(toChannel);
+}
+
+/** The channel, or null when it is not in this account. */
+export async function getChannel(db: Pool, accountId: string, id: string): Promise<Channel | null> {
+  if (!isUuid(accountId) || !isUuid(id)) return null;
+  const { rows } = await db.query(
+    `SELECT id, name, kind, target, created_at FROM notification_channels WHERE id = $1 AND account_id = $2`,
+    [id, accountId],
+  );
+  return rows[0] ? toChannel(rows[0]) : null;
+}
+
+/** Validates (FieldValidationError) and stores a channel. */
+export async function createChannel(db: Pool, accountId: string, input: ChannelInput): Promise<Channel> {
+  const channel = parseChannel(input);
+  const { rows } = await db.query(
+    `INSERT INTO notification_channels (account_id, name, kind, target) VALUES ($1, $2, $3, $4)
+     RETURNING id, name, kind, target, created_at`,
+    [accountId, channel.name, channel.kind, channel.target],
+  );
+  return toChannel(rows[0]);
+}
+
+/** Replaces name, kind and target; null when the channel is not in this account. */
+export async function updateChannel(db: Pool, accountId: string, id: string, input: ChannelInput): Promise<Channel | null> {
+  const channel = parseChannel(input);
+  if (!isUuid(accountId) || !isUuid(id)) return null;
+  const { rows } = await db.query(
+    `UPDATE notification_channels SET name = $3, kind = $4, target = $5 WHERE id = $1 AND account_id = $2
+     RETURNING id, name, kind, target, created_at`,
+    [id, accountId, channel.name, channel.kind, channel.target],
+  );
+  return rows[0] ? toChannel(rows[0]) : null;
+}
+
+/** Deletes the channel (checks stop alerting it); false when it is not in this account. */
+export async function deleteChannel(db: Pool, accountId: string, id: string): Promise<boolean> {
+  if (!isUuid(accountId) || !isUuid(id)) return false;
+  const { rowCount } = await db.query(`DELETE FROM notification_channels WHERE id = $1 AND account_id = $2`, [id, accountId]);
+  return (rowCount ?? 0) > 0;
+}
+
+/**
+ * Puts a 'test' delivery for the channel into the outbox; the worker's notifier sends it within about a second.
+ * Returns the delivery id (poll it with getDelivery), or null when the channel is not in this account.
+ */
+export async function queueTestDelivery(db: Pool, accountId: string, channelId: string): Promise<string | null> {
+  if (!isUuid(accountId) || !isUuid(channelId)) return null;
+  const { rows } = await db.query(
+    `INSERT INTO deliveries (account_id, channel_id, event, payload, idempotency_key)
+     SELECT ch.account_id, ch.id, 'test',
+            jsonb_build_object('event', 'test', 'channel', jsonb_build_object('id', ch.id, 'name', ch.name, 'kind', ch.kind),
+                               'message', 'Test notification from Pingdummy', 'sentAt', now()),
+            $3
+     FROM notification_channels ch WHERE ch.id = $1 AND ch.account_id = $2
+     RETURNING id::text`,
+    [channelId, accountId, `test:${channelId}:${randomUUID()}`],
+  );
+  return rows[0]?.id ?? null;
+}
+
+/** Status of a delivery; null when it is not in this account (or the id is not a delivery id). */
+export async function getDelivery(db: Pool, accountId: string, deliveryId: string): Promise<Delivery | null> {
+  if (!isUuid(accountId) || !/^[1-9]\d{0,17}$/.test(String(deliveryId))) return null;
+  const { rows } = await db.query(
+    `SELECT status, attempts, last_error, delivered_at FROM deliveries WHERE id = $1 AND account_id = $2`,
+    [deliveryId, accountId],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    status: row.status,
+    attempts: row.attempts,
+    lastError: row.last_error,
+    deliveredAt: row.delivered_at ? row.delivered_at.toISOString() : null,
+  };
+}

@@ -1,0 +1,10 @@
+export * from './channels.js';
+export * from './checks.js';
+export * from './errors.js';
+export * from './incidents.js';
+export * from './regions.js';
+export * from './results.js';
+export * from './status-page.js';
+export * from './summaries.js';
+export * from './tokens.js';
+export { isUuid } from './ids.js';
