@@ -1,0 +1,120 @@
+#!/usr/bin/env node
+// `npm start`: runs Pingdummy locally. Starts an embedded Postgres unless DATABASE_URL is set, applies
+// migrations, then runs beacon (3001), worker (3002) and frontend (3000) as child processes with the same
+// environment they get in production. Ctrl-C stops everything, Postgres last.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runMigrations, startEmbeddedPostgres } from '@pingdummy/shared';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dataDir = path.join(root, '.data');
+const say = (line) => process.stdout.write(`[pingdummy] ${line}\n`);
+
+/** Local secrets are made once and kept in the git-ignored .data folder, so sessions survive restarts. */
+function localSecrets() {
+  const file = path.join(dataDir, 'local-secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
+  mkdirSync(dataDir, { recursive: true });
+  const secrets = { beaconToken: randomBytes(24).toString('hex'), sessionSecret: randomBytes(32).toString('hex') };
+  writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 });
+  return secrets;
+}
+
+const ports = {
+  frontend: Number(process.env.FRONTEND_PORT ?? 3000),
+  beacon: Number(process.env.BEACON_PORT ?? 3001),
+  worker: Number(process.env.WORKER_PORT ?? 3002),
+};
+
+let postgres;
+let databaseUrl = process.env.DATABASE_URL;
+if (!databaseUrl) {
+  say('DATABASE_URL is not set: starting embedded Postgres (data in .data/postgres)');
+  postgres = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port: Number(process.env.PGPORT ?? 5433) });
+  const admin = postgres.adminUrl;
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  const exists = await client.query(`SELECT 1 FROM pg_database WHERE datname = 'pingdummy'`);
+  if (exists.rowCount === 0) await client.query('CREATE DATABASE pingdummy');
+  await client.end();
+  databaseUrl = postgres.urlFor('pingdummy');
+}
+await runMigrations(databaseUrl);
+say('migrations applied');
+
+const secrets = localSecrets();
+const region = process.env.PGDUMMY_REGION ?? 'local';
+const common = { ...process.env, DATABASE_URL: databaseUrl, BEACON_TOKEN: process.env.BEACON_TOKEN ?? secrets.beaconToken };
+const services = [
+  {
+    name: 'beacon',
+    entry: 'services/beacon/dist/main.js',
+    env: { PORT: String(ports.beacon), PGDUMMY_REGION: region },
+  },
+  {
+    name: 'worker',
+    entry: 'services/worker/dist/main.js',
+    env: {
+      PORT: String(ports.worker),
+      BEACON_URLS: process.env.BEACON_URLS ?? `${region}=http://127.0.0.1:${ports.beacon}`,
+      PUBLIC_URL: process.env.PUBLIC_URL ?? `http://localhost:${ports.frontend}`,
+    },
+  },
+  {
+    name: 'frontend',
+    entry: 'services/frontend/dist/main.js',
+    env: {
+      PORT: String(ports.frontend),
+      SESSION_SECRET: process.env.SESSION_SECRET ?? secrets.sessionSecret,
+      COOKIE_SECURE: process.env.COOKIE_SECURE ?? 'false',
+    },
+  },
+];
+
+const children = services.map((service) => {
+  const child = spawn(process.execPath, [path.join(root, service.entry)], {
+    env: { ...common, ...service.env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  child.on('exit', (code, signal) => {
+    if (!shuttingDown) {
+      say(`${service.name} exited (${signal ?? code}); stopping everything`);
+      shutdown(1);
+    }
+  });
+  return { ...service, child };
+});
+
+let shuttingDown = false;
+async function shutdown(exitCode = 0) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  say('stopping services...');
+  await Promise.all(
+    children.map(
+      ({ child }) =>
+        new Promise((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once('exit', resolve);
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
+  if (postgres) {
+    say('stopping embedded Postgres...');
+    await postgres.stop();
+  }
+  say('stopped');
+  process.exit(exitCode);
+}
+process.on('SIGINT', () => shutdown(0));
+process.on('SIGTERM', () => shutdown(0));
+
+say(`frontend  http://localhost:${ports.frontend}`);
+say(`beacon    http://localhost:${ports.beacon}/healthz   (internal prober, region ${region})`);
+say(`worker    http://localhost:${ports.worker}/healthz`);
+say('press Ctrl-C to stop');

@@ -1,0 +1,88 @@
+import type { Pool } from '@pingdummy/shared';
+
+/** A check leased by this worker for one due time. */
+export interface ClaimedCheck {
+  id: string;
+  accountId: string;
+  name: string;
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body: string | null;
+  intervalSeconds: number;
+  timeoutMs: number;
+  expectedStatusCodes: string;
+  keyword: string | null;
+  keywordMode: 'present' | 'absent' | null;
+  degradedThresholdMs: number | null;
+  failuresBeforeDown: number;
+  recoveriesBeforeUp: number;
+  regions: string[];
+  state: 'pending' | 'up' | 'down' | 'degraded';
+  consecutiveFailures: number;
+  consecutiveSuccesses: number;
+  /** The due time being probed; with the region it is the idempotency key of a result. */
+  scheduledAt: Date;
+  /** Fencing token: only the holder of this attempt may advance the check. */
+  leaseAttempt: string;
+}
+
+/**
+ * Claims up to `limit` due checks for `owner`.
+ * 1. Picks unpaused checks whose due time has come and whose lease is free or expired, oldest first,
+ *    skipping rows another replica is claiming right now (SKIP LOCKED).
+ * 2. Writes the lease (owner, expiry = timeout + margin, attempt + 1) in the same statement, so the row
+ *    lock ends with the statement: no lock is held while probing.
+ * Returns the claimed checks; an empty list means nothing is due (or others took it), not an error.
+ */
+export async function claimDueChecks(
+  pool: Pool,
+  owner: string,
+  limit: number,
+  leaseMarginSeconds: number,
+): Promise<ClaimedCheck[]> {
+  const { rows } = await pool.query(
+    `WITH due AS (
+       SELECT id FROM checks
+       WHERE NOT paused AND next_due_at <= now()
+         AND (lease_expires_at IS NULL OR lease_expires_at < now())
+       ORDER BY next_due_at
+       LIMIT $2
+       FOR UPDATE SKIP LOCKED
+     )
+     UPDATE checks c
+        SET lease_owner = $1,
+            lease_expires_at = now() + make_interval(secs => c.timeout_ms / 1000.0 + $3),
+            lease_attempt = c.lease_attempt + 1
+       FROM due
+      WHERE c.id = due.id
+     RETURNING c.id, c.account_id, c.name, c.url, c.method, c.headers, c.body, c.interval_seconds, c.timeout_ms,
+               c.expected_status_codes, c.keyword, c.keyword_mode, c.degraded_threshold_ms,
+               c.failures_before_down, c.recoveries_before_up, c.regions, c.state,
+               c.consecutive_failures, c.consecutive_successes, c.next_due_at, c.lease_attempt`,
+    [owner, limit, leaseMarginSeconds],
+  );
+  return rows.map((row) => ({
+    id: row.id,
+    accountId: row.account_id,
+    name: row.name,
+    url: row.url,
+    method: row.method,
+    headers: row.headers,
+    body: row.body,
+    intervalSeconds: row.interval_seconds,
+    timeoutMs: row.timeout_ms,
+    expectedStatusCodes: row.expected_status_codes,
+    keyword: row.keyword,
+    keywordMode: row.keyword_mode,
+    degradedThresholdMs: row.degraded_threshold_ms,
+    failuresBeforeDown: row.failures_before_down,
+    recoveriesBeforeUp: row.recoveries_before_up,
+    regions: row.regions,
+    state: row.state,
+    consecutiveFailures: row.consecutive_failures,
+    consecutiveSuccesses: row.consecutive_successes,
+    scheduledAt: row.next_due_at,
+    leaseAttempt: row.lease_attempt,
+  }));
+}

@@ -1,0 +1,65 @@
+import os from 'node:os';
+import { z } from 'zod';
+import { env, loadConfig, parseConfig } from '@pingdummy/shared';
+
+/** `region=url` pairs, e.g. `eu-west-1=http://beacon.stack.local:3001,us-east-1=http://...`. */
+const beaconList = z
+  .string({ error: 'is required: comma-separated region=url pairs, e.g. local=http://127.0.0.1:3001' })
+  .transform((value, context) => {
+    const beacons: { region: string; url: string }[] = [];
+    for (const item of value.split(',').map((part) => part.trim()).filter(Boolean)) {
+      const match = /^([a-z0-9][a-z0-9-]{0,40})=(https?:\/\/\S+)$/i.exec(item);
+      if (!match) {
+        context.addIssue({ code: 'custom', message: `"${item}" is not region=http(s)://host:port` });
+        return z.NEVER;
+      }
+      beacons.push({ region: match[1]!, url: match[2]!.replace(/\/+$/, '') });
+    }
+    if (beacons.length === 0) {
+      context.addIssue({ code: 'custom', message: 'lists no beacon' });
+      return z.NEVER;
+    }
+    if (new Set(beacons.map((beacon) => beacon.region)).size !== beacons.length) {
+      context.addIssue({ code: 'custom', message: 'names a region twice' });
+      return z.NEVER;
+    }
+    return beacons;
+  });
+
+export const workerConfigSchema = z.object({
+  DATABASE_URL: env.databaseUrl(),
+  BEACON_URLS: beaconList,
+  BEACON_TOKEN: env.secret(16),
+  WORKER_ID: z.string().min(1).max(100).default(`${os.hostname()}-${process.pid}`),
+  PORT: env.port(3002),
+  /** node-cron pattern of the scheduler tick (seconds field included). */
+  WORKER_TICK_CRON: z.string().default('* * * * * *'),
+  /** Checks claimed per database round trip. */
+  WORKER_BATCH_SIZE: env.int(500, 1, 5000),
+  /** Upper bound on checks being probed at once by this replica. */
+  WORKER_MAX_IN_FLIGHT: env.int(20_000, 1, 200_000),
+  /** Added to a check's timeout to make its lease: a replica killed mid-probe loses the check for this long. */
+  WORKER_LEASE_MARGIN_SECONDS: env.int(15, 1, 600),
+  DB_POOL_SIZE: env.int(10, 2, 100),
+  NOTIFIER_POLL_MS: env.int(500, 50, 60_000),
+  NOTIFIER_MAX_ATTEMPTS: env.int(8, 1, 50),
+  /** Internal CIDRs webhooks may reach (empty: public addresses only). */
+  WEBHOOK_ALLOW_CIDRS: env.list(),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+  SES_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-1').optional(),
+  EMAIL_FROM: z.email().default('alerts@pingdummy.local'),
+  RESULT_RETENTION_DAYS: env.int(14, 1, 3650),
+  ROLLUP_RETENTION_DAYS: env.int(400, 30, 3650),
+  /** When set (in AWS), the overdue-checks gauge is published to CloudWatch under this namespace. */
+  CLOUDWATCH_NAMESPACE: z.string().min(1).optional(),
+  ENVIRONMENT: z.string().default('local'),
+  /** Base URL of the frontend, used for links in notifications. */
+  PUBLIC_URL: z.url().default('http://localhost:3000'),
+  STOP_TIMEOUT_MS: env.int(30_000, 0, 600_000),
+  LOG_LEVEL: env.logLevel(),
+});
+
+export type WorkerConfig = z.infer<typeof workerConfigSchema>;
+
+export const parseWorkerConfig = (source: NodeJS.ProcessEnv = process.env) => parseConfig(workerConfigSchema, source);
+export const loadWorkerConfig = (source: NodeJS.ProcessEnv = process.env) => loadConfig(workerConfigSchema, source);

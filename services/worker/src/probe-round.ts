@@ -1,0 +1,137 @@
+import { parseStatusCodes, type ProbeResult, type ProbeSpecInput } from '@pingdummy/shared';
+import { BeaconUnreachableError, probeBatch, type Beacon } from './beacon-client.js';
+import type { ClaimedCheck } from './claim-due-checks.js';
+import type { ProbeOutcome } from './decide-state.js';
+
+/** One row of `results`: what one region saw for one check at one due time. */
+export interface RoundResult {
+  checkId: string;
+  scheduledAt: Date;
+  region: string;
+  startedAt: Date;
+  outcome: ProbeOutcome;
+  statusCode: number | null;
+  latencyMs: number | null;
+  dnsMs: number | null;
+  connectMs: number | null;
+  tlsMs: number | null;
+  ttfbMs: number | null;
+  errorClass: string | null;
+  errorMessage: string | null;
+  tlsExpiresAt: Date | null;
+}
+
+/** Probe batches per HTTP request to a beacon. */
+const BEACON_BATCH_SIZE = 250;
+
+/** The regions a check is probed from: its own list, or every region that has a beacon. */
+export function regionsFor(check: ClaimedCheck, beacons: Beacon[]): string[] {
+  return check.regions.length > 0 ? check.regions : beacons.map((beacon) => beacon.region);
+}
+
+function toSpec(check: ClaimedCheck): ProbeSpecInput {
+  return {
+    id: check.id,
+    url: check.url,
+    method: check.method as ProbeSpecInput['method'],
+    headers: check.headers,
+    body: check.body ?? undefined,
+    timeoutMs: check.timeoutMs,
+    expectedStatus: parseStatusCodes(check.expectedStatusCodes),
+    keyword: check.keyword ?? undefined,
+    keywordMode: check.keywordMode ?? undefined,
+  };
+}
+
+const round = (value: number | null) => (value === null ? null : Math.round(value));
+
+function fromProbe(check: ClaimedCheck, region: string, result: ProbeResult): RoundResult {
+  const latencyMs = Math.round(result.timings.totalMs);
+  const slow = check.degradedThresholdMs !== null && latencyMs > check.degradedThresholdMs;
+  return {
+    checkId: check.id,
+    scheduledAt: check.scheduledAt,
+    region,
+    startedAt: new Date(result.startedAt),
+    outcome: result.ok ? (slow ? 'degraded' : 'up') : 'down',
+    statusCode: result.statusCode,
+    latencyMs,
+    dnsMs: round(result.timings.dnsMs),
+    connectMs: round(result.timings.connectMs),
+    tlsMs: round(result.timings.tlsMs),
+    ttfbMs: round(result.timings.firstByteMs),
+    errorClass: result.errorClass,
+    errorMessage: result.errorMessage,
+    tlsExpiresAt: result.tlsCertExpiresAt ? new Date(result.tlsCertExpiresAt) : null,
+  };
+}
+
+function infraError(check: ClaimedCheck, region: string, errorClass: string, message: string): RoundResult {
+  return {
+    checkId: check.id,
+    scheduledAt: check.scheduledAt,
+    region,
+    startedAt: new Date(),
+    outcome: 'infra_error',
+    statusCode: null,
+    latencyMs: null,
+    dnsMs: null,
+    connectMs: null,
+    tlsMs: null,
+    ttfbMs: null,
+    errorClass,
+    errorMessage: message.slice(0, 1000),
+    tlsExpiresAt: null,
+  };
+}
+
+/**
+ * Probes claimed checks from every region they ask for.
+ * 1. Groups the checks by region and sends each region's beacon batches of specs, all in parallel.
+ * 2. A beacon that cannot be reached, or a region without a beacon, yields `infra_error` rows.
+ * Returns one RoundResult per check and region; never throws for a target or a beacon failure.
+ */
+export async function probeRound(checks: ClaimedCheck[], beacons: Beacon[], token: string): Promise<RoundResult[]> {
+  const beaconByRegion = new Map(beacons.map((beacon) => [beacon.region, beacon]));
+  const byRegion = new Map<string, ClaimedCheck[]>();
+  const results: RoundResult[] = [];
+  for (const check of checks) {
+    for (const region of regionsFor(check, beacons)) {
+      if (!beaconByRegion.has(region)) {
+        results.push(infraError(check, region, 'no_beacon', `no beacon is configured for region ${region}`));
+        continue;
+      }
+      const list = byRegion.get(region) ?? [];
+      list.push(check);
+      byRegion.set(region, list);
+    }
+  }
+  const batches: Promise<void>[] = [];
+  for (const [region, regionChecks] of byRegion) {
+    const beacon = beaconByRegion.get(region)!;
+    for (let start = 0; start < regionChecks.length; start += BEACON_BATCH_SIZE) {
+      const batch = regionChecks.slice(start, start + BEACON_BATCH_SIZE);
+      const timeoutMs = Math.max(...batch.map((check) => check.timeoutMs)) * 6 + 5_000;
+      batches.push(
+        probeBatch(beacon, token, batch.map(toSpec), timeoutMs).then(
+          (byId) => {
+            for (const check of batch) {
+              const result = byId.get(check.id);
+              results.push(
+                result
+                  ? fromProbe(check, region, result)
+                  : infraError(check, region, 'beacon_unreachable', 'beacon returned no result for this probe'),
+              );
+            }
+          },
+          (error: unknown) => {
+            const message = error instanceof BeaconUnreachableError ? error.message : String(error);
+            for (const check of batch) results.push(infraError(check, region, 'beacon_unreachable', message));
+          },
+        ),
+      );
+    }
+  }
+  await Promise.all(batches);
+  return results;
+}

@@ -1,0 +1,141 @@
+import { withTransaction, type Pool } from '@pingdummy/shared';
+import type { ClaimedCheck } from './claim-due-checks.js';
+import { decideState, type StateAfter } from './decide-state.js';
+import type { RoundResult } from './probe-round.js';
+import { addToRollups } from './rollups.js';
+import { recordStateChange } from './state-changes.js';
+
+export interface RecordSummary {
+  /** Result rows written (rows already present from an earlier attempt are not counted). */
+  inserted: number;
+  /** Checks advanced to their next due time by this worker. */
+  advanced: number;
+  /** Checks whose lease had passed to another worker: their results are kept, their state is not ours to change. */
+  fenced: number;
+  stateChanges: number;
+}
+
+/**
+ * The next due time: one interval after the one just probed; when the worker is more than one interval
+ * behind, skip to the next one in the future instead of probing a backlog in a burst.
+ */
+export function nextDueAt(scheduledAt: Date, intervalSeconds: number, now: Date): Date {
+  const interval = intervalSeconds * 1000;
+  let next = scheduledAt.getTime() + interval;
+  if (next < now.getTime() - interval) next += Math.ceil((now.getTime() - next) / interval) * interval;
+  return new Date(next);
+}
+
+/**
+ * Writes a probed round in one transaction:
+ * 1. Results in bulk; the key (check, due time, region) makes a retry a no-op.
+ * 2. Rollups from the rows that were really inserted, so nothing is counted twice.
+ * 3. Each check's new state, counters and next due time, only where this worker still holds the lease
+ *    (owner and attempt match): a stale worker cannot move a check that another re-claimed.
+ * 4. Incidents and outbox deliveries for the checks whose state changed.
+ */
+export async function recordRound(
+  pool: Pool,
+  owner: string,
+  checks: ClaimedCheck[],
+  results: RoundResult[],
+  publicUrl: string,
+): Promise<RecordSummary> {
+  return withTransaction(pool, async (client) => {
+    const inserted = await client.query(
+      `INSERT INTO results (check_id, scheduled_at, region, started_at, outcome, status_code, latency_ms, dns_ms,
+                            connect_ms, tls_ms, ttfb_ms, error_class, error_message, tls_expires_at)
+       SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::timestamptz[], $5::text[], $6::int[],
+                            $7::int[], $8::int[], $9::int[], $10::int[], $11::int[], $12::text[], $13::text[],
+                            $14::timestamptz[])
+       ON CONFLICT DO NOTHING
+       RETURNING check_id, scheduled_at, region, outcome, latency_ms`,
+      [
+        results.map((r) => r.checkId),
+        results.map((r) => r.scheduledAt),
+        results.map((r) => r.region),
+        results.map((r) => r.startedAt),
+        results.map((r) => r.outcome),
+        results.map((r) => r.statusCode),
+        results.map((r) => r.latencyMs),
+        results.map((r) => r.dnsMs),
+        results.map((r) => r.connectMs),
+        results.map((r) => r.tlsMs),
+        results.map((r) => r.ttfbMs),
+        results.map((r) => r.errorClass),
+        results.map((r) => r.errorMessage),
+        results.map((r) => r.tlsExpiresAt),
+      ],
+    );
+    await addToRollups(
+      client,
+      inserted.rows.map((row) => ({
+        checkId: row.check_id,
+        scheduledAt: row.scheduled_at,
+        region: row.region,
+        outcome: row.outcome,
+        latencyMs: row.latency_ms,
+      })),
+    );
+
+    const resultsByCheck = new Map<string, RoundResult[]>();
+    for (const result of results) {
+      const list = resultsByCheck.get(result.checkId) ?? [];
+      list.push(result);
+      resultsByCheck.set(result.checkId, list);
+    }
+    const now = new Date();
+    const decisions = new Map<string, StateAfter>();
+    const ordered = [...checks].sort((a, b) => (a.id < b.id ? -1 : 1));
+    for (const check of ordered) {
+      decisions.set(check.id, decideState(check, (resultsByCheck.get(check.id) ?? []).map((r) => r.outcome)));
+    }
+    const latencyOf = (check: ClaimedCheck) => {
+      const answered = (resultsByCheck.get(check.id) ?? []).filter((r) => r.latencyMs !== null && r.outcome !== 'down');
+      return answered.length ? Math.round(answered.reduce((sum, r) => sum + r.latencyMs!, 0) / answered.length) : null;
+    };
+    const advanced = await client.query(
+      `UPDATE checks c
+          SET state = u.state,
+              consecutive_failures = u.failures,
+              consecutive_successes = u.successes,
+              state_changed_at = CASE WHEN u.state <> c.state THEN u.scheduled_at ELSE c.state_changed_at END,
+              last_probed_at = CASE WHEN u.counted THEN now() ELSE c.last_probed_at END,
+              last_latency_ms = CASE WHEN u.counted THEN u.latency ELSE c.last_latency_ms END,
+              next_due_at = u.next_due_at,
+              lease_owner = NULL,
+              lease_expires_at = NULL
+         FROM unnest($2::uuid[], $3::bigint[], $4::text[], $5::int[], $6::int[], $7::boolean[], $8::int[],
+                     $9::timestamptz[], $10::timestamptz[])
+           AS u(id, attempt, state, failures, successes, counted, latency, scheduled_at, next_due_at)
+        WHERE c.id = u.id AND c.lease_attempt = u.attempt AND c.lease_owner = $1
+        RETURNING c.id`,
+      [
+        owner,
+        ordered.map((check) => check.id),
+        ordered.map((check) => check.leaseAttempt),
+        ordered.map((check) => decisions.get(check.id)!.state),
+        ordered.map((check) => decisions.get(check.id)!.consecutiveFailures),
+        ordered.map((check) => decisions.get(check.id)!.consecutiveSuccesses),
+        ordered.map((check) => decisions.get(check.id)!.counted),
+        ordered.map(latencyOf),
+        ordered.map((check) => check.scheduledAt),
+        ordered.map((check) => nextDueAt(check.scheduledAt, check.intervalSeconds, now)),
+      ],
+    );
+    const ours = new Set(advanced.rows.map((row) => row.id as string));
+    let stateChanges = 0;
+    for (const check of ordered) {
+      const after = decisions.get(check.id)!;
+      if (!ours.has(check.id) || after.state === check.state) continue;
+      stateChanges += 1;
+      await recordStateChange(client, check, after.state, resultsByCheck.get(check.id) ?? [], publicUrl);
+    }
+    return {
+      inserted: inserted.rowCount ?? 0,
+      advanced: ours.size,
+      fenced: checks.length - ours.size,
+      stateChanges,
+    };
+  });
+}

@@ -1,0 +1,86 @@
+import type { PoolClient } from '@pingdummy/shared';
+import type { ClaimedCheck } from './claim-due-checks.js';
+import type { CheckState } from './decide-state.js';
+import type { RoundResult } from './probe-round.js';
+
+export type AlertEvent = 'down' | 'up' | 'degraded';
+
+/** Which alert a state change raises; null when it raises none (e.g. pending -> up). */
+export function alertFor(before: CheckState, after: CheckState): AlertEvent | null {
+  if (before === after) return null;
+  if (after === 'down') return 'down';
+  if (after === 'degraded') return 'degraded';
+  if (after === 'up' && (before === 'down' || before === 'degraded')) return 'up';
+  return null;
+}
+
+/** A short cause for an incident, from the failing regions of the round. */
+export function describeCause(results: RoundResult[]): string {
+  const failing = results.filter((result) => result.outcome === 'down');
+  if (failing.length === 0) return 'unknown';
+  const first = failing[0]!;
+  const regions = failing.map((result) => result.region).join(', ');
+  return `${first.errorClass ?? 'failure'}: ${first.errorMessage ?? 'probe failed'} (${regions})`.slice(0, 500);
+}
+
+/**
+ * Records a state change in the same transaction as the results.
+ * 1. down: opens an incident (at most one open per check: the unique index makes a repeat a no-op).
+ * 2. up after down: resolves the open incident.
+ * 3. Puts one delivery per channel of the check in the outbox, with an idempotency key made of the
+ *    event, check, due time and channel, so a retried round cannot alert twice.
+ */
+export async function recordStateChange(
+  client: PoolClient,
+  check: ClaimedCheck,
+  after: CheckState,
+  results: RoundResult[],
+  publicUrl: string,
+): Promise<void> {
+  const event = alertFor(check.state, after);
+  const at = check.scheduledAt;
+  let incident: { id: string; started_at: Date; resolved_at: Date | null; cause: string } | undefined;
+  if (after === 'down') {
+    const opened = await client.query(
+      `INSERT INTO incidents (account_id, check_id, started_at, cause) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (check_id) WHERE resolved_at IS NULL DO NOTHING
+       RETURNING id, started_at, resolved_at, cause`,
+      [check.accountId, check.id, at, describeCause(results)],
+    );
+    incident = opened.rows[0];
+  } else if (check.state === 'down') {
+    const resolved = await client.query(
+      `UPDATE incidents SET resolved_at = greatest($2::timestamptz, started_at)
+       WHERE check_id = $1 AND resolved_at IS NULL
+       RETURNING id, started_at, resolved_at, cause`,
+      [check.id, at],
+    );
+    incident = resolved.rows[0];
+  }
+  if (!event) return;
+  const icon = { down: '🔴', up: '🟢', degraded: '🟠' }[event];
+  const label = { down: 'is DOWN', up: 'is UP again', degraded: 'is DEGRADED (slow)' }[event];
+  const cause = event === 'up' ? '' : ` — ${event === 'down' ? describeCause(results) : 'slower than its threshold'}`;
+  const link = `${publicUrl.replace(/\/+$/, '')}/checks/${check.id}`;
+  const payload = {
+    text: `${icon} ${check.name} ${label}${cause} <${link}|details>`,
+    event,
+    occurredAt: at.toISOString(),
+    check: { id: check.id, name: check.name, url: check.url, state: after, link },
+    incident: incident
+      ? {
+          id: incident.id,
+          startedAt: incident.started_at,
+          resolvedAt: incident.resolved_at,
+          cause: incident.cause,
+        }
+      : null,
+  };
+  await client.query(
+    `INSERT INTO deliveries (account_id, channel_id, check_id, incident_id, event, payload, idempotency_key)
+     SELECT $1, cc.channel_id, $2, $3, $4, $5::jsonb, $4 || ':' || $2 || ':' || $6 || ':' || cc.channel_id
+     FROM check_channels cc WHERE cc.check_id = $2
+     ON CONFLICT (idempotency_key) DO NOTHING`,
+    [check.accountId, check.id, incident?.id ?? null, event, JSON.stringify(payload), at.toISOString()],
+  );
+}

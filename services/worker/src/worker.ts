@@ -1,0 +1,142 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import {
+  createGuardedAgent,
+  createLogger,
+  createPool,
+  pingDatabase,
+  startHttpService,
+  type Logger,
+  type RunningHttpService,
+} from '@pingdummy/shared';
+import type { WorkerConfig } from './config.js';
+import { EmailSender, UnconfiguredEmailSender } from './notifier/email-sender.js';
+import { deliverDueNotifications } from './notifier/notifier.js';
+import { WebhookSender } from './notifier/webhook-sender.js';
+import { countOverdueChecks, OverdueMetricPublisher } from './overdue-metric.js';
+import { applyRetention } from './retention.js';
+import { Scheduler } from './scheduler.js';
+
+export interface StartWorkerOptions {
+  handleSignals?: boolean;
+  logger?: Logger;
+}
+
+export interface RunningWorker {
+  scheduler: Scheduler;
+  http: RunningHttpService;
+  /** Stops the cron tasks, lets in-flight rounds and deliveries finish, closes the pool. */
+  stop(): Promise<void>;
+}
+
+/** Runs `job` unless its previous run is still going; errors are logged, never thrown into node-cron. */
+function guarded(logger: Logger, name: string, job: () => Promise<unknown>): () => Promise<void> {
+  let running: Promise<unknown> | undefined;
+  return async () => {
+    if (running) return;
+    running = job().catch((error) => logger.error({ err: error, job: name }, 'job failed'));
+    try {
+      await running;
+    } finally {
+      running = undefined;
+    }
+  };
+}
+
+/**
+ * Starts a worker replica: the scheduler tick (claim due checks, probe through the beacons, record),
+ * the notifier (outbox deliveries), retention (hourly) and the overdue-checks gauge (every minute),
+ * plus /healthz and /readyz on PORT. Any number of replicas may run against one database.
+ */
+export async function startWorker(config: WorkerConfig, options: StartWorkerOptions = {}): Promise<RunningWorker> {
+  const logger = options.logger ?? createLogger('worker', config.LOG_LEVEL);
+  const pool = createPool({
+    connectionString: config.DATABASE_URL,
+    max: config.DB_POOL_SIZE,
+    applicationName: `worker ${config.WORKER_ID}`,
+    logger,
+  });
+  await pool.query(
+    `INSERT INTO probe_regions (name) SELECT unnest($1::text[])
+     ON CONFLICT (name) DO UPDATE SET last_seen_at = now()`,
+    [config.BEACON_URLS.map((beacon) => beacon.region)],
+  );
+
+  const scheduler = new Scheduler({
+    pool,
+    logger,
+    owner: config.WORKER_ID,
+    beacons: config.BEACON_URLS,
+    beaconToken: config.BEACON_TOKEN,
+    batchSize: config.WORKER_BATCH_SIZE,
+    maxInFlight: config.WORKER_MAX_IN_FLIGHT,
+    leaseMarginSeconds: config.WORKER_LEASE_MARGIN_SECONDS,
+    publicUrl: config.PUBLIC_URL,
+  });
+  const email = config.SES_REGION
+    ? EmailSender.ses(config.SES_REGION, config.EMAIL_FROM)
+    : config.SMTP_URL
+      ? EmailSender.smtp(config.SMTP_URL, config.EMAIL_FROM)
+      : new UnconfiguredEmailSender();
+  // Webhook URLs are user input: they get the same SSRF policy as probes.
+  const webhookAgent = createGuardedAgent({ allowCidrs: config.WEBHOOK_ALLOW_CIDRS, connectTimeoutMs: 5_000 });
+  const senders = { webhook: new WebhookSender(webhookAgent), email };
+  const metric = config.CLOUDWATCH_NAMESPACE
+    ? new OverdueMetricPublisher(config.CLOUDWATCH_NAMESPACE, config.ENVIRONMENT)
+    : undefined;
+
+  const notify = guarded(logger, 'notifier', () =>
+    deliverDueNotifications({ pool, logger, senders, maxAttempts: config.NOTIFIER_MAX_ATTEMPTS }),
+  );
+  const retention = guarded(logger, 'retention', async () => {
+    const summary = await applyRetention(pool, config.RESULT_RETENTION_DAYS, config.ROLLUP_RETENTION_DAYS);
+    logger.info(summary, 'retention applied');
+  });
+  const overdue = guarded(logger, 'overdue-metric', async () => {
+    const count = await countOverdueChecks(pool);
+    if (count > 0) logger.warn({ overdueChecks: count }, 'checks are overdue');
+    await metric?.publish(count);
+  });
+
+  await retention();
+  const notifierTimer = setInterval(notify, config.NOTIFIER_POLL_MS);
+  const tasks: ScheduledTask[] = [
+    cron.schedule(config.WORKER_TICK_CRON, () => scheduler.tick(), { name: 'scheduler-tick', noOverlap: true }),
+    cron.schedule('17 * * * *', retention, { name: 'retention', noOverlap: true }),
+    cron.schedule('0 * * * * *', overdue, { name: 'overdue-metric', noOverlap: true }),
+  ];
+
+  let stopping: Promise<void> | undefined;
+  const stopWork = () => {
+    stopping ??= (async () => {
+      await Promise.all(tasks.map((task) => task.destroy()));
+      clearInterval(notifierTimer);
+      await scheduler.stop();
+      await notify();
+      await webhookAgent.close();
+      await pool.end();
+    })();
+    return stopping;
+  };
+
+  const http = await startHttpService({
+    name: 'worker',
+    logger,
+    port: config.PORT,
+    routes: (app) => {
+      app.get('/v1/status', (_req, res) => {
+        res.json({
+          worker: config.WORKER_ID,
+          inFlightChecks: scheduler.inFlight,
+          regions: config.BEACON_URLS.map((b) => b.region),
+          ...scheduler.stats,
+        });
+      });
+    },
+    readiness: [{ name: 'database', check: () => pingDatabase(pool) }],
+    stopTimeoutMs: config.STOP_TIMEOUT_MS,
+    onStop: stopWork,
+    handleSignals: options.handleSignals,
+  });
+  logger.info({ worker: config.WORKER_ID, beacons: config.BEACON_URLS.map((b) => b.region) }, 'worker started');
+  return { scheduler, http, stop: () => http.stop() };
+}

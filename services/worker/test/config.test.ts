@@ -1,0 +1,38 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { parseWorkerConfig } from '../src/config.js';
+
+const valid = {
+  DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db',
+  BEACON_URLS: 'eu=http://127.0.0.1:3001, us=http://10.0.0.2:3001/',
+  BEACON_TOKEN: 'a-token-of-enough-length',
+};
+
+test('parses region=url pairs', () => {
+  expect(parseWorkerConfig(valid).BEACON_URLS).toEqual([
+    { region: 'eu', url: 'http://127.0.0.1:3001' },
+    { region: 'us', url: 'http://10.0.0.2:3001' },
+  ]);
+});
+
+test.each([
+  [{ ...valid, BEACON_URLS: 'http://127.0.0.1:3001' }, /^BEACON_URLS: .*region=/],
+  [{ ...valid, BEACON_URLS: 'a=http://x:1,a=http://y:1' }, /^BEACON_URLS: names a region twice/],
+  [{ ...valid, BEACON_TOKEN: 'short' }, /^BEACON_TOKEN: must be at least 16/],
+  [{ ...valid, DATABASE_URL: 'mysql://x' }, /^DATABASE_URL: must be a postgres:\/\/ URL/],
+  [{ ...valid, WORKER_BATCH_SIZE: 'many' }, /^WORKER_BATCH_SIZE: /],
+  [{ ...valid, SES_REGION: 'Ireland' }, /^SES_REGION: must be an AWS region/],
+])('a bad variable is named in the error (%#)', (env, message) => {
+  expect(() => parseWorkerConfig(env)).toThrow(message);
+});
+
+test('the process stops with one line naming the missing variable', () => {
+  const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+  const run = spawnSync(process.execPath, [main], {
+    env: { PATH: process.env.PATH, BEACON_URLS: valid.BEACON_URLS, BEACON_TOKEN: valid.BEACON_TOKEN },
+    encoding: 'utf8',
+  });
+  expect(run.status).toBe(1);
+  expect(run.stderr.trim()).toMatch(/^config error: DATABASE_URL: is required/);
+  expect(run.stderr.trim().split('\n')).toHaveLength(1);
+});
