@@ -7,3 +7,4 @@ export * from './latency-histogram.js';
 export * from './logger.js';
 export * from './migrate.js';
 export * from './status-codes.js';
+export * from './outbound/index.js';

@@ -1,0 +1,4 @@
+export * from './address-policy.js';
+export * from './classify-error.js';
+export * from './guarded-agent.js';
+export * from './redirects.js';

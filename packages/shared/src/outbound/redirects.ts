@@ -1,0 +1,136 @@
+import { request, type Dispatcher } from 'undici';
+
+/** A URL the outbound client will not request: unparsable, or a scheme other than http/https. */
+export class InvalidOutboundUrlError extends Error {
+  override name = 'InvalidOutboundUrlError';
+  readonly code = 'ERR_INVALID_OUTBOUND_URL';
+}
+
+/** The redirect chain was longer than allowed (a loop ends here too). */
+export class TooManyRedirectsError extends Error {
+  override name = 'TooManyRedirectsError';
+  readonly code = 'ERR_TOO_MANY_REDIRECTS';
+  constructor(readonly maxRedirects: number, readonly lastUrl: string) {
+    super(`more than ${maxRedirects} redirect${maxRedirects === 1 ? '' : 's'} (stopped at ${lastUrl})`);
+  }
+}
+
+/** Parses an outbound URL; only http and https are accepted. */
+export function parseOutboundUrl(value: string | URL, base?: URL): URL {
+  let url: URL;
+  try {
+    url = new URL(value, base);
+  } catch {
+    throw new InvalidOutboundUrlError(`"${String(value).slice(0, 200)}" is not a valid URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new InvalidOutboundUrlError(`${url.protocol} URLs are not allowed (only http and https)`);
+  }
+  return url;
+}
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+/** Credentials meant for one origin must not follow a redirect to another. */
+const ORIGIN_BOUND_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
+const BODY_HEADERS = new Set(['content-type', 'content-length', 'content-encoding', 'content-language', 'content-location']);
+
+export interface OutboundRequest {
+  readonly url: string | URL;
+  /** @default 'GET' */
+  readonly method?: Dispatcher.HttpMethod;
+  /** @default - no extra headers */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** @default - no body */
+  readonly body?: string;
+}
+
+export interface FollowRedirectsOptions {
+  /** The guarded agent (or any dispatcher) every hop goes through. */
+  readonly dispatcher: Dispatcher;
+  /**
+   * Redirects to follow before failing with TooManyRedirectsError; 0 returns the 3xx itself.
+   * @default 5
+   */
+  readonly maxRedirects?: number;
+  /** Aborts the whole chain. @default - none */
+  readonly signal?: AbortSignal;
+  /** Per hop: time allowed until response headers arrive. @default 300000 (undici's) */
+  readonly headersTimeout?: number;
+  /** Per hop: longest pause between body chunks. @default 300000 (undici's) */
+  readonly bodyTimeout?: number;
+  /** Called before each hop is requested; `hop` 0 is the original URL. @default - nothing */
+  readonly onHop?: (url: URL, hop: number) => void;
+}
+
+export interface FollowedResponse {
+  /** The last hop's response; its body is unread. */
+  readonly response: Dispatcher.ResponseData;
+  /** The URL that produced `response`. */
+  readonly url: URL;
+  /** Redirects followed to get there. */
+  readonly redirects: number;
+}
+
+/**
+ * Requests a URL and follows redirects one hop at a time. Steps per hop:
+ * 1. Request through the caller's dispatcher (the guarded agent checks the address it dials).
+ * 2. Not a redirect, no Location, or maxRedirects 0: return the response.
+ * 3. Discard the redirect's body; fail with TooManyRedirectsError once the cap is reached.
+ * 4. Resolve Location against the current URL (relative locations work); refuse non-http(s).
+ * 5. 303 (and 301/302 after a POST, as browsers do) become a GET without body; cross-origin hops
+ *    drop Authorization and Cookie.
+ */
+export async function requestFollowingRedirects(
+  initial: OutboundRequest,
+  options: FollowRedirectsOptions,
+): Promise<FollowedResponse> {
+  const maxRedirects = options.maxRedirects ?? 5;
+  let url = parseOutboundUrl(initial.url);
+  let method: Dispatcher.HttpMethod = initial.method ?? 'GET';
+  let headers: Record<string, string> = { ...initial.headers };
+  let body = initial.body;
+
+  for (let redirects = 0; ; redirects++) {
+    options.onHop?.(url, redirects);
+    const response = await request(url, {
+      dispatcher: options.dispatcher,
+      method,
+      headers,
+      body,
+      signal: options.signal,
+      headersTimeout: options.headersTimeout,
+      bodyTimeout: options.bodyTimeout,
+    });
+    const location = firstHeader(response.headers.location);
+    if (!REDIRECT_STATUSES.has(response.statusCode) || !location || maxRedirects === 0) {
+      return { response, url, redirects };
+    }
+    await response.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
+    if (redirects >= maxRedirects) throw new TooManyRedirectsError(maxRedirects, url.href);
+
+    let next: URL;
+    try {
+      next = parseOutboundUrl(location, url);
+    } catch (error) {
+      throw new InvalidOutboundUrlError(`redirect to ${(error as Error).message}`);
+    }
+    const becomesGet =
+      (response.statusCode === 303 && method !== 'HEAD') ||
+      ((response.statusCode === 301 || response.statusCode === 302) && method === 'POST');
+    if (becomesGet) {
+      method = 'GET';
+      body = undefined;
+      headers = withoutHeaders(headers, BODY_HEADERS);
+    }
+    if (next.origin !== url.origin) headers = withoutHeaders(headers, ORIGIN_BOUND_HEADERS);
+    url = next;
+  }
+}
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function withoutHeaders(headers: Record<string, string>, names: ReadonlySet<string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !names.has(name.toLowerCase())));
+}
