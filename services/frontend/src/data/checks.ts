@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { CheckLimitError, FieldValidationError, fieldErrorsFromZod, type FieldErrors } from './errors.js';
 import { isoOrNull, isUuid } from './ids.js';
 
-export { CheckLimitError } from './errors.js';
+export { CheckLimitError, FieldValidationError } from './errors.js';
 
 export const CHECK_STATES = ['pending', 'up', 'down', 'degraded'] as const;
 export type CheckState = (typeof CHECK_STATES)[number];

@@ -1,0 +1,119 @@
+import { mergeHistograms, percentileFromHistogram, emptyHistogram } from '@pingdummy/shared';
+import { createTestDatabase, type TestDatabase } from '@pingdummy/shared/testing';
+import { getCheckSummaries, getDailyUptimeBars, getLatencySeries } from '../../src/data/summaries.js';
+import { dayStart, histogramWith, hourStart, insertAccount, insertCheck, insertRollup, type TestAccount } from './fixtures.js';
+
+let db: TestDatabase;
+let alice: TestAccount;
+let bob: TestAccount;
+let busy: string;
+let quiet: string;
+
+const recentHistogramA = histogramWith({ 2: 50, 8: 40, 14: 10 });
+const recentHistogramB = histogramWith({ 3: 20, 9: 20 });
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  alice = await insertAccount(db.pool);
+  bob = await insertAccount(db.pool);
+  busy = await insertCheck(db.pool, alice.accountId, { name: 'busy' });
+  quiet = await insertCheck(db.pool, alice.accountId, { name: 'quiet' });
+  await db.pool.query(`UPDATE checks SET last_probed_at = '2026-01-02T03:04:05Z' WHERE id = $1`, [busy]);
+
+  // Hourly: two buckets inside the last 24 hours (two regions in one), one just outside it.
+  await insertRollup(db.pool, 'rollups_hourly', {
+    checkId: busy, bucketStart: hourStart(0), region: 'eu', probes: 100, ups: 90, latencySum: 10_000, histogram: recentHistogramA,
+  });
+  await insertRollup(db.pool, 'rollups_hourly', {
+    checkId: busy, bucketStart: hourStart(23), region: 'us', probes: 40, ups: 40, latencySum: 4_000, histogram: recentHistogramB,
+  });
+  await insertRollup(db.pool, 'rollups_hourly', {
+    checkId: busy, bucketStart: hourStart(24), region: 'eu', probes: 1000, ups: 0, histogram: histogramWith({ 20: 1000 }),
+  });
+  // Daily: today, 6 days ago (inside 7d), 7 days ago (outside 7d), 29 days ago (inside 30d), 30 days ago (outside).
+  const daily: [number, number, number][] = [
+    [0, 100, 100],
+    [6, 100, 50],
+    [7, 100, 0],
+    [29, 200, 200],
+    [30, 500, 0],
+  ];
+  for (const [daysAgo, probes, ups] of daily) {
+    await insertRollup(db.pool, 'rollups_daily', { checkId: busy, bucketStart: dayStart(daysAgo), probes, ups });
+  }
+});
+afterAll(async () => {
+  await db.drop();
+});
+
+test('getCheckSummaries computes uptime per window and 24h percentiles from the rollups', async () => {
+  const summaries = await getCheckSummaries(db.pool, alice.accountId);
+  expect([...summaries.keys()].sort()).toEqual([busy, quiet].sort());
+  const merged = mergeHistograms(mergeHistograms(emptyHistogram(), recentHistogramA), recentHistogramB);
+  expect(summaries.get(busy)).toEqual({
+    uptime24h: 130 / 140,
+    uptime7d: 150 / 200,
+    uptime30d: 350 / 500,
+    p50Ms24h: percentileFromHistogram(merged, 0.5),
+    p95Ms24h: percentileFromHistogram(merged, 0.95),
+    lastProbedAt: '2026-01-02T03:04:05.000Z',
+  });
+  // The bucket 24 hours back (all down, 1000 slow probes) must not count.
+  expect(summaries.get(busy)!.p95Ms24h).toBeLessThan(1500);
+  expect(summaries.get(quiet)).toEqual({
+    uptime24h: null,
+    uptime7d: null,
+    uptime30d: null,
+    p50Ms24h: null,
+    p95Ms24h: null,
+    lastProbedAt: null,
+  });
+});
+
+test('summaries are scoped to the account', async () => {
+  expect((await getCheckSummaries(db.pool, bob.accountId)).size).toBe(0);
+  expect((await getCheckSummaries(db.pool, 'not-a-uuid')).size).toBe(0);
+});
+
+test('getLatencySeries returns a full bucket grid per region with gaps as null', async () => {
+  const series = await getLatencySeries(db.pool, alice.accountId, busy, '24h');
+  expect(series!.regions).toEqual(['eu', 'us']);
+  expect(series!.points).toHaveLength(24 * 2);
+  expect(series!.points[0]).toEqual({ t: hourStart(23).toISOString(), region: 'eu', avgMs: null, p95Ms: null });
+  expect(series!.points[1]).toEqual({
+    t: hourStart(23).toISOString(),
+    region: 'us',
+    avgMs: 100,
+    p95Ms: percentileFromHistogram(recentHistogramB, 0.95),
+  });
+  expect(series!.points.at(-2)).toEqual({
+    t: hourStart(0).toISOString(),
+    region: 'eu',
+    avgMs: 100,
+    p95Ms: percentileFromHistogram(recentHistogramA, 0.95),
+  });
+  const week = await getLatencySeries(db.pool, alice.accountId, busy, '7d');
+  expect(week!.points).toHaveLength(168 * 2);
+  expect(week!.points.filter((point) => point.avgMs !== null)).toHaveLength(3);
+  const month = await getLatencySeries(db.pool, alice.accountId, busy, '30d');
+  expect(month!.regions).toEqual(['eu']);
+  expect(month!.points).toHaveLength(30);
+  expect(month!.points.at(-1)!.t).toBe(dayStart(0).toISOString());
+  expect((await getLatencySeries(db.pool, alice.accountId, quiet, '24h'))!).toEqual({ regions: [], points: [] });
+});
+
+test('getDailyUptimeBars gives one bar per day, oldest first, empty days as null', async () => {
+  const bars = await getDailyUptimeBars(db.pool, alice.accountId, busy);
+  expect(bars).toHaveLength(90);
+  expect(bars!.at(-1)).toEqual({ day: dayStart(0).toISOString().slice(0, 10), uptime: 1, probes: 100 });
+  expect(bars!.at(-7)).toEqual({ day: dayStart(6).toISOString().slice(0, 10), uptime: 0.5, probes: 100 });
+  expect(bars!.at(-2)).toEqual({ day: dayStart(1).toISOString().slice(0, 10), uptime: null, probes: 0 });
+  expect(bars!.at(-31)).toMatchObject({ uptime: 0, probes: 500 });
+  expect(await getDailyUptimeBars(db.pool, alice.accountId, busy, 7)).toHaveLength(7);
+});
+
+test('series and bars of another account are null', async () => {
+  expect(await getLatencySeries(db.pool, bob.accountId, busy, '24h')).toBeNull();
+  expect(await getDailyUptimeBars(db.pool, bob.accountId, busy)).toBeNull();
+  expect(await getLatencySeries(db.pool, alice.accountId, 'x', '24h')).toBeNull();
+});
