@@ -1,0 +1,142 @@
+import { startBeacon, parseBeaconConfig } from '@pingdummy/beacon';
+import { createLogger, type RunningHttpService } from '@pingdummy/shared';
+import { createTestDatabase, type TestDatabase } from '@pingdummy/shared/testing';
+import { parseWorkerConfig, startWorker, type RunningWorker } from '../src/index.js';
+import { BEACON_TOKEN, insertCheck, seedAccount, startServer, waitFor, type TestServer } from './helpers.js';
+
+const quiet = createLogger('test', 'silent');
+let db: TestDatabase;
+let beacon: RunningHttpService;
+let target: TestServer;
+let receiver: TestServer;
+let worker: RunningWorker;
+let targetStatus = 200;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  target = await startServer((_req, res) => {
+    res.statusCode = targetStatus;
+    res.end(targetStatus === 200 ? 'all good' : 'broken');
+  });
+  receiver = await startServer((_req, res) => {
+    res.end('ok');
+  });
+  beacon = await startBeacon(
+    parseBeaconConfig({ BEACON_TOKEN, PORT: '0', PGDUMMY_REGION: 'local', BEACON_ALLOW_CIDRS: '127.0.0.1/32' }),
+    { handleSignals: false, logger: quiet },
+  );
+  // A second region whose beacon is down: its rounds are infra errors and must never alert.
+  worker = await startWorker(
+    parseWorkerConfig({
+      DATABASE_URL: db.url,
+      BEACON_URLS: `local=${beacon.url},gone=http://127.0.0.1:9`,
+      BEACON_TOKEN,
+      PORT: '0',
+      WEBHOOK_ALLOW_CIDRS: '127.0.0.1/32',
+      NOTIFIER_POLL_MS: '100',
+      LOG_LEVEL: 'silent',
+    }),
+    { handleSignals: false, logger: quiet },
+  );
+});
+
+afterAll(async () => {
+  await worker.stop();
+  await beacon.stop();
+  await target.close();
+  await receiver.close();
+  await db.drop();
+});
+
+async function checkRow(id: string) {
+  const { rows } = await db.pool.query(`SELECT * FROM checks WHERE id = $1`, [id]);
+  return rows[0];
+}
+
+/** Makes the check due now once its current round is recorded, and waits for the next round. */
+async function probeAgain(id: string) {
+  const before = await waitFor(async () => {
+    const row = await checkRow(id);
+    return row.lease_owner === null ? row : null;
+  }, 15_000, 'the lease to be released');
+  await db.pool.query(`UPDATE checks SET next_due_at = now() WHERE id = $1`, [id]);
+  return waitFor(async () => {
+    const row = await checkRow(id);
+    return row.lease_owner === null && row.next_due_at.getTime() > before.next_due_at.getTime() ? row : null;
+  }, 15_000, 'the next round');
+}
+
+test('down opens an incident and alerts once; recovery resolves it and alerts once', async () => {
+  const accountId = await seedAccount(db.pool);
+  const id = await insertCheck(db.pool, accountId, { name: 'Shop API', url: `${target.url}/health`, intervalSeconds: 60 });
+  const channel = await db.pool.query(
+    `INSERT INTO notification_channels (account_id, name, kind, target) VALUES ($1, 'ops', 'webhook', $2) RETURNING id`,
+    [accountId, `${receiver.url}/hook`],
+  );
+  await db.pool.query(`INSERT INTO check_channels (check_id, channel_id) VALUES ($1, $2)`, [id, channel.rows[0].id]);
+
+  const up = await waitFor(async () => ((await checkRow(id)).state === 'up' ? checkRow(id) : null), 15_000, 'up');
+  expect(up.consecutive_successes).toBe(1);
+  const regions = await db.pool.query(`SELECT region, outcome, error_class FROM results WHERE check_id = $1 ORDER BY region`, [id]);
+  expect(regions.rows).toEqual([
+    { region: 'gone', outcome: 'infra_error', error_class: 'beacon_unreachable' },
+    { region: 'local', outcome: 'up', error_class: null },
+  ]);
+
+  targetStatus = 500;
+  const down = await probeAgain(id);
+  expect(down.state).toBe('down');
+  const incident = await db.pool.query(`SELECT * FROM incidents WHERE check_id = $1`, [id]);
+  expect(incident.rows).toHaveLength(1);
+  expect(incident.rows[0].resolved_at).toBeNull();
+  expect(incident.rows[0].cause).toMatch(/^http_status: .*500.*\(local\)$/);
+
+  await probeAgain(id); // still down: no second alert
+  targetStatus = 200;
+  const recovered = await probeAgain(id);
+  expect(recovered.state).toBe('up');
+
+  const deliveredBoth = await waitFor(async () => {
+    const hooks = receiver.received.filter((request) => request.path === '/hook');
+    return hooks.length >= 2 ? hooks : null;
+  }, 10_000, 'two webhooks');
+  await new Promise((resolve) => setTimeout(resolve, 500)); // a third one would have arrived by now
+  const hooks = receiver.received.filter((request) => request.path === '/hook');
+  expect(hooks).toHaveLength(2);
+  expect(deliveredBoth).toHaveLength(2);
+  const [downHook, upHook] = hooks.map((hook) => ({ ...hook, json: JSON.parse(hook.body) }));
+  expect(downHook!.json.event).toBe('down');
+  expect(downHook!.json.text).toContain('Shop API is DOWN');
+  expect(upHook!.json.event).toBe('up');
+  expect(upHook!.json.incident.resolvedAt).not.toBeNull();
+  expect(downHook!.headers['idempotency-key']).toBeTruthy();
+  expect(downHook!.headers['idempotency-key']).not.toBe(upHook!.headers['idempotency-key']);
+
+  const resolved = await db.pool.query(`SELECT resolved_at FROM incidents WHERE check_id = $1`, [id]);
+  expect(resolved.rows[0].resolved_at).not.toBeNull();
+  const deliveries = await db.pool.query(`SELECT event, status FROM deliveries WHERE check_id = $1 ORDER BY id`, [id]);
+  expect(deliveries.rows).toEqual([
+    { event: 'down', status: 'delivered' },
+    { event: 'up', status: 'delivered' },
+  ]);
+  const rollup = await db.pool.query(
+    `SELECT sum(probe_count)::int AS probes, sum(up_count)::int AS ups FROM rollups_hourly WHERE check_id = $1`,
+    [id],
+  );
+  expect(rollup.rows[0]).toEqual({ probes: 4, ups: 2 });
+});
+
+test('a check probed only from a region without a reachable beacon never alerts', async () => {
+  const accountId = await seedAccount(db.pool);
+  targetStatus = 500;
+  const id = await insertCheck(db.pool, accountId, { url: `${target.url}/gone-only`, regions: ['gone'], intervalSeconds: 60 });
+  await probeAgain(id);
+  const row = await probeAgain(id);
+  expect(row.state).toBe('pending');
+  expect(row.consecutive_failures).toBe(0);
+  const incidents = await db.pool.query(`SELECT count(*)::int AS n FROM incidents WHERE check_id = $1`, [id]);
+  expect(incidents.rows[0].n).toBe(0);
+  const results = await db.pool.query(`SELECT DISTINCT outcome FROM results WHERE check_id = $1`, [id]);
+  expect(results.rows).toEqual([{ outcome: 'infra_error' }]);
+  targetStatus = 200;
+});
