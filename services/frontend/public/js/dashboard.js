@@ -1,0 +1,89 @@
+// Refreshes the dashboard table from /dashboard.json every 10 seconds (no reload, no inline script).
+(function () {
+  'use strict';
+  var table = document.getElementById('checks-table');
+  if (!table) return;
+  var url = table.getAttribute('data-poll-url');
+  var status = document.getElementById('poll-status');
+  var labels = ['Check', 'State', 'Uptime 24 h', 'Uptime 7 d', 'Uptime 30 d', 'p50 (24 h)', 'p95 (24 h)', 'Last probe'];
+
+  function cell(label, className) {
+    var td = document.createElement('td');
+    td.setAttribute('data-label', label);
+    if (className) td.className = className;
+    return td;
+  }
+
+  function stateBadge(row) {
+    var span = document.createElement('span');
+    span.className = 'state state-' + row.state;
+    span.setAttribute('data-state', row.state);
+    var dot = document.createElement('span');
+    dot.className = 'state-dot';
+    dot.setAttribute('aria-hidden', 'true');
+    span.appendChild(dot);
+    span.appendChild(document.createTextNode(row.stateLabel));
+    return span;
+  }
+
+  function renderRow(row) {
+    var tr = document.createElement('tr');
+    tr.setAttribute('data-check-id', row.id);
+    var name = cell(labels[0]);
+    var link = document.createElement('a');
+    link.href = '/checks/' + encodeURIComponent(row.id);
+    link.className = 'check-name';
+    link.textContent = row.name;
+    var checkUrl = document.createElement('span');
+    checkUrl.className = 'check-url';
+    checkUrl.textContent = row.url;
+    name.appendChild(link);
+    name.appendChild(checkUrl);
+    tr.appendChild(name);
+    var state = cell(labels[1]);
+    state.appendChild(stateBadge(row));
+    tr.appendChild(state);
+    [row.uptime24h, row.uptime7d, row.uptime30d, row.p50, row.p95].forEach(function (value, index) {
+      var td = cell(labels[index + 2], 'num');
+      td.textContent = value;
+      tr.appendChild(td);
+    });
+    var last = cell(labels[7]);
+    var time = document.createElement('time');
+    time.setAttribute('datetime', row.lastProbedAt || '');
+    time.textContent = row.lastProbed;
+    last.appendChild(time);
+    tr.appendChild(last);
+    return tr;
+  }
+
+  function refresh() {
+    fetch(url, { headers: { accept: 'application/json' }, credentials: 'same-origin', cache: 'no-store' })
+      .then(function (response) {
+        if (response.status === 401) {
+          window.location.assign('/login');
+          throw new Error('signed out');
+        }
+        if (!response.ok) throw new Error('HTTP ' + response.status);
+        return response.json();
+      })
+      .then(function (data) {
+        var tbody = document.createElement('tbody');
+        data.checks.forEach(function (row) {
+          tbody.appendChild(renderRow(row));
+        });
+        table.replaceChild(tbody, table.tBodies[0]);
+        if (status) status.textContent = 'Updated ' + new Date(data.generatedAt).toLocaleTimeString() + '. Updates every 10 seconds.';
+      })
+      .catch(function (error) {
+        if (status) status.textContent = 'Could not update (' + error.message + '); retrying.';
+      });
+  }
+
+  setInterval(function () {
+    if (!document.hidden) refresh();
+  }, 10000);
+  document.addEventListener('visibilitychange', function () {
+    if (!document.hidden) refresh();
+  });
+})();

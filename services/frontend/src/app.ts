@@ -1,0 +1,89 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Logger, Pool } from '@pingdummy/shared';
+import cookieParser from 'cookie-parser';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { FrontendConfig } from './config.js';
+import { addAuthRoutes, loadUser, requireUser } from './web/auth.js';
+import { createCsrfProtection } from './web/csrf.js';
+import { htmlErrorHandler, notFound } from './web/http-errors.js';
+import { createRenderer } from './web/render.js';
+import { createSessionMiddleware } from './web/session.js';
+import { addPageRoutes } from './web/pages.js';
+
+const PUBLIC_DIR = fileURLToPath(new URL('../public', import.meta.url));
+const UPLOT_DIST_DIR = path.dirname(createRequire(import.meta.url).resolve('uplot'));
+
+/** Form bodies above this size get a 413 (a check's request body is limited to 16 kB by the data layer). */
+const FORM_BODY_LIMIT = '64kb';
+
+export interface FrontendDependencies {
+  config: FrontendConfig;
+  pool: Pool;
+  logger: Logger;
+}
+
+/** What the app needs to release on shutdown. */
+export interface FrontendRoutes {
+  close(): void;
+}
+
+/**
+ * Mounts the frontend on `app`, in this order: security headers, static files, the JSON API (own auth,
+ * no session or CSRF), then cookies, form parsing, sessions, CSRF and the HTML pages, then HTML errors.
+ */
+export function addFrontendRoutes(app: Express, deps: FrontendDependencies): FrontendRoutes {
+  const { config, pool } = deps;
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          baseUri: ["'none'"],
+          objectSrc: ["'none'"],
+          ...(config.cookieSecure ? { upgradeInsecureRequests: [] } : {}),
+        },
+      },
+      strictTransportSecurity: config.cookieSecure ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+      referrerPolicy: { policy: 'same-origin' },
+    }),
+  );
+  const staticOptions = { maxAge: '1h', index: false, fallthrough: true } as const;
+  app.use('/static/uplot', express.static(UPLOT_DIST_DIR, staticOptions));
+  app.use('/static', express.static(PUBLIC_DIR, staticOptions));
+
+  const csrf = createCsrfProtection({ secret: config.sessionSecret, secure: config.cookieSecure });
+  const renderer = createRenderer(csrf, { cache: true });
+  const sessions = createSessionMiddleware({ pool, secret: config.sessionSecret, secure: config.cookieSecure });
+
+  const web = express.Router();
+  web.use(cookieParser());
+  web.use(express.urlencoded({ extended: false, limit: FORM_BODY_LIMIT, parameterLimit: 300 }));
+  web.use(sessions.middleware);
+  web.use(loadUser(pool));
+  web.use(csrf.protect);
+  addAuthRoutes(web, {
+    db: pool,
+    renderer,
+    rateLimitPerIp: config.authRateLimitPerIp,
+    rateLimitPerEmail: config.authRateLimitPerEmail,
+  });
+  addPageRoutes(web, { db: pool, renderer, checkLimit: config.checkLimitPerAccount, requireUser });
+  web.use(() => {
+    throw notFound();
+  });
+  web.use(htmlErrorHandler(renderer));
+  app.use(web);
+
+  return { close: () => sessions.close() };
+}

@@ -1,0 +1,50 @@
+import { env, parseConfig } from '@pingdummy/shared';
+import { z } from 'zod';
+
+/**
+ * The frontend's environment. COOKIE_SECURE defaults to true when NODE_ENV=production, so a
+ * production deploy never sends the session cookie over plain HTTP by accident.
+ */
+export function frontendConfigSchema(nodeEnv: string | undefined) {
+  return z.object({
+    PORT: env.port(3000),
+    DATABASE_URL: env.databaseUrl(),
+    SESSION_SECRET: env.secret(32),
+    CHECK_LIMIT_PER_ACCOUNT: env.int(50, 0, 100_000),
+    COOKIE_SECURE: env.boolean(nodeEnv === 'production'),
+    LOG_LEVEL: env.logLevel(),
+    STOP_TIMEOUT_MS: env.int(10_000, 0, 120_000),
+    /** Login and sign-up attempts per client IP per 15 minutes (in-memory counter, per process). */
+    AUTH_RATE_LIMIT_PER_IP: env.int(30, 1, 100_000),
+    /** Failed login attempts per email address per 15 minutes (in-memory counter, per process). */
+    AUTH_RATE_LIMIT_PER_EMAIL: env.int(5, 1, 100_000),
+  });
+}
+
+export interface FrontendConfig {
+  port: number;
+  databaseUrl: string;
+  sessionSecret: string;
+  checkLimitPerAccount: number;
+  cookieSecure: boolean;
+  logLevel: string;
+  stopTimeoutMs: number;
+  authRateLimitPerIp: number;
+  authRateLimitPerEmail: number;
+}
+
+/** Parses the frontend's variables; throws a ConfigError that names the first bad variable. */
+export function parseFrontendConfig(environment: NodeJS.ProcessEnv = process.env): FrontendConfig {
+  const raw = parseConfig(frontendConfigSchema(environment.NODE_ENV), environment);
+  return {
+    port: raw.PORT,
+    databaseUrl: raw.DATABASE_URL,
+    sessionSecret: raw.SESSION_SECRET,
+    checkLimitPerAccount: raw.CHECK_LIMIT_PER_ACCOUNT,
+    cookieSecure: raw.COOKIE_SECURE,
+    logLevel: raw.LOG_LEVEL,
+    stopTimeoutMs: raw.STOP_TIMEOUT_MS,
+    authRateLimitPerIp: raw.AUTH_RATE_LIMIT_PER_IP,
+    authRateLimitPerEmail: raw.AUTH_RATE_LIMIT_PER_EMAIL,
+  };
+}

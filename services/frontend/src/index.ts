@@ -1,0 +1,34 @@
+import { createLogger, createPool, pingDatabase, startHttpService, type Logger, type RunningHttpService } from '@pingdummy/shared';
+import { addFrontendRoutes } from './app.js';
+import type { FrontendConfig } from './config.js';
+
+export { parseFrontendConfig, type FrontendConfig } from './config.js';
+
+export interface StartFrontendOptions {
+  /** Exit on SIGTERM/SIGINT after a graceful stop (off in tests). @default true */
+  handleSignals?: boolean;
+  /** @default a pino logger named "frontend" at config.logLevel */
+  logger?: Logger;
+}
+
+/** Starts the web frontend (HTML pages and /api/v1) on config.port; stop() drains requests and closes the pool. */
+export async function startFrontend(config: FrontendConfig, options: StartFrontendOptions = {}): Promise<RunningHttpService> {
+  const logger = options.logger ?? createLogger('frontend', config.logLevel);
+  const pool = createPool({ connectionString: config.databaseUrl, applicationName: 'frontend', logger });
+  let routes: { close(): void } | undefined;
+  return startHttpService({
+    name: 'frontend',
+    logger,
+    port: config.port,
+    stopTimeoutMs: config.stopTimeoutMs,
+    handleSignals: options.handleSignals ?? true,
+    readiness: [{ name: 'database', check: () => pingDatabase(pool) }],
+    routes: (app) => {
+      routes = addFrontendRoutes(app, { config, pool, logger });
+    },
+    onStop: async () => {
+      routes?.close();
+      await pool.end();
+    },
+  });
+}

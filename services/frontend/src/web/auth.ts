@@ -1,0 +1,156 @@
+import type { Pool } from '@pingdummy/shared';
+import { rateLimit, type RateLimitRequestHandler } from 'express-rate-limit';
+import type { Request, RequestHandler, Response, Router } from 'express';
+import { z } from 'zod';
+import { fieldErrors, parseForm, text, type FieldErrors } from './forms.js';
+import { sendError } from './http-errors.js';
+import type { Renderer } from './render.js';
+import { destroySession, regenerateSession, saveSession } from './session.js';
+import { createUserWithAccount, EmailTakenError, getUser, verifyLogin, type User } from './users.js';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Locals {
+      user?: User;
+    }
+  }
+}
+
+const AUTH_WINDOW_MS = 15 * 60 * 1000;
+
+export const EmailSchema = z.email('is not a valid email address').max(254, 'is longer than 254 characters');
+export const NewPasswordSchema = z
+  .string()
+  .min(10, 'must be at least 10 characters')
+  .max(200, 'must be at most 200 characters');
+
+const CredentialsForm = z.strictObject({ _csrf: text(200).optional(), email: text(254), password: text(200) });
+const Credentials = z.object({ email: EmailSchema, password: z.string().min(1, 'is required') });
+const SignupValues = z.object({ email: EmailSchema, password: NewPasswordSchema });
+
+/** The signed-in user, or undefined; handlers behind requireUser can rely on it. */
+export function currentUser(res: Response): User {
+  const user = res.locals.user;
+  if (!user) throw new Error('currentUser used on a route without requireUser');
+  return user;
+}
+
+/** Loads the session's user (if any) into res.locals.user; a session whose user is gone is ended. */
+export function loadUser(db: Pool): RequestHandler {
+  return async (req, res, next) => {
+    const { userId, accountId } = req.session ?? {};
+    if (!userId || !accountId) return next();
+    const user = await getUser(db, userId, accountId);
+    if (user) res.locals.user = user;
+    else await destroySession(req);
+    next();
+  };
+}
+
+/** Sends visitors without a session to the login page (or 401 JSON for .json endpoints). */
+export const requireUser: RequestHandler = (req, res, next) => {
+  if (res.locals.user) return next();
+  if (req.path.endsWith('.json') || (req.get('accept') ?? '').startsWith('application/json')) {
+    return void res.status(401).json({ error: 'sign in first' });
+  }
+  if (req.method === 'GET') return void res.redirect(303, '/login');
+  res.status(401).type('text').send('Sign in first.');
+};
+
+function limiter(renderer: Renderer, limit: number, key: 'ip' | 'email', countOnlyFailures: boolean): RateLimitRequestHandler {
+  return rateLimit({
+    windowMs: AUTH_WINDOW_MS,
+    limit,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    skipSuccessfulRequests: countOnlyFailures,
+    requestWasSuccessful: (_req, res) => res.statusCode < 400,
+    ...(key === 'email'
+      ? {
+          keyGenerator: (req: Request) => {
+            const email = (req.body as Record<string, unknown> | undefined)?.email;
+            return `email:${typeof email === 'string' ? email.trim().toLowerCase() : ''}`;
+          },
+        }
+      : {}),
+    handler: (req: Request, res: Response) =>
+      sendError(renderer, req, res, 429, 'Too many attempts. Wait 15 minutes, then try again.'),
+  });
+}
+
+async function signIn(req: Request, user: User): Promise<void> {
+  // A fresh session id at login, so an id planted before login is worthless afterwards.
+  await regenerateSession(req);
+  req.session.userId = user.id;
+  req.session.accountId = user.accountId;
+  await saveSession(req);
+}
+
+export interface AuthRouteOptions {
+  db: Pool;
+  renderer: Renderer;
+  rateLimitPerIp: number;
+  rateLimitPerEmail: number;
+}
+
+/**
+ * Sign-up, login and logout. Both forms are rate-limited per client IP and per email address with
+ * express-rate-limit's in-memory store: counters live in this process (per task, reset on restart).
+ */
+export function addAuthRoutes(router: Router, options: AuthRouteOptions): void {
+  const { db, renderer } = options;
+  const loginPerIp = limiter(renderer, options.rateLimitPerIp, 'ip', false);
+  const loginPerEmail = limiter(renderer, options.rateLimitPerEmail, 'email', true);
+  const signupPerIp = limiter(renderer, options.rateLimitPerIp, 'ip', false);
+  const signupPerEmail = limiter(renderer, options.rateLimitPerEmail, 'email', false);
+
+  const showSignup = (req: Request, res: Response, values: { email?: string }, errors: FieldErrors, status = 200) =>
+    renderer.page(req, res, 'signup', { title: 'Create your account', values, errors }, status);
+  const showLogin = (req: Request, res: Response, values: { email?: string }, errors: FieldErrors, status = 200) =>
+    renderer.page(req, res, 'login', { title: 'Sign in', values, errors }, status);
+
+  router.get('/signup', (req, res) => {
+    if (res.locals.user) return void res.redirect(303, '/dashboard');
+    showSignup(req, res, {}, {});
+  });
+  router.post('/signup', signupPerIp, signupPerEmail, async (req, res) => {
+    const form = parseForm(CredentialsForm, req);
+    const values = { email: form.email.trim() };
+    const parsed = SignupValues.safeParse({ email: values.email, password: form.password });
+    if (!parsed.success) return showSignup(req, res, values, fieldErrors(parsed.error), 422);
+    try {
+      const user = await createUserWithAccount(db, parsed.data.email, parsed.data.password);
+      await signIn(req, user);
+      req.log.info({ userId: user.id, accountId: user.accountId }, 'user signed up');
+      res.redirect(303, '/dashboard');
+    } catch (error) {
+      if (!(error instanceof EmailTakenError)) throw error;
+      showSignup(req, res, values, { email: 'An account with this email already exists. Sign in instead.' }, 409);
+    }
+  });
+
+  router.get('/login', (req, res) => {
+    if (res.locals.user) return void res.redirect(303, '/dashboard');
+    showLogin(req, res, {}, {});
+  });
+  router.post('/login', loginPerIp, loginPerEmail, async (req, res) => {
+    const form = parseForm(CredentialsForm, req);
+    const values = { email: form.email.trim() };
+    const parsed = Credentials.safeParse({ email: values.email, password: form.password });
+    if (!parsed.success) return showLogin(req, res, values, fieldErrors(parsed.error), 422);
+    const user = await verifyLogin(db, parsed.data.email, parsed.data.password);
+    if (!user) {
+      req.log.info('login failed');
+      return showLogin(req, res, values, { form: 'Wrong email or password.' }, 401);
+    }
+    await signIn(req, user);
+    res.redirect(303, '/dashboard');
+  });
+
+  router.post('/logout', async (req, res) => {
+    if (req.session?.userId) await destroySession(req);
+    res.redirect(303, '/login?notice=signed-out');
+  });
+}
+

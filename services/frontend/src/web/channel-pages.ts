@@ -1,0 +1,119 @@
+import type { Pool } from '@pingdummy/shared';
+import type { Request, Response, Router } from 'express';
+import { z } from 'zod';
+import {
+  CHANNEL_KINDS,
+  ChannelInput,
+  createChannel,
+  deleteChannel,
+  getChannel,
+  getDelivery,
+  listChannels,
+  queueTestDelivery,
+  updateChannel,
+} from '../data/channels.js';
+import { FieldValidationError, fieldErrorsFromZod } from '../data/errors.js';
+import { currentUser } from './auth.js';
+import { parseForm, text, type FieldErrors } from './forms.js';
+import { notFound } from './http-errors.js';
+import type { Renderer } from './render.js';
+
+const ChannelForm = z.strictObject({ _csrf: text(200).optional(), name: text(500), kind: text(20), target: text(4096) });
+const ActionForm = z.strictObject({ _csrf: text(200).optional() });
+type ChannelValues = { name: string; kind: string; target: string };
+
+/** Notification channels (webhook, email): list, create, edit, delete and "send a test". */
+export function addChannelPages(router: Router, options: { db: Pool; renderer: Renderer }): void {
+  const { db, renderer } = options;
+
+  const showForm = (req: Request, res: Response, channelId: string | null, values: ChannelValues, errors: FieldErrors, status = 200) =>
+    renderer.page(
+      req,
+      res,
+      'channel-form',
+      { title: channelId ? `Edit ${values.name}` : 'New channel', channelId, values, errors, kinds: CHANNEL_KINDS },
+      status,
+    );
+
+  /** The form's values, or null after re-rendering it with field errors. */
+  function validated(req: Request, res: Response, channelId: string | null): ChannelValues | null {
+    const { _csrf: _ignored, ...values } = parseForm(ChannelForm, req);
+    const parsed = ChannelInput.safeParse(values);
+    if (parsed.success) return values;
+    showForm(req, res, channelId, values, fieldErrorsFromZod(parsed.error), 422);
+    return null;
+  }
+
+  router.get('/channels', async (req, res) => {
+    const channels = await listChannels(db, currentUser(res).accountId);
+    renderer.page(req, res, 'channels', { title: 'Notification channels', channels, scripts: ['/static/js/channels.js'] });
+  });
+
+  router.get('/channels/new', (req, res) => showForm(req, res, null, { name: '', kind: 'webhook', target: '' }, {}));
+
+  router.post('/channels', async (req, res) => {
+    const values = validated(req, res, null);
+    if (!values) return;
+    try {
+      await createChannel(db, currentUser(res).accountId, values as ChannelInput);
+    } catch (error) {
+      if (!(error instanceof FieldValidationError)) throw error;
+      return showForm(req, res, null, values, error.fields, 422);
+    }
+    res.redirect(303, '/channels?notice=channel-created');
+  });
+
+  router.get('/channels/:id/edit', async (req, res) => {
+    const channel = await getChannel(db, currentUser(res).accountId, req.params.id);
+    if (!channel) throw notFound('channel');
+    showForm(req, res, channel.id, channel, {});
+  });
+
+  router.post('/channels/:id', async (req, res) => {
+    const { accountId } = currentUser(res);
+    const existing = await getChannel(db, accountId, req.params.id);
+    if (!existing) throw notFound('channel');
+    const values = validated(req, res, existing.id);
+    if (!values) return;
+    try {
+      if (!(await updateChannel(db, accountId, existing.id, values as ChannelInput))) throw notFound('channel');
+    } catch (error) {
+      if (!(error instanceof FieldValidationError)) throw error;
+      return showForm(req, res, existing.id, values, error.fields, 422);
+    }
+    res.redirect(303, '/channels?notice=channel-saved');
+  });
+
+  router.post('/channels/:id/delete', async (req, res) => {
+    parseForm(ActionForm, req);
+    if (!(await deleteChannel(db, currentUser(res).accountId, req.params.id))) throw notFound('channel');
+    res.redirect(303, '/channels?notice=channel-deleted');
+  });
+
+  // "Send a test": scripts get the delivery id as JSON and poll it; without JavaScript the page shows it.
+  router.post('/channels/:id/test', async (req, res) => {
+    parseForm(ActionForm, req);
+    const deliveryId = await queueTestDelivery(db, currentUser(res).accountId, req.params.id);
+    if (!deliveryId) throw notFound('channel');
+    if ((req.get('accept') ?? '').startsWith('application/json')) {
+      return void res.status(202).json({ deliveryId, statusUrl: `/channels/${req.params.id}/deliveries/${deliveryId}.json` });
+    }
+    res.redirect(303, `/channels/${req.params.id}/deliveries/${deliveryId}`);
+  });
+
+  router.get('/channels/:id/deliveries/:deliveryId.json', async (req, res) => {
+    const delivery = await getDelivery(db, currentUser(res).accountId, req.params.deliveryId);
+    if (!delivery) throw notFound('delivery');
+    res.set('cache-control', 'no-store').json(delivery);
+  });
+
+  router.get('/channels/:id/deliveries/:deliveryId', async (req, res) => {
+    const { accountId } = currentUser(res);
+    const [channel, delivery] = await Promise.all([
+      getChannel(db, accountId, req.params.id),
+      getDelivery(db, accountId, req.params.deliveryId),
+    ]);
+    if (!channel || !delivery) throw notFound('delivery');
+    renderer.page(req, res, 'delivery', { title: 'Test delivery', channel, delivery, deliveryId: req.params.deliveryId });
+  });
+}

@@ -1,0 +1,170 @@
+import { HTTP_METHODS } from '@pingdummy/shared';
+import { z } from 'zod';
+import type { Check, CheckInput } from '../data/checks.js';
+import { checkbox, checkboxGroup, text, type FieldErrors } from './forms.js';
+
+/** The check form as submitted: only known fields, each a string (checkbox groups: strings). */
+export const CheckForm = z.strictObject({
+  _csrf: text(200).optional(),
+  name: text(500),
+  url: text(4096),
+  method: text(20),
+  headers: text(20_000),
+  body: text(20_000),
+  intervalSeconds: text(20),
+  timeoutMs: text(20),
+  expectedStatusCodes: text(500),
+  keyword: text(2000),
+  keywordMode: text(20),
+  degradedThresholdMs: text(20),
+  failuresBeforeDown: text(20),
+  recoveriesBeforeUp: text(20),
+  regions: checkboxGroup(),
+  channelIds: checkboxGroup(),
+  paused: checkbox(),
+  isPublic: checkbox(),
+  showUrlPublicly: checkbox(),
+});
+export type CheckForm = z.output<typeof CheckForm>;
+
+/** What the form shows: strings as typed, so a rejected form comes back exactly as it was sent. */
+export interface CheckFormValues {
+  name: string;
+  url: string;
+  method: string;
+  headers: string;
+  body: string;
+  intervalSeconds: string;
+  timeoutMs: string;
+  expectedStatusCodes: string;
+  keyword: string;
+  keywordMode: string;
+  degradedThresholdMs: string;
+  failuresBeforeDown: string;
+  recoveriesBeforeUp: string;
+  regions: string[];
+  channelIds: string[];
+  paused: boolean;
+  isPublic: boolean;
+  showUrlPublicly: boolean;
+}
+
+export const METHODS = HTTP_METHODS;
+
+/** A new check's form, with the database's defaults. */
+export function defaultCheckFormValues(): CheckFormValues {
+  return {
+    name: '',
+    url: 'https://',
+    method: 'GET',
+    headers: '',
+    body: '',
+    intervalSeconds: '60',
+    timeoutMs: '10000',
+    expectedStatusCodes: '200-399',
+    keyword: '',
+    keywordMode: '',
+    degradedThresholdMs: '',
+    failuresBeforeDown: '2',
+    recoveriesBeforeUp: '1',
+    regions: [],
+    channelIds: [],
+    paused: false,
+    isPublic: false,
+    showUrlPublicly: false,
+  };
+}
+
+export function checkToFormValues(check: Check): CheckFormValues {
+  return {
+    name: check.name,
+    url: check.url,
+    method: check.method,
+    headers: Object.entries(check.headers)
+      .map(([name, value]) => `${name}: ${value}`)
+      .join('\n'),
+    body: check.body ?? '',
+    intervalSeconds: String(check.intervalSeconds),
+    timeoutMs: String(check.timeoutMs),
+    expectedStatusCodes: check.expectedStatusCodes,
+    keyword: check.keyword ?? '',
+    keywordMode: check.keywordMode ?? '',
+    degradedThresholdMs: check.degradedThresholdMs === null ? '' : String(check.degradedThresholdMs),
+    failuresBeforeDown: String(check.failuresBeforeDown),
+    recoveriesBeforeUp: String(check.recoveriesBeforeUp),
+    regions: check.regions,
+    channelIds: check.channelIds,
+    paused: check.paused,
+    isPublic: check.isPublic,
+    showUrlPublicly: check.showUrlPublicly,
+  };
+}
+
+export function formToValues(form: CheckForm): CheckFormValues {
+  const { _csrf: _ignored, ...values } = form;
+  return values;
+}
+
+/**
+ * Turns the form's strings into the data layer's CheckInput. Text that cannot be a number or a header list
+ * is reported here (with the field's name); everything else is validated by the data layer's schema.
+ */
+export function formToCheckInput(values: CheckFormValues): { input: CheckInput; errors: FieldErrors } {
+  const errors: FieldErrors = {};
+  const integer = (field: keyof CheckFormValues, raw: string, optional = false): number | null => {
+    const trimmed = raw.trim();
+    if (trimmed === '') {
+      if (!optional) errors[field] = 'is required';
+      return null;
+    }
+    if (!/^-?\d{1,9}$/.test(trimmed)) {
+      errors[field] = 'must be a whole number';
+      return null;
+    }
+    return Number(trimmed);
+  };
+  const headers: Record<string, string> = {};
+  values.headers.split(/\r?\n/).forEach((line, index) => {
+    if (line.trim() === '') return;
+    const colon = line.indexOf(':');
+    if (colon <= 0) {
+      errors.headers ??= `line ${index + 1} is not "Name: value"`;
+      return;
+    }
+    headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
+  });
+  const keyword = values.keyword === '' ? null : values.keyword;
+  const keywordMode = values.keywordMode === '' ? null : values.keywordMode;
+  const input = {
+    name: values.name,
+    url: values.url.trim(),
+    method: values.method,
+    headers,
+    body: values.body === '' ? null : values.body,
+    intervalSeconds: integer('intervalSeconds', values.intervalSeconds),
+    timeoutMs: integer('timeoutMs', values.timeoutMs),
+    expectedStatusCodes: values.expectedStatusCodes.trim(),
+    keyword,
+    keywordMode,
+    degradedThresholdMs: integer('degradedThresholdMs', values.degradedThresholdMs, true),
+    failuresBeforeDown: integer('failuresBeforeDown', values.failuresBeforeDown),
+    recoveriesBeforeUp: integer('recoveriesBeforeUp', values.recoveriesBeforeUp),
+    regions: values.regions,
+    channelIds: values.channelIds,
+    paused: values.paused,
+    isPublic: values.isPublic,
+    showUrlPublicly: values.showUrlPublicly,
+  };
+  // Numbers that failed to parse were reported above; the data layer sees them as absent, never as NaN.
+  return { input: input as unknown as CheckInput, errors };
+}
+
+/** The data layer reports nested paths ("headers.X Y"); the form shows them beside the top-level field. */
+export function topLevelErrors(fields: FieldErrors): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const [path, message] of Object.entries(fields)) {
+    const [field, ...rest] = path.split('.');
+    errors[field ?? 'form'] ??= rest.length > 0 ? `${rest.join('.')}: ${message}` : message;
+  }
+  return errors;
+}

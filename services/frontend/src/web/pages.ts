@@ -1,0 +1,29 @@
+import type { Pool } from '@pingdummy/shared';
+import type { RequestHandler, Router } from 'express';
+import { addChannelPages } from './channel-pages.js';
+import { addCheckPages } from './check-pages.js';
+import { addDashboardPages } from './dashboard-pages.js';
+import type { Renderer } from './render.js';
+import { addSettingsPages } from './settings-pages.js';
+import { addStatusPages } from './status-pages.js';
+
+export interface PageRouteOptions {
+  db: Pool;
+  renderer: Renderer;
+  checkLimit: number;
+  requireUser: RequestHandler;
+}
+
+/** The public pages, then everything behind sign-in. */
+export function addPageRoutes(router: Router, options: PageRouteOptions): void {
+  const { db, renderer } = options;
+  addStatusPages(router, { db, renderer });
+  router.get('/', (_req, res) => res.redirect(303, res.locals.user ? '/dashboard' : '/login'));
+  for (const prefix of ['/dashboard', '/dashboard.json', '/checks', '/incidents', '/channels', '/settings']) {
+    router.use(prefix, options.requireUser);
+  }
+  addDashboardPages(router, { db, renderer });
+  addCheckPages(router, { db, renderer, checkLimit: options.checkLimit });
+  addChannelPages(router, { db, renderer });
+  addSettingsPages(router, { db, renderer });
+}

@@ -1,0 +1,47 @@
+import { fileURLToPath } from 'node:url';
+import { Eta } from 'eta';
+import type { Request, Response } from 'express';
+import type { CsrfProtection } from './csrf.js';
+import { fmt } from './format.js';
+
+export const VIEWS_DIR = fileURLToPath(new URL('../../views', import.meta.url));
+
+/** Short confirmations after a redirect, chosen by a code in the query string (never free text from the URL). */
+const NOTICES: Record<string, string> = {
+  'check-created': 'Check created. The first probe runs within a few seconds.',
+  'check-saved': 'Check saved.',
+  'check-paused': 'Check paused.',
+  'check-resumed': 'Check resumed.',
+  'check-deleted': 'Check deleted.',
+  'channel-created': 'Channel created.',
+  'channel-saved': 'Channel saved.',
+  'channel-deleted': 'Channel deleted.',
+  'password-changed': 'Password changed. Your other sessions were signed out.',
+  'status-page-saved': 'Status page settings saved.',
+  'token-revoked': 'Token revoked.',
+  'signed-out': 'You are signed out.',
+};
+
+export interface Renderer {
+  /** Renders views/<template>.eta inside the layout with the user, CSRF token and notice. */
+  page(req: Request, res: Response, template: string, data: Record<string, unknown>, status?: number): void;
+}
+
+export function createRenderer(csrf: CsrfProtection, options: { cache: boolean }): Renderer {
+  const eta = new Eta({ views: VIEWS_DIR, cache: options.cache, autoEscape: true });
+  return {
+    page(req, res, template, data, status = 200) {
+      const noticeCode = typeof req.query.notice === 'string' ? req.query.notice : '';
+      const html = eta.render(template, {
+        title: 'Pingdummy',
+        ...data,
+        user: res.locals.user ?? null,
+        csrfToken: csrf.token(req, res),
+        path: req.path,
+        notice: NOTICES[noticeCode] ?? null,
+        fmt,
+      });
+      res.status(status).type('html').send(html);
+    },
+  };
+}

@@ -1,0 +1,115 @@
+import type { Pool } from '@pingdummy/shared';
+import type { Request, Response, Router } from 'express';
+import { z } from 'zod';
+import { createApiToken, listApiTokens, revokeApiToken, type CreatedApiToken } from '../data/tokens.js';
+import { getAccountSettings, updateStatusPage } from './accounts.js';
+import { currentUser, NewPasswordSchema } from './auth.js';
+import { checkbox, fieldErrors, parseForm, text, type FieldErrors } from './forms.js';
+import { HttpError, notFound } from './http-errors.js';
+import type { Renderer } from './render.js';
+import { regenerateSession, saveSession } from './session.js';
+import { changePassword, endOtherSessions } from './users.js';
+
+const StatusPageForm = z.strictObject({ _csrf: text(200).optional(), enabled: checkbox(), title: text(500) });
+const StatusPageValues = z.object({ title: z.string().trim().max(200, 'must be at most 200 characters') });
+const PasswordForm = z.strictObject({
+  _csrf: text(200).optional(),
+  currentPassword: text(200),
+  newPassword: text(200),
+  confirmPassword: text(200),
+});
+const TokenForm = z.strictObject({ _csrf: text(200).optional(), name: text(500) });
+const TokenValues = z.object({ name: z.string().trim().min(1, 'is required').max(100, 'must be at most 100 characters') });
+const ActionForm = z.strictObject({ _csrf: text(200).optional() });
+
+interface SettingsState {
+  statusPage?: { errors: FieldErrors; values: { enabled: boolean; title: string } };
+  password?: { errors: FieldErrors };
+  token?: { errors: FieldErrors; values: { name: string } };
+  createdToken?: CreatedApiToken;
+}
+
+/** Settings: public status page, password change, API tokens. */
+export function addSettingsPages(router: Router, options: { db: Pool; renderer: Renderer }): void {
+  const { db, renderer } = options;
+
+  async function show(req: Request, res: Response, state: SettingsState = {}, status = 200): Promise<void> {
+    const { accountId } = currentUser(res);
+    const [account, tokens] = await Promise.all([getAccountSettings(db, accountId), listApiTokens(db, accountId)]);
+    if (!account) throw notFound('account');
+    const statusPage = state.statusPage ?? {
+      errors: {},
+      values: { enabled: account.statusPageEnabled, title: account.statusPageTitle ?? '' },
+    };
+    renderer.page(
+      req,
+      res,
+      'settings',
+      {
+        title: 'Settings',
+        account,
+        statusPage,
+        password: state.password ?? { errors: {} },
+        token: state.token ?? { errors: {}, values: { name: '' } },
+        createdToken: state.createdToken ?? null,
+        tokens,
+      },
+      status,
+    );
+  }
+
+  router.get('/settings', (req, res) => show(req, res));
+
+  router.post('/settings/status-page', async (req, res) => {
+    const form = parseForm(StatusPageForm, req);
+    const parsed = StatusPageValues.safeParse({ title: form.title });
+    if (!parsed.success) {
+      return show(req, res, { statusPage: { errors: fieldErrors(parsed.error), values: form } }, 422);
+    }
+    await updateStatusPage(db, currentUser(res).accountId, form.enabled, parsed.data.title || null);
+    res.redirect(303, '/settings?notice=status-page-saved');
+  });
+
+  router.post('/settings/password', async (req, res) => {
+    const user = currentUser(res);
+    const form = parseForm(PasswordForm, req);
+    const errors: FieldErrors = {};
+    const strength = NewPasswordSchema.safeParse(form.newPassword);
+    if (!strength.success) errors.newPassword = strength.error.issues[0]?.message ?? 'is invalid';
+    if (form.confirmPassword !== form.newPassword) errors.confirmPassword = 'does not match the new password';
+    if (Object.keys(errors).length === 0 && !(await changePassword(db, user.id, form.currentPassword, form.newPassword))) {
+      errors.currentPassword = 'is not your current password';
+    }
+    if (Object.keys(errors).length > 0) return show(req, res, { password: { errors } }, 422);
+    // A new session id for this browser, and every other session of the user ends.
+    await regenerateSession(req);
+    req.session.userId = user.id;
+    req.session.accountId = user.accountId;
+    await saveSession(req);
+    const ended = await endOtherSessions(db, user.id, req.sessionID);
+    req.log.info({ userId: user.id, endedSessions: ended }, 'password changed');
+    res.redirect(303, '/settings?notice=password-changed');
+  });
+
+  router.post('/settings/tokens', async (req, res) => {
+    const user = currentUser(res);
+    const form = parseForm(TokenForm, req);
+    const parsed = TokenValues.safeParse({ name: form.name });
+    if (!parsed.success) {
+      return show(req, res, { token: { errors: fieldErrors(parsed.error), values: { name: form.name } } }, 422);
+    }
+    const created = await createApiToken(db, user.accountId, user.id, parsed.data.name);
+    req.log.info({ tokenId: created.id }, 'api token created');
+    // Rendered, not redirected: the secret must not land in a URL or be shown a second time.
+    res.set('cache-control', 'no-store');
+    await show(req, res, { createdToken: created }, 201);
+  });
+
+  router.post('/settings/tokens/:id/revoke', async (req, res) => {
+    parseForm(ActionForm, req);
+    if (!(await revokeApiToken(db, currentUser(res).accountId, req.params.id))) {
+      throw new HttpError(404, 'This token does not exist or is already revoked.');
+    }
+    res.redirect(303, '/settings?notice=token-revoked');
+  });
+}

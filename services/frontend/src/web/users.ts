@@ -1,0 +1,106 @@
+import { randomBytes } from 'node:crypto';
+import { withTransaction, type Pool } from '@pingdummy/shared';
+import argon2 from 'argon2';
+
+/** argon2id with OWASP's second recommended setting (19 MiB, 2 passes). */
+const HASH_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+
+export interface User {
+  id: string;
+  accountId: string;
+  email: string;
+  passwordChangedAt: Date;
+}
+
+export class EmailTakenError extends Error {
+  override name = 'EmailTakenError';
+}
+
+export function hashPassword(password: string): Promise<string> {
+  return argon2.hash(password, HASH_OPTIONS);
+}
+
+/** A hash of a random secret, verified when the email is unknown so both paths cost the same time. */
+let decoyHash: Promise<string> | undefined;
+function decoy(): Promise<string> {
+  decoyHash ??= hashPassword(randomBytes(16).toString('hex'));
+  return decoyHash;
+}
+
+function rowToUser(row: { id: string; account_id: string; email: string; password_changed_at: Date }): User {
+  return { id: row.id, accountId: row.account_id, email: row.email, passwordChangedAt: row.password_changed_at };
+}
+
+/** A status-page slug from the email's local part plus a random suffix, so it never collides in practice. */
+export function slugFromEmail(email: string): string {
+  const base = (email.split('@')[0] ?? '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40);
+  return `${base || 'status'}-${randomBytes(3).toString('hex')}`;
+}
+
+/** Creates an account and its first user in one transaction; throws EmailTakenError for a known email. */
+export async function createUserWithAccount(db: Pool, email: string, password: string): Promise<User> {
+  const passwordHash = await hashPassword(password);
+  try {
+    return await withTransaction(db, async (client) => {
+      const account = await client.query<{ id: string }>(
+        `INSERT INTO accounts (name, slug) VALUES ($1, $2) RETURNING id`,
+        [email, slugFromEmail(email)],
+      );
+      const user = await client.query(
+        `INSERT INTO users (account_id, email, password_hash) VALUES ($1, $2, $3)
+         RETURNING id, account_id, email, password_changed_at`,
+        [account.rows[0]!.id, email, passwordHash],
+      );
+      return rowToUser(user.rows[0]);
+    });
+  } catch (error) {
+    if ((error as { code?: string; constraint?: string }).constraint === 'users_email_key') throw new EmailTakenError(email);
+    throw error;
+  }
+}
+
+/** The user for this email and password, or null; takes the same time whether or not the email exists. */
+export async function verifyLogin(db: Pool, email: string, password: string): Promise<User | null> {
+  const { rows } = await db.query(
+    `SELECT id, account_id, email, password_hash, password_changed_at FROM users WHERE lower(email) = lower($1)`,
+    [email],
+  );
+  const row = rows[0];
+  if (!row) {
+    await argon2.verify(await decoy(), password).catch(() => false);
+    return null;
+  }
+  const ok = await argon2.verify(row.password_hash, password).catch(() => false);
+  return ok ? rowToUser(row) : null;
+}
+
+export async function getUser(db: Pool, userId: string, accountId: string): Promise<User | null> {
+  const { rows } = await db.query(
+    `SELECT id, account_id, email, password_changed_at FROM users
+     WHERE id::text = $1 AND account_id::text = $2`,
+    [userId, accountId],
+  );
+  return rows[0] ? rowToUser(rows[0]) : null;
+}
+
+/** Checks the current password, stores the new hash; false when the current password is wrong. */
+export async function changePassword(db: Pool, userId: string, currentPassword: string, newPassword: string): Promise<boolean> {
+  const { rows } = await db.query(`SELECT password_hash FROM users WHERE id = $1`, [userId]);
+  const row = rows[0];
+  if (!row || !(await argon2.verify(row.password_hash, currentPassword).catch(() => false))) return false;
+  await db.query(`UPDATE users SET password_hash = $2, password_changed_at = now() WHERE id = $1`, [
+    userId,
+    await hashPassword(newPassword),
+  ]);
+  return true;
+}
+
+/** Ends every session of the user except `keepSid` (the sessions table indexes sess->>'userId'). */
+export async function endOtherSessions(db: Pool, userId: string, keepSid: string): Promise<number> {
+  const { rowCount } = await db.query(`DELETE FROM sessions WHERE sess ->> 'userId' = $1 AND sid <> $2`, [userId, keepSid]);
+  return rowCount ?? 0;
+}
