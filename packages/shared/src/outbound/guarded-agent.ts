@@ -13,6 +13,7 @@ export interface ConnectionReport {
   /** Host name or literal IP from the URL (without IPv6 brackets). */
   readonly hostname: string;
   readonly protocol: 'http:' | 'https:';
+  readonly port: number;
   /** The address the socket reached; undefined when the attempt failed before connecting. */
   readonly remoteAddress: string | undefined;
   /** Name resolution; null for a literal IP. */
@@ -116,6 +117,7 @@ export function createGuardedConnector(options: GuardedAgentOptions = {}): build
   return (connectOptions, callback) => {
     const protocol = connectOptions.protocol === 'https:' ? 'https:' : 'http:';
     const hostname = connectOptions.hostname;
+    const port = Number(connectOptions.port) || (protocol === 'https:' ? 443 : 80);
     const literal = isIP(hostname) !== 0;
     const started = performance.now();
     let lookedUpAt: number | undefined;
@@ -132,6 +134,7 @@ export function createGuardedConnector(options: GuardedAgentOptions = {}): build
       options.onConnection?.({
         hostname,
         protocol,
+        port,
         remoteAddress,
         dnsMs: literal ? null : elapsedSince(started, lookedUpAt),
         connectMs: elapsedSince(tcpStart, connectedAt),

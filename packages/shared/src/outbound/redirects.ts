@@ -60,6 +60,8 @@ export interface FollowRedirectsOptions {
   readonly bodyTimeout?: number;
   /** Called before each hop is requested; `hop` 0 is the original URL. @default - nothing */
   readonly onHop?: (url: URL, hop: number) => void;
+  /** Called as soon as a hop's response headers arrive, redirects included. @default - nothing */
+  readonly onResponse?: (statusCode: number, url: URL, hop: number) => void;
 }
 
 export interface FollowedResponse {
@@ -101,6 +103,7 @@ export async function requestFollowingRedirects(
       headersTimeout: options.headersTimeout,
       bodyTimeout: options.bodyTimeout,
     });
+    options.onResponse?.(response.statusCode, url, redirects);
     const location = firstHeader(response.headers.location);
     if (!REDIRECT_STATUSES.has(response.statusCode) || !location || maxRedirects === 0) {
       return { response, url, redirects };

@@ -1,0 +1,44 @@
+import { describeZodError, ProbeBatchRequest, type ProbeBatchResponse, type ProbeResult, type ProbeSpec } from '@pingdummy/shared';
+import express, { Router } from 'express';
+import pLimit from 'p-limit';
+import { runProbe, type ProbeSettings } from '../probe/run-probe.js';
+import { requireBearerToken } from './bearer-auth.js';
+
+export interface ProbesRouterOptions {
+  readonly token: string;
+  readonly region: string;
+  /** Probes in flight at once across every batch this beacon serves. */
+  readonly concurrency: number;
+  readonly settings: ProbeSettings;
+}
+
+/** Request bodies above this are refused with 413 (1000 probes with 64 KiB bodies fit). */
+const MAX_REQUEST_BYTES = 2 * 1024 * 1024;
+
+/** `POST /v1/probes`: runs a batch concurrently and answers with results in request order. */
+export function createProbesRouter(options: ProbesRouterOptions): Router {
+  const limit = pLimit(options.concurrency);
+  const probeBatch = (probes: ProbeSpec[]): Promise<ProbeResult[]> =>
+    Promise.all(probes.map((spec) => limit(() => runProbe(spec, options.settings))));
+
+  const router = Router();
+  router.post(
+    '/v1/probes',
+    // Authenticate before parsing, so an anonymous client cannot make the beacon read 2 MB.
+    requireBearerToken(options.token),
+    express.json({ limit: MAX_REQUEST_BYTES, type: () => true }),
+    async (req, res) => {
+      const parsed = ProbeBatchRequest.safeParse(req.body);
+      if (!parsed.success) return void res.status(400).json({ error: describeZodError(parsed.error) });
+      const started = performance.now();
+      const results = await probeBatch(parsed.data.probes);
+      req.log.debug(
+        { probes: results.length, failed: results.filter((result) => !result.ok).length, ms: Math.round(performance.now() - started) },
+        'batch probed',
+      );
+      const body: ProbeBatchResponse = { region: options.region, results };
+      res.json(body);
+    },
+  );
+  return router;
+}
