@@ -83,7 +83,7 @@ function classifyByCode(error: ErrorWithDetails, code: string): ClassifiedError 
   if (RESET_CODES.has(code)) {
     return { errorClass: 'connection_reset', message: `connection closed by the server before the response completed (${code})` };
   }
-  if (code.startsWith('HPE_') || PROTOCOL_CODES.has(code)) {
+  if (code.startsWith('HPE_') || PROTOCOL_CODES.has(code) || error.name === 'HTTPParserError') {
     return { errorClass: 'protocol', message: `invalid HTTP response: ${error.message}` };
   }
   return { errorClass: 'unknown', message: error.message || error.name || 'unknown error' };
@@ -102,23 +102,23 @@ function timeoutMessage(error: ErrorWithDetails, code: string): string {
   }
 }
 
+/** Duck-typed on purpose: errors from Node internals may come from another realm (vm, jest). */
+function isErrorLike(value: unknown): value is ErrorWithDetails {
+  return typeof value === 'object' && value !== null && typeof (value as { message?: unknown }).message === 'string';
+}
+
 function unwrap(error: unknown): ErrorWithDetails {
   let current: unknown = error;
-  for (let depth = 0; depth < 5; depth++) {
-    if (!(current instanceof Error)) break;
-    const candidate = current as ErrorWithDetails;
-    if (Array.isArray(candidate.errors) && candidate.errors[0] instanceof Error && !candidate.code) {
-      current = candidate.errors[0];
-      continue;
+  for (let depth = 0; depth < 5 && isErrorLike(current); depth++) {
+    if (!current.code && Array.isArray(current.errors) && isErrorLike(current.errors[0])) {
+      current = current.errors[0];
+    } else if (!current.code && isErrorLike(current.cause)) {
+      current = current.cause;
+    } else {
+      return current;
     }
-    if (!candidate.code && candidate.cause instanceof Error) {
-      current = candidate.cause;
-      continue;
-    }
-    return candidate;
   }
-  if (current instanceof Error) return current as ErrorWithDetails;
-  return new Error(String(current)) as ErrorWithDetails;
+  return isErrorLike(current) ? current : (new Error(String(current)) as ErrorWithDetails);
 }
 
 function oneLine(message: string): string {
