@@ -5,6 +5,7 @@ import type { Logger, Pool } from '@pingdummy/shared';
 import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
+import { createApiRouter } from './api/router.js';
 import type { FrontendConfig } from './config.js';
 import { addAuthRoutes, loadUser, requireUser } from './web/auth.js';
 import { createCsrfProtection } from './web/csrf.js';
@@ -61,6 +62,9 @@ export function addFrontendRoutes(app: Express, deps: FrontendDependencies): Fro
   const staticOptions = { maxAge: '1h', index: false, fallthrough: true } as const;
   app.use('/static/uplot', express.static(UPLOT_DIST_DIR, staticOptions));
   app.use('/static', express.static(PUBLIC_DIR, staticOptions));
+
+  // The JSON API authenticates with bearer tokens and parses its own bodies: no cookies, sessions or CSRF.
+  app.use('/api/v1', createApiRouter({ pool, logger: deps.logger, checkLimit: config.checkLimitPerAccount }));
 
   const csrf = createCsrfProtection({ secret: config.sessionSecret, secure: config.cookieSecure });
   const renderer = createRenderer(csrf, { cache: true });

@@ -3,7 +3,7 @@ import { rateLimit, type RateLimitRequestHandler } from 'express-rate-limit';
 import type { Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
 import { fieldErrors, parseForm, text, type FieldErrors } from './forms.js';
-import { sendError } from './http-errors.js';
+import { sendError, wantsJson } from './http-errors.js';
 import type { Renderer } from './render.js';
 import { destroySession, regenerateSession, saveSession } from './session.js';
 import { createUserWithAccount, EmailTakenError, getUser, verifyLogin, type User } from './users.js';
@@ -51,7 +51,7 @@ export function loadUser(db: Pool): RequestHandler {
 /** Sends visitors without a session to the login page (or 401 JSON for .json endpoints). */
 export const requireUser: RequestHandler = (req, res, next) => {
   if (res.locals.user) return next();
-  if (req.path.endsWith('.json') || (req.get('accept') ?? '').startsWith('application/json')) {
+  if (wantsJson(req)) {
     return void res.status(401).json({ error: 'sign in first' });
   }
   if (req.method === 'GET') return void res.redirect(303, '/login');

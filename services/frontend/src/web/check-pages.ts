@@ -1,7 +1,7 @@
 import type { Pool } from '@pingdummy/shared';
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
-import { CheckInput, CheckLimitError, createCheck, deleteCheck, getCheck, setCheckPaused, updateCheck } from '../data/checks.js';
+import { checkCrossFieldErrors, CheckInput, CheckLimitError, createCheck, deleteCheck, getCheck, setCheckPaused, updateCheck } from '../data/checks.js';
 import { listChannels } from '../data/channels.js';
 import { FieldValidationError, fieldErrorsFromZod } from '../data/errors.js';
 import { listIncidents } from '../data/incidents.js';
@@ -65,7 +65,14 @@ export function addCheckPages(router: Router, options: CheckPageOptions): void {
     const values = formToValues(parseForm(CheckForm, req));
     const { input, errors } = formToCheckInput(values);
     const parsed = CheckInput.safeParse(input);
-    const all = { ...(parsed.success ? {} : topLevelErrors(fieldErrorsFromZod(parsed.error))), ...errors };
+    // zod skips the cross-field rules while a field is invalid; the form shows all problems at once.
+    const crossField = checkCrossFieldErrors({
+      intervalSeconds: input.intervalSeconds ?? Number.POSITIVE_INFINITY,
+      timeoutMs: input.timeoutMs ?? 0,
+      keyword: input.keyword ?? null,
+      keywordMode: input.keywordMode ?? null,
+    });
+    const all = { ...crossField, ...(parsed.success ? {} : topLevelErrors(fieldErrorsFromZod(parsed.error))), ...errors };
     if (Object.keys(all).length > 0) {
       await showForm(req, res, { checkId, values, errors: all }, 422);
       return null;

@@ -14,8 +14,10 @@ export class HttpError extends Error {
 
 export const notFound = (what = 'page') => new HttpError(404, `This ${what} does not exist, or it belongs to another account.`);
 
-function wantsJson(req: Request): boolean {
-  return req.path.endsWith('.json') || (req.get('accept') ?? '').startsWith('application/json');
+/** .json endpoints and fetch calls get JSON errors (originalUrl: req.path is relative to a mounted router). */
+export function wantsJson(req: Request): boolean {
+  const path = req.originalUrl.split('?')[0] ?? '';
+  return path.endsWith('.json') || (req.get('accept') ?? '').startsWith('application/json');
 }
 
 /** Sends an error page (or JSON for .json endpoints and fetch calls) with a readable message and no stack trace. */

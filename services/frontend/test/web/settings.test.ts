@@ -1,0 +1,102 @@
+import { Browser, checkFormFields, startTestFrontend, type TestFrontend } from './harness.js';
+
+let frontend: TestFrontend;
+let browser: Browser;
+let slug: string;
+beforeAll(async () => {
+  frontend = await startTestFrontend();
+  browser = new Browser(frontend.url);
+  await browser.signUp('status@example.com');
+  slug = (await frontend.db.pool.query(`SELECT slug FROM accounts`)).rows[0].slug;
+});
+afterAll(async () => {
+  await frontend.stop();
+});
+
+test('the status page is off until opted in, then lists only public checks and hides private details', async () => {
+  expect((await new Browser(frontend.url).get(`/status/${slug}`)).status).toBe(404);
+  const settings = await browser.get('/settings');
+  expect(settings.body).toContain(`/status/${slug}`);
+
+  await browser.submit('/checks/new', '/checks', checkFormFields({ name: 'Public API', url: 'https://api.example.com/public-path', isPublic: 'on', showUrlPublicly: 'on' }));
+  await browser.submit('/checks/new', '/checks', checkFormFields({ name: 'Public site', url: 'https://www.example.com/hidden-path', isPublic: 'on' }));
+  await browser.submit('/checks/new', '/checks', checkFormFields({ name: 'Private DB admin', url: 'https://db.example.com/admin' }));
+  await frontend.db.pool.query(
+    `INSERT INTO incidents (account_id, check_id, started_at, cause)
+     SELECT account_id, id, now(), 'connect ECONNREFUSED 10.0.0.7:443' FROM checks WHERE name = 'Public site'`,
+  );
+  await frontend.db.pool.query(`UPDATE checks SET state = 'down' WHERE name = 'Public site'`);
+
+  const saved = await browser.submit('/settings', '/settings/status-page', { enabled: 'on', title: 'Example Inc. status' });
+  expect(saved.location).toBe('/settings?notice=status-page-saved');
+
+  const page = await new Browser(frontend.url).get(`/status/${slug}`);
+  expect(page.status).toBe(200);
+  expect(page.body).toContain('Example Inc. status');
+  expect(page.body).toContain('Public API');
+  expect(page.body).toContain('https://api.example.com/public-path');
+  expect(page.body).toContain('Public site');
+  expect(page.body).toContain('Ongoing incident since');
+  expect(page.body).toContain('Some systems are having problems');
+  expect(page.body).not.toContain('hidden-path');
+  expect(page.body).not.toContain('Private DB admin');
+  expect(page.body).not.toContain('db.example.com');
+  expect(page.body).not.toContain('10.0.0.7');
+  expect(page.body).not.toContain('status@example.com');
+  expect(page.body).not.toContain('_csrf');
+  expect(page.body.match(/class="bar bar-/g)?.length).toBe(180); // 90 daily bars for each public check
+
+  await browser.submit('/settings', '/settings/status-page', { title: '' });
+  expect((await new Browser(frontend.url).get(`/status/${slug}`)).status).toBe(404);
+  expect((await new Browser(frontend.url).get('/status/no-such-page')).status).toBe(404);
+});
+
+test('an API token is shown once, works against /api/v1, and stops working when revoked', async () => {
+  const created = await browser.submit('/settings', '/settings/tokens', { name: 'deploy script' });
+  expect(created.status).toBe(201);
+  expect(created.headers.get('cache-control')).toBe('no-store');
+  const token = /id="new-token" class="token-value" type="text" readonly value="(pd_[A-Za-z0-9_-]+)"/.exec(created.body)?.[1];
+  expect(token).toBeDefined();
+
+  const api = await fetch(`${frontend.url}/api/v1/checks`, { headers: { authorization: `Bearer ${token}` } });
+  expect(api.status).toBe(200);
+  const names = JSON.stringify(await api.json());
+  expect(names).toContain('Public API');
+
+  const later = await browser.get('/settings');
+  expect(later.body).not.toContain(token!);
+  expect(later.body).toContain('deploy script');
+  expect(later.body).toContain(`${token!.slice(0, 10)}…`);
+
+  const tokenId = (await frontend.db.pool.query(`SELECT id FROM api_tokens WHERE name = 'deploy script'`)).rows[0].id;
+  const revoked = await browser.submit('/settings', `/settings/tokens/${tokenId}/revoke`, {});
+  expect(revoked.location).toBe('/settings?notice=token-revoked');
+  const refused = await fetch(`${frontend.url}/api/v1/checks`, { headers: { authorization: `Bearer ${token}` } });
+  expect(refused.status).toBe(401);
+
+  const blank = await browser.submit('/settings', '/settings/tokens', { name: '   ' });
+  expect(blank.status).toBe(422);
+  expect(blank.body).toMatch(/id="token-name-error">is required/);
+});
+
+test('channels: validation beside the field, creation, and a queued test delivery', async () => {
+  const bad = await browser.submit('/channels/new', '/channels', { name: 'Mail', kind: 'email', target: 'not-an-address' });
+  expect(bad.status).toBe(422);
+  expect(bad.body).toContain('value="not-an-address"');
+  expect(bad.body).toMatch(/id="target-error">must be an email address/);
+  const ok = await browser.submit('/channels/new', '/channels', { name: 'Mail', kind: 'email', target: 'ops@example.com' });
+  expect(ok.location).toBe('/channels?notice=channel-created');
+  const list = await browser.get('/channels');
+  expect(list.body).toContain('ops@example.com');
+  const channelId = (await frontend.db.pool.query(`SELECT id FROM notification_channels WHERE name = 'Mail'`)).rows[0].id;
+
+  const page = await browser.get('/channels');
+  const token = /name="_csrf" value="([^"]+)"/.exec(page.body)![1]!;
+  const queued = await browser.post(`/channels/${channelId}/test`, { _csrf: token }, { accept: 'application/json' });
+  expect(queued.status).toBe(202);
+  const { deliveryId, statusUrl } = JSON.parse(queued.body);
+  expect(statusUrl).toBe(`/channels/${channelId}/deliveries/${deliveryId}.json`);
+  const row = await frontend.db.pool.query(`SELECT event, channel_id FROM deliveries WHERE id = $1`, [deliveryId]);
+  expect(row.rows[0]).toEqual({ event: 'test', channel_id: channelId });
+  expect(JSON.parse((await browser.get(statusUrl)).body).status).toBe('pending');
+});
