@@ -81,7 +81,10 @@ export function checkCrossFieldErrors(check: {
   keywordMode: string | null;
 }): FieldErrors {
   const errors: FieldErrors = {};
-  if (check.timeoutMs > check.intervalSeconds * 1000) {
+  // Compare only values that are valid on their own; an out-of-range interval already has its own message.
+  const comparable =
+    checkFields.intervalSeconds.safeParse(check.intervalSeconds).success && checkFields.timeoutMs.safeParse(check.timeoutMs).success;
+  if (comparable && check.timeoutMs > check.intervalSeconds * 1000) {
     errors.timeoutMs = `must not exceed the interval (${check.intervalSeconds * 1000} ms)`;
   }
   if (check.keyword !== null && check.keywordMode === null) errors.keywordMode = 'is required when keyword is set';

@@ -56,12 +56,12 @@ function ratio(part: number | null | undefined, total: number | null | undefined
   return total ? Number(part ?? 0) / Number(total) : null;
 }
 
-/** Latency summary and uptime of every check in the account, keyed by check id (one query). */
-export async function getCheckSummaries(db: Pool, accountId: string): Promise<Map<string, CheckSummary>> {
+/** Summaries of the account's checks (or of one of them), keyed by check id, in one query. */
+async function querySummaries(db: Pool, accountId: string, checkId: string | null): Promise<Map<string, CheckSummary>> {
   const summaries = new Map<string, CheckSummary>();
-  if (!isUuid(accountId)) return summaries;
   const { rows } = await db.query(
-    `WITH account_checks AS (SELECT id, last_probed_at FROM checks WHERE account_id = $1),
+    `WITH account_checks AS (
+       SELECT id, last_probed_at FROM checks WHERE account_id = $1 AND ($2::uuid IS NULL OR id = $2::uuid)),
      hourly AS (
        SELECT h.check_id, sum(h.probe_count)::bigint AS probes, sum(h.up_count)::bigint AS ups,
               ${histogramSumSql('h.latency_hist')} AS hist
@@ -78,7 +78,7 @@ export async function getCheckSummaries(db: Pool, accountId: string): Promise<Ma
        GROUP BY d.check_id)
      SELECT c.id, c.last_probed_at, h.probes, h.ups, h.hist, d.probes7, d.ups7, d.probes30, d.ups30
      FROM account_checks c LEFT JOIN hourly h ON h.check_id = c.id LEFT JOIN daily d ON d.check_id = c.id`,
-    [accountId],
+    [accountId, checkId],
   );
   for (const row of rows) {
     const histogram: number[] = row.hist ?? [];
@@ -92,6 +92,18 @@ export async function getCheckSummaries(db: Pool, accountId: string): Promise<Ma
     });
   }
   return summaries;
+}
+
+/** Latency summary and uptime of every check in the account, keyed by check id (one query). */
+export async function getCheckSummaries(db: Pool, accountId: string): Promise<Map<string, CheckSummary>> {
+  if (!isUuid(accountId)) return new Map();
+  return querySummaries(db, accountId, null);
+}
+
+/** The summary of one check; null when it is not in this account. */
+export async function getCheckSummary(db: Pool, accountId: string, checkId: string): Promise<CheckSummary | null> {
+  if (!isUuid(accountId) || !isUuid(checkId)) return null;
+  return (await querySummaries(db, accountId, checkId)).get(checkId) ?? null;
 }
 
 /**

@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import type { ApiRoute, ErrorStatus } from './routes.js';
+import { apiSchemas } from './schemas.js';
+
+type JsonSchema = Record<string, unknown>;
+
+const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
+  400: 'Validation failed (see fields), malformed JSON or a bad query parameter',
+  401: 'Missing, invalid or revoked API token',
+  404: 'Not found in this account',
+  409: 'The account reached its check limit',
+  413: 'Body larger than 64 kB',
+};
+
+/** Express `/checks/:id` -> OpenAPI `/checks/{id}`. */
+export function openApiPath(expressPath: string): string {
+  return expressPath.replace(/:(\w+)/g, '{$1}');
+}
+
+function componentSchemas(): Record<string, JsonSchema> {
+  const { schemas } = z.toJSONSchema(apiSchemas, {
+    io: 'input',
+    target: 'draft-2020-12',
+    uri: (id) => `#/components/schemas/${id}`,
+  });
+  return Object.fromEntries(
+    Object.entries(schemas).map(([id, schema]) => {
+      const { $schema: _schema, $id: _id, ...rest } = schema as JsonSchema;
+      return [id, rest];
+    }),
+  );
+}
+
+/** A $ref when the schema is a named component, the inline JSON Schema otherwise. */
+function schemaRef(schema: z.ZodType): JsonSchema {
+  const id = apiSchemas.get(schema)?.id;
+  if (id) return { $ref: `#/components/schemas/${id}` };
+  const { $schema: _schema, ...inline } = z.toJSONSchema(schema, { io: 'input', target: 'draft-2020-12' }) as JsonSchema;
+  return inline;
+}
+
+function queryParameters(query: z.ZodType): JsonSchema[] {
+  const schema = z.toJSONSchema(query, { io: 'input', target: 'draft-2020-12' }) as {
+    properties?: Record<string, JsonSchema>;
+    required?: string[];
+  };
+  return Object.entries(schema.properties ?? {}).map(([name, property]) => {
+    const { description, ...rest } = property;
+    return { name, in: 'query', required: schema.required?.includes(name) ?? false, description, schema: rest };
+  });
+}
+
+function operation(route: ApiRoute): JsonSchema {
+  const pathParameters = [...route.path.matchAll(/:(\w+)/g)].map((match) => ({
+    name: match[1],
+    in: 'path',
+    required: true,
+    schema: { type: 'string', format: 'uuid' },
+  }));
+  const responses: Record<string, JsonSchema> = {
+    [route.success.status]: {
+      description: route.success.description,
+      ...(route.success.schema ? { content: { 'application/json': { schema: schemaRef(route.success.schema) } } } : {}),
+    },
+  };
+  for (const status of [...route.errors, 500 as const]) {
+    responses[status] = {
+      description: status === 500 ? 'Unexpected server error (no details are disclosed)' : ERROR_DESCRIPTIONS[status],
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+    };
+  }
+  return {
+    operationId: route.operationId,
+    summary: route.summary,
+    tags: [route.tag],
+    parameters: [...pathParameters, ...(route.query ? queryParameters(route.query) : [])],
+    ...(route.body
+      ? { requestBody: { required: true, content: { 'application/json': { schema: schemaRef(route.body) } } } }
+      : {}),
+    responses,
+  };
+}
+
+/** The OpenAPI 3.1 document of the API, generated from the route table and the zod schemas that validate requests. */
+export function buildOpenApiDocument(routes: readonly ApiRoute[]): JsonSchema {
+  const paths: Record<string, Record<string, JsonSchema>> = {
+    '/openapi.json': {
+      get: {
+        operationId: 'getOpenApiDocument',
+        summary: 'This document',
+        tags: ['meta'],
+        security: [],
+        responses: { 200: { description: 'OpenAPI 3.1 document', content: { 'application/json': { schema: { type: 'object' } } } } },
+      },
+    },
+  };
+  for (const route of routes) {
+    const path = openApiPath(route.path);
+    paths[path] = { ...paths[path], [route.method]: operation(route) };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Pingdummy API',
+      version: '1.0.0',
+      description:
+        'Manage uptime checks and read their results, uptime and incidents. Authenticate with a personal API token: ' +
+        '`Authorization: Bearer pd_...` (create one in the web app under API tokens).',
+    },
+    servers: [{ url: '/api/v1' }],
+    security: [{ bearerToken: [] }],
+    paths,
+    components: {
+      securitySchemes: { bearerToken: { type: 'http', scheme: 'bearer', description: 'Personal API token (pd_...)' } },
+      schemas: componentSchemas(),
+    },
+  };
+}

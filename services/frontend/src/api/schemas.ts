@@ -1,0 +1,125 @@
+/**
+ * Zod schemas of the REST API. Request bodies are the data layer's own validators (CheckInput, CheckPatch),
+ * so the OpenAPI document cannot drift from what the server accepts; responses are described here and
+ * tied to the data layer's TypeScript types at compile time.
+ */
+import { HTTP_METHODS } from '@pingdummy/shared';
+import { z } from 'zod';
+import { CHECK_STATES, CheckInput, CheckPatch, KEYWORD_MODES, type Check } from '../data/checks.js';
+import type { Incident } from '../data/incidents.js';
+import type { ProbeResultRow } from '../data/results.js';
+import type { CheckSummary } from '../data/summaries.js';
+import { MAX_INCIDENTS_LIMIT } from '../data/incidents.js';
+import { MAX_RESULTS_LIMIT } from '../data/results.js';
+
+const timestamp = z.string().describe('ISO 8601 timestamp');
+
+export const CheckSchema = z.object({
+  id: z.uuid(),
+  accountId: z.uuid(),
+  name: z.string(),
+  url: z.string(),
+  method: z.enum(HTTP_METHODS),
+  headers: z.record(z.string(), z.string()),
+  body: z.string().nullable(),
+  intervalSeconds: z.number().int(),
+  timeoutMs: z.number().int(),
+  expectedStatusCodes: z.string(),
+  keyword: z.string().nullable(),
+  keywordMode: z.enum(KEYWORD_MODES).nullable(),
+  degradedThresholdMs: z.number().int().nullable(),
+  failuresBeforeDown: z.number().int(),
+  recoveriesBeforeUp: z.number().int(),
+  regions: z.array(z.string()),
+  paused: z.boolean(),
+  isPublic: z.boolean(),
+  showUrlPublicly: z.boolean(),
+  channelIds: z.array(z.uuid()),
+  state: z.enum(CHECK_STATES),
+  lastProbedAt: timestamp.nullable(),
+  lastLatencyMs: z.number().int().nullable(),
+  stateChangedAt: timestamp.nullable(),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+});
+
+export const CheckListSchema = z.object({ checks: z.array(CheckSchema) });
+
+export const ProbeResultSchema = z.object({
+  scheduledAt: timestamp,
+  region: z.string(),
+  outcome: z.enum(['up', 'down', 'degraded', 'infra_error']),
+  statusCode: z.number().int().nullable(),
+  latencyMs: z.number().int().nullable(),
+  phases: z.object({
+    dnsMs: z.number().int().nullable(),
+    connectMs: z.number().int().nullable(),
+    tlsMs: z.number().int().nullable(),
+    ttfbMs: z.number().int().nullable(),
+  }),
+  errorClass: z.string().nullable(),
+  errorMessage: z.string().nullable(),
+  tlsExpiresAt: timestamp.nullable(),
+});
+export const ResultListSchema = z.object({ results: z.array(ProbeResultSchema) });
+
+export const IncidentSchema = z.object({
+  id: z.uuid(),
+  checkId: z.uuid(),
+  checkName: z.string(),
+  startedAt: timestamp,
+  resolvedAt: timestamp.nullable(),
+  durationSeconds: z.number().int(),
+  cause: z.string(),
+});
+export const IncidentListSchema = z.object({ incidents: z.array(IncidentSchema) });
+
+const ratio = z.number().min(0).max(1).nullable();
+export const CheckSummarySchema = z.object({
+  uptime24h: ratio,
+  uptime7d: ratio,
+  uptime30d: ratio,
+  p50Ms24h: z.number().nullable(),
+  p95Ms24h: z.number().nullable(),
+  lastProbedAt: timestamp.nullable(),
+});
+export const CheckUptimeSchema = z.object({ checkId: z.uuid(), ...CheckSummarySchema.shape });
+export const UptimeListSchema = z.object({ checks: z.array(CheckUptimeSchema) });
+
+export const ErrorSchema = z.object({
+  error: z.string().describe('What went wrong, e.g. "validation failed".'),
+  fields: z.record(z.string(), z.string()).optional().describe('Per-field messages for validation errors.'),
+});
+
+/** Query strings arrive as text; these coerce and bound them. */
+export const ResultsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(MAX_RESULTS_LIMIT).default(100).describe('How many results, newest first.'),
+});
+export const IncidentsQuery = z.object({
+  checkId: z.uuid('must be a uuid').optional().describe('Only incidents of this check.'),
+  limit: z.coerce.number().int().min(1).max(MAX_INCIDENTS_LIMIT).default(50).describe('How many incidents, newest first.'),
+});
+
+/** Named schemas of the OpenAPI document (components.schemas). */
+export const apiSchemas = z.registry<{ id: string }>();
+apiSchemas.add(CheckInput, { id: 'CheckInput' });
+apiSchemas.add(CheckPatch, { id: 'CheckPatch' });
+apiSchemas.add(CheckSchema, { id: 'Check' });
+apiSchemas.add(CheckListSchema, { id: 'CheckList' });
+apiSchemas.add(ProbeResultSchema, { id: 'ProbeResult' });
+apiSchemas.add(ResultListSchema, { id: 'ResultList' });
+apiSchemas.add(IncidentSchema, { id: 'Incident' });
+apiSchemas.add(IncidentListSchema, { id: 'IncidentList' });
+apiSchemas.add(CheckUptimeSchema, { id: 'CheckUptime' });
+apiSchemas.add(UptimeListSchema, { id: 'UptimeList' });
+apiSchemas.add(ErrorSchema, { id: 'Error' });
+
+// Compile-time proof that the documented responses are exactly what the data layer returns.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const responsesMatchDataLayer: [
+  Same<z.infer<typeof CheckSchema>, Check>,
+  Same<z.infer<typeof ProbeResultSchema>, ProbeResultRow>,
+  Same<z.infer<typeof IncidentSchema>, Incident>,
+  Same<z.infer<typeof CheckSummarySchema>, CheckSummary>,
+] = [true, true, true, true];
+void responsesMatchDataLayer;
