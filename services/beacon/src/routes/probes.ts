@@ -10,6 +10,8 @@ export interface ProbesRouterOptions {
   /** Probes in flight at once across every batch this beacon serves. */
   readonly concurrency: number;
   readonly settings: ProbeSettings;
+  /** True once the beacon is stopping: answers then close their connection so the drain ends. */
+  readonly isStopping: () => boolean;
 }
 
 /** Request bodies above this are refused with 413 (1000 probes with 64 KiB bodies fit). */
@@ -37,6 +39,8 @@ export function createProbesRouter(options: ProbesRouterOptions): Router {
         'batch probed',
       );
       const body: ProbeBatchResponse = { region: options.region, results };
+      // Otherwise the worker's idle keep-alive connection holds the server open until the stop timeout.
+      if (options.isStopping()) res.set('connection', 'close');
       res.json(body);
     },
   );

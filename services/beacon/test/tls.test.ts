@@ -1,0 +1,84 @@
+import { X509Certificate } from 'node:crypto';
+import type { RunningHttpService } from '@pingdummy/shared';
+import { probeOne, startTestBeacon } from './support/beacon.js';
+import { generateCertificate, generateExpiredCertificate, startTargetServer, type TargetServer } from './support/target-servers.js';
+
+const ok = (_req: unknown, res: import('node:http').ServerResponse) => res.end('secure hello');
+
+let selfSigned: ReturnType<typeof generateCertificate>;
+let otherName: ReturnType<typeof generateCertificate>;
+let secureTarget: TargetServer;
+let otherNameTarget: TargetServer;
+let expiredTarget: TargetServer;
+let expired: ReturnType<typeof generateExpiredCertificate>;
+
+beforeAll(async () => {
+  selfSigned = generateCertificate('DNS:localhost,IP:127.0.0.1', 30);
+  otherName = generateCertificate('DNS:example.com', 30);
+  expired = generateExpiredCertificate('IP:127.0.0.1');
+  secureTarget = await startTargetServer({ '/': ok, '/to-http': (_req, res) => res.writeHead(302, { location: 'http://127.0.0.1:1/' }).end() }, { tls: selfSigned });
+  otherNameTarget = await startTargetServer({ '/': ok }, { tls: otherName });
+  expiredTarget = await startTargetServer({ '/': ok }, { tls: expired });
+});
+
+afterAll(async () => {
+  await secureTarget.close();
+  await otherNameTarget.close();
+  await expiredTarget.close();
+});
+
+describe('with Node default trust', () => {
+  let beacon: RunningHttpService;
+  beforeAll(async () => {
+    beacon = await startTestBeacon();
+  });
+  afterAll(() => beacon.stop());
+
+  test('a self-signed certificate fails as tls with a readable message', async () => {
+    const result = await probeOne(beacon, { url: `${secureTarget.origin}/` });
+    expect(result).toMatchObject({
+      ok: false,
+      statusCode: null,
+      errorClass: 'tls',
+      errorMessage: 'certificate is self-signed',
+      tlsCertExpiresAt: null,
+    });
+    expect(secureTarget.seen).toHaveLength(0);
+  });
+});
+
+describe('with the test certificates trusted', () => {
+  let beacon: RunningHttpService;
+  beforeAll(async () => {
+    beacon = await startTestBeacon({}, { tls: { ca: [selfSigned.cert, otherName.cert, expired.ca] } });
+  });
+  afterAll(() => beacon.stop());
+
+  test('a trusted certificate passes and reports its expiry and TLS timing', async () => {
+    const result = await probeOne(beacon, { url: `${secureTarget.origin}/`, keyword: 'secure hello' });
+    const validTo = new Date(new X509Certificate(selfSigned.cert).validTo);
+    expect(result).toMatchObject({ ok: true, statusCode: 200, errorClass: null });
+    expect(result.tlsCertExpiresAt).toBe(validTo.toISOString());
+    expect(result.tlsCertDaysLeft).toBe(29); // 30 days minus the seconds since it was made, floored
+    expect(result.timings.tlsMs).toEqual(expect.any(Number));
+    expect(result.timings.connectMs).toEqual(expect.any(Number));
+    expect(result.timings.dnsMs).toBeNull();
+  });
+
+  test('a certificate for another name fails as tls (hostname mismatch)', async () => {
+    const result = await probeOne(beacon, { url: `${otherNameTarget.origin}/` });
+    expect(result).toMatchObject({ ok: false, errorClass: 'tls' });
+    expect(result.errorMessage).toMatch(/^certificate does not match the host name: .*127\.0\.0\.1/);
+  });
+
+  test('an expired certificate fails as tls', async () => {
+    const result = await probeOne(beacon, { url: `${expiredTarget.origin}/` });
+    expect(result).toMatchObject({ ok: false, errorClass: 'tls', errorMessage: 'certificate has expired' });
+  });
+
+  test('https redirected to http reports no certificate for the final hop', async () => {
+    const result = await probeOne(beacon, { url: `${secureTarget.origin}/to-http` });
+    expect(result).toMatchObject({ ok: false, errorClass: 'refused', redirects: 1, tlsCertExpiresAt: null, tlsCertDaysLeft: null });
+    expect(result.timings.tlsMs).toEqual(expect.any(Number)); // the first hop did shake hands
+  });
+});
