@@ -8,6 +8,7 @@ export * from './database.js';
 export * from './dns.js';
 export * from './ecs-workload.js';
 export * from './elb-log-delivery.js';
+export * from './environment-program.js';
 export * from './environment-roles.js';
 export * from './environment-stack.js';
 export * from './github-oidc.js';

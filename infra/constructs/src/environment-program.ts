@@ -1,0 +1,75 @@
+import { App, TerraformOutput, TerraformStack } from 'cdktf';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
+import type { Construct } from 'constructs';
+import { Accounts, type EnvironmentAccount } from './accounts.js';
+import { EnvironmentRoles } from './environment-roles.js';
+import { defaultStateBucket } from './environment-stack.js';
+import { GithubOidc } from './github-oidc.js';
+import { PingdummyStack, type PingdummyStackProps } from './pingdummy-stack.js';
+import { StateBackend } from './state-backend.js';
+
+/** The configuration file of one environment (`infra/<env>/config.ts`). */
+export interface PingdummyEnvironment extends Omit<PingdummyStackProps, 'imageTag'> {
+  /** 12-digit ID of the ops account people log in to. */
+  readonly opsAccountId: string;
+  /** GitHub repository (`owner/name`) whose `<environment>` GitHub environment may deploy. */
+  readonly githubRepository: string;
+}
+
+/** A new cdktf App; stack traces in metadata are off, which halves synth time. */
+export function createApp(): App {
+  return new App({ stackTraces: false });
+}
+
+/**
+ * The stacks of one environment:
+ * - `<name>-<env>-bootstrap` (local state, applied once by an administrator): the state bucket,
+ *   the roles the ops account assumes, the GitHub Actions deploy role;
+ * - `<name>-<env>-base`, `-data`, `-app`: PingdummyStack.
+ */
+export function definePingdummyEnvironment(app: Construct, config: PingdummyEnvironment & { readonly imageTag: string }): PingdummyStack {
+  const bootstrap = new TerraformStack(app, `${config.name}-${config.environment}-bootstrap`);
+  new AwsProvider(bootstrap, 'aws', {
+    region: config.region,
+    allowedAccountIds: [config.accountId],
+    defaultTags: [{ tags: { project: config.name, environment: config.environment, service: 'bootstrap' } }],
+  });
+  const state = new StateBackend(bootstrap, 'state', { bucketName: defaultStateBucket(config.name, config.environment, config.accountId) });
+  const roles = new EnvironmentRoles(bootstrap, 'roles', { environment: config.environment, opsAccountId: config.opsAccountId });
+  const github = new GithubOidc(bootstrap, 'github', {
+    roleName: `${config.name}-${config.environment}-deploy`,
+    repository: config.githubRepository,
+    subjects: [`environment:${config.environment}`],
+  });
+  new TerraformOutput(bootstrap, 'state_bucket', { value: state.bucketName });
+  new TerraformOutput(bootstrap, 'deploy_role_arn', { value: github.roleArn });
+  new TerraformOutput(bootstrap, 'role_arns', { value: roles.roleArns });
+
+  return new PingdummyStack(app, config.name, config);
+}
+
+export interface OpsAccountProps {
+  /** Project name. */
+  readonly name: string;
+  /** 12-digit ID of the ops account. */
+  readonly accountId: string;
+  /** Region of the ops account's state bucket. */
+  readonly region: string;
+  /** Environment accounts people may step into. */
+  readonly environments: EnvironmentAccount[];
+}
+
+/** The ops account (local state, applied by an administrator): groups per environment and its own state bucket. */
+export function defineOpsAccount(app: Construct, props: OpsAccountProps): TerraformStack {
+  const ops = new TerraformStack(app, `${props.name}-ops`);
+  new AwsProvider(ops, 'aws', {
+    region: props.region,
+    allowedAccountIds: [props.accountId],
+    defaultTags: [{ tags: { project: props.name, environment: 'ops', service: 'accounts' } }],
+  });
+  const accounts = new Accounts(ops, 'accounts', { environments: props.environments });
+  new StateBackend(ops, 'state', { bucketName: defaultStateBucket(props.name, 'ops', props.accountId) });
+  new TerraformOutput(ops, 'group_names', { value: accounts.groupNames });
+  new TerraformOutput(ops, 'assumable_role_arns', { value: accounts.assumableRoleArns });
+  return ops;
+}

@@ -1,0 +1,3 @@
+export * from './overrides.js';
+export * from './plan-environment.js';
+export * from './terraform-cli.js';

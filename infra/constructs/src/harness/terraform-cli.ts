@@ -1,0 +1,72 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** Result of one terraform command. */
+export interface CommandResult {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly seconds: number;
+}
+
+/** Runs a command; rejects with its output when it exits non-zero, naming the command and folder. */
+export function run(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<CommandResult> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.on('error', (error) => reject(new Error(`${command} could not start in ${options.cwd}: ${error.message}`)));
+    child.on('close', (code) => {
+      const result = {
+        stdout: Buffer.concat(stdout).toString('utf8'),
+        stderr: Buffer.concat(stderr).toString('utf8'),
+        seconds: (performance.now() - started) / 1000,
+      };
+      if (code === 0) resolve(result);
+      else reject(new Error(`\`${command} ${args.join(' ')}\` failed (exit ${code}) in ${options.cwd}:\n${result.stderr || result.stdout}`));
+    });
+  });
+}
+
+/**
+ * The folder Terraform wants as `filesystem_mirror.path` (the one holding `registry.terraform.io/`).
+ * Accepts that folder or the `registry.terraform.io` folder itself, since both get called "the mirror".
+ */
+export function mirrorRoot(providerMirror: string): string {
+  const resolved = path.resolve(providerMirror);
+  if (existsSync(path.join(resolved, 'registry.terraform.io'))) return resolved;
+  if (path.basename(resolved) === 'registry.terraform.io' && existsSync(resolved)) return path.dirname(resolved);
+  throw new Error(`TF_PROVIDER_MIRROR "${providerMirror}" holds no registry.terraform.io/ folder: point it at the provider filesystem mirror`);
+}
+
+/**
+ * Writes the Terraform CLI configuration of the harness: providers from the filesystem mirror
+ * named by TF_PROVIDER_MIRROR (the folder holding `registry.terraform.io/`) when set, else the
+ * public registry; a shared plugin cache either way, so `init` links instead of copying.
+ */
+export function writeCliConfig(folder: string, providerMirror: string | undefined): string {
+  mkdirSync(folder, { recursive: true });
+  const mirror = providerMirror ? mirrorRoot(providerMirror) : undefined;
+  const pluginCache = path.join(folder, 'plugin-cache');
+  mkdirSync(pluginCache, { recursive: true });
+  const lines = [`plugin_cache_dir = ${JSON.stringify(pluginCache)}`, 'plugin_cache_may_break_dependency_lock_file = true'];
+  if (mirror) {
+    lines.push(
+      'provider_installation {',
+      '  filesystem_mirror {',
+      `    path    = ${JSON.stringify(mirror)}`,
+      '    include = ["registry.terraform.io/*/*"]',
+      '  }',
+      '  direct {',
+      '    exclude = ["registry.terraform.io/*/*"]',
+      '  }',
+      '}',
+    );
+  }
+  const file = path.join(folder, 'terraformrc');
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}

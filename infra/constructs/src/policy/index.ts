@@ -1,0 +1,3 @@
+export * from './check-plan.js';
+export * from './plan-model.js';
+export * from './rules.js';

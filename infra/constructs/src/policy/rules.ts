@@ -1,0 +1,329 @@
+import { PlanIndex, block, blocks, type ConfigExpression, type Resource } from './plan-model.js';
+
+/** One broken rule, with what a person needs to fix it. */
+export interface Violation {
+  /** Rule ID, e.g. `imds-v2`. */
+  readonly rule: string;
+  /** Terraform address of the offending resource, prefixed by its stack. */
+  readonly address: string;
+  /** What is wrong. */
+  readonly message: string;
+}
+
+export interface PolicyOptions {
+  /** Apply production-only rules (RDS multi-AZ and deletion protection). */
+  readonly production: boolean;
+}
+
+export interface PolicyRule {
+  readonly id: string;
+  readonly description: string;
+  readonly check: (plan: PlanIndex, options: PolicyOptions) => Array<Omit<Violation, 'rule'>>;
+}
+
+const WORLD = new Set(['0.0.0.0/0', '::/0']);
+const MODERN_TLS_POLICIES = new Set([
+  'ELBSecurityPolicy-TLS13-1-2-2021-06',
+  'ELBSecurityPolicy-TLS13-1-2-Res-2021-06',
+  'ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06',
+  'ELBSecurityPolicy-TLS13-1-2-Ext2-2021-06',
+  'ELBSecurityPolicy-TLS13-1-3-2021-06',
+  'ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04',
+  'ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04',
+  'ELBSecurityPolicy-FS-1-2-Res-2020-10',
+  'ELBSecurityPolicy-FS-1-2-Res-2019-08',
+  'ELBSecurityPolicy-TLS-1-2-Ext-2018-06',
+]);
+/** Public load balancers' security groups are recognized by this name suffix (SecurityGroups names it so). */
+const PUBLIC_LB_GROUP_SUFFIX = '-external-lb';
+const SECRET_NAME = /SECRET|TOKEN|PASSWORD|PASSWD|PRIVATE_KEY|API_KEY|CREDENTIAL|DATABASE_URL/i;
+const CREDENTIAL_VALUE = [/^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i, /AKIA[0-9A-Z]{16}/, /-----BEGIN [A-Z ]*PRIVATE KEY-----/];
+
+const tagsOf = (r: Resource) => ({ ...(r.values.tags_all as Record<string, string> | undefined), ...(r.values.tags as Record<string, string> | undefined) });
+
+const imdsV2: PolicyRule = {
+  id: 'imds-v2',
+  description: 'Launch templates and instances require IMDSv2 tokens with a hop limit of 1',
+  check: (plan) =>
+    [...plan.ofType('aws_launch_template'), ...plan.ofType('aws_instance')].flatMap((r) => {
+      const options = block(r.values, 'metadata_options');
+      const problems: string[] = [];
+      if (options.http_tokens !== 'required') problems.push(`http_tokens is ${JSON.stringify(options.http_tokens ?? null)}, not "required"`);
+      if (options.http_put_response_hop_limit !== 1) problems.push(`http_put_response_hop_limit is ${JSON.stringify(options.http_put_response_hop_limit ?? null)}, not 1`);
+      return problems.map((message) => ({ address: r.address, message }));
+    }),
+};
+
+const noPublicIpInPrivateSubnets: PolicyRule = {
+  id: 'no-public-ip-in-private-subnets',
+  description: 'Private subnets do not hand out public IPs and ECS tasks get none',
+  check: (plan) => [
+    ...plan.ofType('aws_subnet')
+      .filter((r) => tagsOf(r).Tier === 'private' && r.values.map_public_ip_on_launch === true)
+      .map((r) => ({ address: r.address, message: 'private subnet has map_public_ip_on_launch = true' })),
+    ...plan.ofType('aws_ecs_service')
+      .filter((r) => block(r.values, 'network_configuration').assign_public_ip === true)
+      .map((r) => ({ address: r.address, message: 'ECS service assigns public IPs to its tasks' })),
+  ],
+};
+
+function worldIngressMessage(plan: PlanIndex, rule: Resource, groupAddresses: string[], fromPort: unknown, toPort: unknown): string | undefined {
+  const webPort = fromPort === toPort && (fromPort === 80 || fromPort === 443);
+  const groups = groupAddresses.map((a) => plan.byAddress(a)).filter((g): g is Resource => g !== undefined);
+  const onPublicLb = groups.length > 0 && groups.every((g) => String(g.values.name ?? '').endsWith(PUBLIC_LB_GROUP_SUFFIX));
+  if (webPort && onPublicLb) return undefined;
+  const where = groups.map((g) => String(g.values.name ?? g.address)).join(', ') || 'an unknown group';
+  return `ingress from the internet on ports ${String(fromPort)}-${String(toPort)} of ${where}: only 80/443 on the public load balancer group (*${PUBLIC_LB_GROUP_SUFFIX}) may be open to the world (${rule.address})`;
+}
+
+const noWorldIngress: PolicyRule = {
+  id: 'no-world-ingress',
+  description: 'No ingress from 0.0.0.0/0 or ::/0 except 80/443 on the public load balancer',
+  check: (plan) => {
+    const found: Array<Omit<Violation, 'rule'>> = [];
+    for (const r of plan.ofType('aws_vpc_security_group_ingress_rule')) {
+      if (!WORLD.has(String(r.values.cidr_ipv4 ?? '')) && !WORLD.has(String(r.values.cidr_ipv6 ?? ''))) continue;
+      const message = worldIngressMessage(plan, r, plan.referencedAddresses(r.address, 'security_group_id'), r.values.from_port, r.values.to_port);
+      if (message) found.push({ address: r.address, message });
+    }
+    for (const r of plan.ofType('aws_security_group_rule')) {
+      if (r.values.type !== 'ingress') continue;
+      const ranges = [...((r.values.cidr_blocks as string[] | undefined) ?? []), ...((r.values.ipv6_cidr_blocks as string[] | undefined) ?? [])];
+      if (!ranges.some((c) => WORLD.has(c))) continue;
+      const message = worldIngressMessage(plan, r, plan.referencedAddresses(r.address, 'security_group_id'), r.values.from_port, r.values.to_port);
+      if (message) found.push({ address: r.address, message });
+    }
+    for (const r of plan.ofType('aws_security_group')) {
+      for (const ingress of blocks(r.values, 'ingress')) {
+        const ranges = [...((ingress.cidr_blocks as string[] | undefined) ?? []), ...((ingress.ipv6_cidr_blocks as string[] | undefined) ?? [])];
+        if (!ranges.some((c) => WORLD.has(c))) continue;
+        const message = worldIngressMessage(plan, r, [r.address], ingress.from_port, ingress.to_port);
+        if (message) found.push({ address: r.address, message });
+      }
+    }
+    return found;
+  },
+};
+
+const rdsHardening: PolicyRule = {
+  id: 'rds-hardening',
+  description: 'RDS is private, encrypted, backed up 7+ days; in production also multi-AZ and deletion-protected',
+  check: (plan, options) =>
+    plan.ofType('aws_db_instance').flatMap((r) => {
+      const v = r.values;
+      const problems: string[] = [];
+      if (v.publicly_accessible !== false) problems.push('publicly_accessible is not false');
+      if (v.storage_encrypted !== true) problems.push('storage_encrypted is not true');
+      if (typeof v.backup_retention_period !== 'number' || v.backup_retention_period < 7) problems.push(`backup_retention_period is ${String(v.backup_retention_period)}, below 7 days`);
+      if (options.production && v.deletion_protection !== true) problems.push('deletion_protection is off in production');
+      if (options.production && v.multi_az !== true) problems.push('multi_az is off in production');
+      return problems.map((message) => ({ address: r.address, message }));
+    }),
+};
+
+interface PolicyStatement { Effect?: string; Action?: string | string[]; NotAction?: unknown; Resource?: string | string[]; Condition?: Record<string, Record<string, string | string[] | boolean>> }
+const asList = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : value === undefined ? [] : [String(value)]);
+
+function parsePolicy(text: unknown): PolicyStatement[] | undefined {
+  if (typeof text !== 'string' || text.trim() === '') return undefined;
+  try {
+    const document = JSON.parse(text) as { Statement?: PolicyStatement | PolicyStatement[] };
+    return Array.isArray(document.Statement) ? document.Statement : document.Statement ? [document.Statement] : [];
+  } catch {
+    return undefined;
+  }
+}
+
+function deniesInsecureTransport(statements: PolicyStatement[]): boolean {
+  return statements.some((s) => {
+    if (s.Effect !== 'Deny') return false;
+    const value = s.Condition?.Bool?.['aws:SecureTransport'];
+    return asList(value).includes('false');
+  });
+}
+
+const s3Hardening: PolicyRule = {
+  id: 's3-hardening',
+  description: 'Every S3 bucket blocks public access and denies requests without TLS',
+  check: (plan) =>
+    plan.ofType('aws_s3_bucket').flatMap((bucket) => {
+      const problems: string[] = [];
+      const blocksOfBucket = plan.referrers('aws_s3_bucket_public_access_block', 'bucket', bucket.address);
+      const fullyBlocked = blocksOfBucket.some((b) => ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets'].every((k) => b.values[k] === true));
+      if (!fullyBlocked) problems.push('no aws_s3_bucket_public_access_block with all four settings true');
+      const policies = plan.referrers('aws_s3_bucket_policy', 'bucket', bucket.address);
+      if (policies.length === 0) {
+        problems.push('no bucket policy denying requests without TLS (aws:SecureTransport = false)');
+      } else if (!policies.some((p) => deniesInsecureTransport(parsePolicy(p.values.policy) ?? []))) {
+        const unknown = policies.some((p) => plan.isUnknown(p, 'policy'));
+        problems.push(unknown ? 'bucket policy is unknown until apply, so TLS-only cannot be verified: build it from names, not computed ARNs' : 'bucket policy does not deny requests without TLS (aws:SecureTransport = false)');
+      }
+      return problems.map((message) => ({ address: bucket.address, message }));
+    }),
+};
+
+const albHardening: PolicyRule = {
+  id: 'alb-hardening',
+  description: 'ALBs drop invalid headers; public ones log access, redirect HTTP to HTTPS and use a TLS 1.2+ policy',
+  check: (plan) =>
+    plan.ofType('aws_lb').filter((lb) => (lb.values.load_balancer_type ?? 'application') === 'application').flatMap((lb) => {
+      const problems: string[] = [];
+      if (lb.values.drop_invalid_header_fields !== true) problems.push('drop_invalid_header_fields is not true');
+      const listeners = plan.referrers('aws_lb_listener', 'load_balancer_arn', lb.address);
+      if (lb.values.internal !== true) {
+        if (block(lb.values, 'access_logs').enabled !== true) problems.push('internet-facing load balancer without access logs');
+        for (const listener of listeners) {
+          const protocol = listener.values.protocol;
+          if (protocol === 'HTTP') {
+            const action = block(listener.values, 'default_action');
+            const redirect = block(action, 'redirect');
+            if (action.type !== 'redirect' || redirect.protocol !== 'HTTPS') problems.push(`HTTP listener on port ${String(listener.values.port)} does not redirect to HTTPS (${listener.address})`);
+          } else if (protocol === 'HTTPS' && !MODERN_TLS_POLICIES.has(String(listener.values.ssl_policy))) {
+            problems.push(`HTTPS listener uses TLS policy ${String(listener.values.ssl_policy)}, not a TLS 1.2+ policy (${listener.address})`);
+          }
+        }
+        if (!listeners.some((l) => l.values.protocol === 'HTTPS')) problems.push('internet-facing load balancer has no HTTPS listener');
+      }
+      return problems.map((message) => ({ address: lb.address, message }));
+    }),
+};
+
+const ecrHardening: PolicyRule = {
+  id: 'ecr-hardening',
+  description: 'ECR repositories scan on push and have immutable tags',
+  check: (plan) =>
+    plan.ofType('aws_ecr_repository').flatMap((r) => {
+      const problems: string[] = [];
+      if (r.values.image_tag_mutability !== 'IMMUTABLE') problems.push(`image_tag_mutability is ${String(r.values.image_tag_mutability)}, not IMMUTABLE`);
+      if (block(r.values, 'image_scanning_configuration').scan_on_push !== true) problems.push('scan_on_push is not true');
+      return problems.map((message) => ({ address: r.address, message }));
+    }),
+};
+
+const logRetention: PolicyRule = {
+  id: 'log-retention',
+  description: 'Every CloudWatch log group has a retention period',
+  check: (plan) =>
+    plan.ofType('aws_cloudwatch_log_group')
+      .filter((r) => typeof r.values.retention_in_days !== 'number' || r.values.retention_in_days <= 0)
+      .map((r) => ({ address: r.address, message: 'retention_in_days is not set: logs would be kept (and billed) forever' })),
+};
+
+interface ContainerDefinition { name?: string; user?: string; privileged?: boolean; environment?: Array<{ name?: string; value?: string }> }
+
+function containersOf(plan: PlanIndex, r: Resource): ContainerDefinition[] | string {
+  if (plan.isUnknown(r, 'container_definitions')) return 'container_definitions are unknown until apply, so they cannot be verified';
+  try {
+    return JSON.parse(String(r.values.container_definitions)) as ContainerDefinition[];
+  } catch {
+    return 'container_definitions are not valid JSON';
+  }
+}
+
+const noSecretsInEnvironment: PolicyRule = {
+  id: 'no-secrets-in-environment',
+  description: "No secret in a task definition's plain environment (use secrets from Secrets Manager/SSM)",
+  check: (plan) =>
+    plan.ofType('aws_ecs_task_definition').flatMap((r) => {
+      const containers = containersOf(plan, r);
+      if (typeof containers === 'string') return [{ address: r.address, message: containers }];
+      return containers.flatMap((c) =>
+        (c.environment ?? [])
+          .filter((e) => SECRET_NAME.test(e.name ?? '') || CREDENTIAL_VALUE.some((pattern) => pattern.test(e.value ?? '')))
+          .map((e) => ({ address: r.address, message: `container ${c.name ?? '?'} has ${e.name ?? '?'} in its plain environment; move it to secrets` })),
+      );
+    }),
+};
+
+const nonRootContainers: PolicyRule = {
+  id: 'non-root-containers',
+  description: 'Containers run as a non-root user and are not privileged',
+  check: (plan) =>
+    plan.ofType('aws_ecs_task_definition').flatMap((r) => {
+      const containers = containersOf(plan, r);
+      if (typeof containers === 'string') return [{ address: r.address, message: containers }];
+      return containers.flatMap((c) => {
+        const problems: string[] = [];
+        const user = String(c.user ?? '').trim();
+        if (user === '' || user === 'root' || user === '0' || /^(0|root):/.test(user)) problems.push(`container ${c.name ?? '?'} runs as root (user ${JSON.stringify(c.user ?? null)})`);
+        if (c.privileged === true) problems.push(`container ${c.name ?? '?'} is privileged`);
+        return problems.map((message) => ({ address: r.address, message }));
+      });
+    }),
+};
+
+const ADMIN_POLICIES = new Set(['arn:aws:iam::aws:policy/AdministratorAccess']);
+const POLICY_ATTRIBUTES = ['policy', 'assume_role_policy', 'json'];
+
+function wildcardAdmin(statements: PolicyStatement[]): boolean {
+  return statements.some((s) => (s.Effect ?? 'Allow') === 'Allow' && asList(s.Action).some((a) => a === '*' || a === '*:*') && asList(s.Resource).includes('*'));
+}
+
+const iamNoWildcardAdmin: PolicyRule = {
+  id: 'iam-no-wildcard-admin',
+  description: 'No IAM policy allows `*` actions on `*` resources (nor attaches AdministratorAccess)',
+  check: (plan) => {
+    const found: Array<Omit<Violation, 'rule'>> = [];
+    for (const r of [...plan.resources, ...plan.dataSources]) {
+      for (const attribute of POLICY_ATTRIBUTES) {
+        const statements = parsePolicy(r.values[attribute]);
+        if (statements && wildcardAdmin(statements)) found.push({ address: r.address, message: `${attribute} allows * on *` });
+      }
+      for (const inline of blocks(r.values, 'inline_policy')) {
+        const statements = parsePolicy(inline.policy);
+        if (statements && wildcardAdmin(statements)) found.push({ address: r.address, message: 'inline_policy allows * on *' });
+      }
+      if (/_policy_attachment$/.test(r.type) && ADMIN_POLICIES.has(String(r.values.policy_arn))) {
+        found.push({ address: r.address, message: 'attaches AdministratorAccess' });
+      }
+    }
+    // Policy documents whose JSON is only known at apply: read the statements from configuration.
+    for (const document of plan.policyDocumentConfigs()) {
+      const statements = (document.expressions?.statement as Array<Record<string, ConfigExpression>> | undefined) ?? [];
+      for (const statement of statements) {
+        const effect = statement.effect?.constant_value ?? 'Allow';
+        const actions = asList(statement.actions?.constant_value);
+        const resources = asList(statement.resources?.constant_value);
+        if (effect === 'Allow' && actions.some((a) => a === '*' || a === '*:*') && resources.includes('*')) {
+          found.push({ address: document.address, message: 'policy document allows * on *' });
+        }
+      }
+    }
+    return dedupe(found);
+  },
+};
+
+const vpcFlowLogs: PolicyRule = {
+  id: 'vpc-flow-logs',
+  description: 'Every VPC has flow logs',
+  check: (plan) =>
+    plan.ofType('aws_vpc')
+      .filter((vpc) => plan.referrers('aws_flow_log', 'vpc_id', vpc.address).length === 0)
+      .map((vpc) => ({ address: vpc.address, message: 'VPC without aws_flow_log' })),
+};
+
+function dedupe(found: Array<Omit<Violation, 'rule'>>): Array<Omit<Violation, 'rule'>> {
+  const seen = new Set<string>();
+  return found.filter((v) => {
+    const key = `${v.address}\n${v.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Every rule, in report order. */
+export const POLICY_RULES: readonly PolicyRule[] = [
+  imdsV2,
+  noPublicIpInPrivateSubnets,
+  noWorldIngress,
+  rdsHardening,
+  s3Hardening,
+  albHardening,
+  ecrHardening,
+  logRetention,
+  noSecretsInEnvironment,
+  nonRootContainers,
+  iamNoWildcardAdmin,
+  vpcFlowLogs,
+];

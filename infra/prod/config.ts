@@ -1,0 +1,29 @@
+import type { PingdummyEnvironment } from '@stack/constructs';
+
+/** Prod: three zones, a NAT gateway per zone, bigger and more of everything, protected. */
+export const config: PingdummyEnvironment = {
+  name: 'pingdummy',
+  environment: 'prod',
+  accountId: '333344445555',
+  opsAccountId: '111122223333',
+  region: 'eu-west-1',
+  availabilityZones: ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'],
+  cidr: '10.30.0.0/16',
+  domainName: 'pingdummy.example.com',
+  githubRepository: 'example/pingdummy',
+  singleNatGateway: false,
+  protect: true,
+  instanceType: 't3.large',
+  minInstances: 3,
+  maxInstances: 9,
+  frontend: { desiredCount: 3, cpu: 512, memory: 1024 },
+  beacon: { desiredCount: 3, cpu: 256, memory: 512 },
+  worker: { desiredCount: 2, cpu: 512, memory: 1024 },
+  database: { instanceClass: 'db.m7g.large', allocatedStorage: 100, multiAz: true, backupRetentionDays: 14 },
+};
+
+/** Environment accounts people step into from the ops account. */
+export const environmentAccounts = [
+  { environment: 'stage', accountId: '222233334444' },
+  { environment: 'prod', accountId: '333344445555' },
+];

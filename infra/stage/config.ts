@@ -1,0 +1,23 @@
+import type { PingdummyEnvironment } from '@stack/constructs';
+
+/** Stage: the same shape as prod, smaller, cheaper (one NAT gateway), unprotected. */
+export const config: PingdummyEnvironment = {
+  name: 'pingdummy',
+  environment: 'stage',
+  accountId: '222233334444',
+  opsAccountId: '111122223333',
+  region: 'eu-west-1',
+  availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+  cidr: '10.20.0.0/16',
+  domainName: 'stage.pingdummy.example.com',
+  githubRepository: 'example/pingdummy',
+  singleNatGateway: true,
+  protect: false,
+  instanceType: 't3.medium',
+  minInstances: 1,
+  maxInstances: 3,
+  frontend: { desiredCount: 1, cpu: 256, memory: 512 },
+  beacon: { desiredCount: 1, cpu: 256, memory: 512 },
+  worker: { desiredCount: 1, cpu: 256, memory: 512 },
+  database: { instanceClass: 'db.t4g.micro', allocatedStorage: 20, multiAz: false, backupRetentionDays: 7 },
+};
