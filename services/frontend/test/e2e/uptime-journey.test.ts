@@ -1,0 +1,240 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseBeaconConfig, startBeacon } from '@pingdummy/beacon';
+import type { RunningHttpService } from '@pingdummy/shared';
+import { parseWorkerConfig, startWorker, type RunningWorker } from '@pingdummy/worker';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startTestFrontend, type TestFrontend } from '../web/harness.js';
+
+/**
+ * The whole product in a real browser: Chromium drives the frontend while a real worker and beacon probe a
+ * local target server and deliver webhooks to a local receiver. Screenshots land in screenshots/.
+ */
+
+const SCREENSHOTS = fileURLToPath(new URL('../../screenshots/', import.meta.url));
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const BEACON_TOKEN = 'e2e-beacon-token-0123456789';
+const HORIZONTAL_OVERFLOW = 'document.documentElement.scrollWidth - document.documentElement.clientWidth';
+
+interface Receiver {
+  server: Server;
+  url: string;
+  bodies: { event?: string; check?: { name?: string } }[];
+}
+
+function listen(server: Server): Promise<string> {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
+}
+
+function close(server: Server | undefined): Promise<void> {
+  return new Promise((resolve) => (server ? server.close(() => resolve()) : resolve()));
+}
+
+async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; ${await diagnostics()}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** What the database says, for a failure message that explains itself. */
+async function diagnostics(): Promise<string> {
+  const checks = await frontend.db.pool.query(
+    `SELECT state, paused, consecutive_failures, last_probed_at, next_due_at, lease_owner FROM checks`,
+  );
+  const results = await frontend.db.pool.query(
+    `SELECT scheduled_at, outcome, status_code, error_class FROM results ORDER BY scheduled_at DESC LIMIT 5`,
+  );
+  return `checks: ${JSON.stringify(checks.rows)}; latest results: ${JSON.stringify(results.rows)}`;
+}
+
+let frontend: TestFrontend;
+let beacon: RunningHttpService;
+let worker: RunningWorker;
+let target: Server;
+let targetHealthy = true;
+let receiver: Receiver;
+let context: BrowserContext;
+let userDataDir: string;
+const consoleProblems: string[] = [];
+
+beforeAll(async () => {
+  await mkdir(SCREENSHOTS, { recursive: true });
+  frontend = await startTestFrontend();
+
+  target = createServer((_req, res) => {
+    res.writeHead(targetHealthy ? 200 : 500, { 'content-type': 'text/plain' });
+    res.end(targetHealthy ? 'all good' : 'broken');
+  });
+  const targetUrl = await listen(target);
+  process.env.E2E_TARGET_URL = targetUrl;
+
+  const bodies: Receiver['bodies'] = [];
+  const receiverServer = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (chunk) => (raw += chunk));
+    req.on('end', () => {
+      try {
+        bodies.push(JSON.parse(raw));
+      } catch {
+        bodies.push({});
+      }
+      res.writeHead(204).end();
+    });
+  });
+  receiver = { server: receiverServer, url: `${await listen(receiverServer)}/hook`, bodies };
+
+  // The config schemas accept ports 1-65535; port 0 (any free port) is set after parsing.
+  const beaconConfig = parseBeaconConfig({ BEACON_TOKEN, PGDUMMY_REGION: 'local', BEACON_ALLOW_CIDRS: '127.0.0.1/32', LOG_LEVEL: 'silent' });
+  beacon = await startBeacon({ ...beaconConfig, port: 0 }, { handleSignals: false });
+  const workerConfig = parseWorkerConfig({
+      DATABASE_URL: frontend.db.url,
+      BEACON_URLS: `local=${beacon.url}`,
+      BEACON_TOKEN,
+      WEBHOOK_ALLOW_CIDRS: '127.0.0.1/32',
+      LOG_LEVEL: 'silent',
+      PUBLIC_URL: frontend.url,
+  });
+  worker = await startWorker({ ...workerConfig, PORT: 0 }, { handleSignals: false });
+
+  userDataDir = await mkdtemp(path.join(os.tmpdir(), 'pingdummy-e2e-chromium-'));
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    viewport: { width: 1280, height: 900 },
+    baseURL: frontend.url,
+  });
+  context.on('console', (message) => {
+    if (message.type() === 'error' || /Content Security Policy|Refused to/i.test(message.text())) {
+      consoleProblems.push(`${message.type()}: ${message.text()}`);
+    }
+  });
+  context.on('weberror', (error) => consoleProblems.push(`page error: ${error.error().message}`));
+}, 60_000);
+
+afterAll(async () => {
+  await context?.close();
+  await worker?.stop();
+  await beacon?.stop();
+  await close(target);
+  await close(receiver?.server);
+  await frontend?.stop();
+  if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
+});
+
+async function stateOnDashboard(page: Page, checkId: string): Promise<string | null> {
+  return page.locator(`tr[data-check-id="${checkId}"] [data-state]`).getAttribute('data-state');
+}
+
+test('sign up, monitor a target through down and recovery with a webhook, publish a status page, use an API token', async () => {
+  const page = await context.newPage();
+
+  // Sign up.
+  await page.goto('/signup');
+  await page.getByLabel('Email').fill('founder@example.com');
+  await page.getByLabel('Password').fill('a long enough password');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.waitForURL('**/dashboard');
+  await page.getByText('No checks yet').waitFor();
+
+  // A webhook channel, tested from the channels page.
+  await page.goto('/channels/new');
+  await page.getByLabel('Name').fill('Local receiver');
+  await page.getByLabel('Kind').selectOption('webhook');
+  await page.getByLabel('Target').fill(receiver.url);
+  await page.getByRole('button', { name: 'Create channel' }).click();
+  await page.waitForURL('**/channels?notice=channel-created');
+  await page.getByRole('button', { name: 'Send a test' }).click();
+  await page.getByText('Test delivered.').waitFor({ timeout: 15_000 });
+  expect(receiver.bodies.some((body) => body.event === 'test')).toBe(true);
+
+  // A check against the local target: 10 s interval, down after one failure, public, alerting the webhook.
+  await page.goto('/checks/new');
+  await page.getByLabel('Name', { exact: true }).fill('Local target');
+  await page.getByLabel('URL', { exact: true }).fill(`${process.env.E2E_TARGET_URL}/health`);
+  await page.getByLabel('Interval (seconds)').fill('10');
+  await page.getByLabel('Timeout (ms)').fill('2000');
+  await page.getByLabel('Failed probes before down').fill('1');
+  await page.getByLabel('Local receiver').check();
+  await page.getByLabel('Show on the public status page').check();
+  await page.getByRole('button', { name: 'Create check' }).click();
+  await page.waitForURL(/\/checks\/[0-9a-f-]{36}\?notice=check-created/);
+  const checkId = /\/checks\/([0-9a-f-]{36})/.exec(page.url())![1]!;
+  await page.getByText('Check created.').waitFor();
+
+  // The dashboard turns "Up" by itself (it polls /dashboard.json; no reload here).
+  await page.goto('/dashboard');
+  await waitFor('the check to be up on the dashboard', async () => (await stateOnDashboard(page, checkId)) === 'up', 30_000);
+  expect(await page.locator(`tr[data-check-id="${checkId}"] [data-state]`).textContent()).toContain('Up');
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard.png'), fullPage: true });
+
+  // The target breaks: the check goes down, an incident opens, the webhook receives "down".
+  targetHealthy = false;
+  await waitFor('the check to be down on the dashboard', async () => (await stateOnDashboard(page, checkId)) === 'down', 35_000);
+  await waitFor('a "down" webhook', () => receiver.bodies.find((body) => body.event === 'down'), 15_000);
+  await page.goto(`/checks/${checkId}`);
+  await page.locator('#incidents-heading').waitFor();
+  expect(await page.locator('.incidents-table').textContent()).toContain('Ongoing');
+  expect(await page.locator('.results-table').textContent()).toMatch(/500/);
+
+  // It recovers: state up, incident resolved with a duration, "up" webhook.
+  targetHealthy = true;
+  await page.goto('/dashboard');
+  await waitFor('the check to recover on the dashboard', async () => (await stateOnDashboard(page, checkId)) === 'up', 35_000);
+  await waitFor('an "up" webhook', () => receiver.bodies.find((body) => body.event === 'up'), 15_000);
+  await page.goto(`/checks/${checkId}`);
+  const incidents = await page.locator('.incidents-table tbody tr').first().textContent();
+  expect(incidents).not.toContain('Ongoing');
+  expect(incidents).toMatch(/\d+ s/);
+  await page.locator('#latency-chart .uplot, #latency-chart .chart-placeholder').first().waitFor();
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'check.png'), fullPage: true });
+
+  // An API token created in the browser works for /api/v1.
+  await page.goto('/settings');
+  await page.getByLabel('Token name').fill('e2e');
+  await page.getByRole('button', { name: 'Create token' }).click();
+  const token = await page.getByLabel('Your new token').inputValue();
+  expect(token).toMatch(/^pd_/);
+  const api = await fetch(`${frontend.url}/api/v1/checks`, { headers: { authorization: `Bearer ${token}` } });
+  expect(api.status).toBe(200);
+  expect(JSON.stringify(await api.json())).toContain('Local target');
+
+  // The dashboard at phone width: rows become cards, nothing scrolls sideways.
+  await page.setViewportSize({ width: 375, height: 800 });
+  await page.goto('/dashboard');
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard-mobile.png'), fullPage: true });
+  expect(await page.evaluate<number>(HORIZONTAL_OVERFLOW)).toBeLessThanOrEqual(0);
+  await page.setViewportSize({ width: 1280, height: 900 });
+
+  // Publish the status page and look at it signed out.
+  await page.goto('/settings');
+  await page.getByLabel('Publish the status page').check();
+  await page.getByLabel('Title', { exact: true }).fill('Founder Inc. status');
+  await page.getByRole('button', { name: 'Save status page' }).click();
+  await page.waitForURL('**/settings?notice=status-page-saved');
+  const statusHref = await page.locator('a[href^="/status/"]').first().getAttribute('href');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL('**/login?notice=signed-out');
+  const statusPage = page;
+  await statusPage.goto(`${frontend.url}${statusHref}`);
+  await statusPage.getByRole('heading', { name: 'Founder Inc. status' }).waitFor();
+  expect(await statusPage.locator('.status-check h2').allTextContents()).toEqual(['Local target']);
+  expect(await statusPage.content()).not.toContain(process.env.E2E_TARGET_URL!);
+  await statusPage.screenshot({ path: path.join(SCREENSHOTS, 'status-page.png'), fullPage: true });
+
+  // A phone-sized viewport renders the status page without horizontal scrolling.
+  await page.setViewportSize({ width: 375, height: 800 });
+  await page.reload();
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'status-page-mobile.png'), fullPage: true });
+  expect(await page.evaluate<number>(HORIZONTAL_OVERFLOW)).toBeLessThanOrEqual(0);
+
+  expect(consoleProblems).toEqual([]);
+}, 180_000);
