@@ -1,11 +1,12 @@
 /**
  * Uptime and latency figures for pages and the API, read from rollups_hourly / rollups_daily only (never
- * from raw results), with one query per page section however many checks the account has.
+ * from raw results), with one query per page section however many checks the account has. Windows are in
+ * whole buckets: 24h = the current hour and the 23 before it, 7d/30d = today (UTC) and the 6/29 days before.
  *
  * Uptime = up_count / probe_count. The worker counts a degraded probe in up_count too (the target answered,
  * slowly) and additionally in degraded_count; infra errors are in neither count.
  */
-import { LATENCY_BUCKET_COUNT, percentileFromHistogram, type Pool } from '@pingdummy/shared';
+import { LATENCY_BUCKET_COUNT, mergeHistograms, percentileFromHistogram, type Pool } from '@pingdummy/shared';
 import { isUuid } from './ids.js';
 
 export interface CheckSummary {
@@ -45,6 +46,10 @@ export interface DailyUptimeBar {
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
+/** Rollups of a bucket may still change this long after the bucket ended (results that arrive late). */
+const SETTLE_MS = 5 * 60_000;
+/** Accounts whose settled totals are kept per pool; the least recently used are dropped first. */
+const MAX_CACHED_ACCOUNTS = 500;
 
 /** `ARRAY[sum(h[1]), ..., sum(h[n])]`: adds histograms column-wise without unnesting every row. */
 function histogramSumSql(column: string): string {
@@ -56,9 +61,56 @@ function ratio(part: number | null | undefined, total: number | null | undefined
   return total ? Number(part ?? 0) / Number(total) : null;
 }
 
-/** Summaries of the account's checks (or of one of them), keyed by check id, in one query. */
-async function querySummaries(db: Pool, accountId: string, checkId: string | null): Promise<Map<string, CheckSummary>> {
-  const summaries = new Map<string, CheckSummary>();
+const floorTo = (time: number, unit: number) => Math.floor(time / unit) * unit;
+
+/** Rollup counts of one check over the summary windows. */
+interface WindowTotals {
+  probes24h: number;
+  ups24h: number;
+  histogram24h: number[];
+  probes7d: number;
+  ups7d: number;
+  probes30d: number;
+  ups30d: number;
+}
+
+/** Which rollup buckets a query adds up: hourly in [hoursFrom, hoursTo), daily in [daysFrom, daysTo). */
+interface BucketRange {
+  hoursFrom: Date;
+  hoursTo: Date | 'infinity';
+  daysFrom: Date;
+  daysTo: Date | 'infinity';
+  /** Daily buckets from here on count towards the 7-day window. */
+  sevenDaysFrom: Date;
+}
+
+/**
+ * The summary windows at `now`: 24 hourly buckets (the current one included), 7 and 30 daily buckets (today
+ * included). Buckets that ended more than SETTLE_MS ago are "settled": they no longer change, so their totals
+ * can be reused until the windows move on (the cache key changes every hour).
+ */
+function summaryWindows(now: number) {
+  const hoursFrom = new Date(floorTo(now, HOUR_MS) - 23 * HOUR_MS);
+  const daysFrom = new Date(floorTo(now, DAY_MS) - 29 * DAY_MS);
+  const sevenDaysFrom = new Date(floorTo(now, DAY_MS) - 6 * DAY_MS);
+  const settledHoursTo = new Date(Math.max(hoursFrom.getTime(), floorTo(now - SETTLE_MS, HOUR_MS)));
+  const settledDaysTo = new Date(Math.max(daysFrom.getTime(), floorTo(now - SETTLE_MS, DAY_MS)));
+  return {
+    settled: { hoursFrom, hoursTo: settledHoursTo, daysFrom, daysTo: settledDaysTo, sevenDaysFrom } satisfies BucketRange,
+    recent: { hoursFrom: settledHoursTo, hoursTo: 'infinity', daysFrom: settledDaysTo, daysTo: 'infinity', sevenDaysFrom } satisfies BucketRange,
+    whole: { hoursFrom, hoursTo: 'infinity', daysFrom, daysTo: 'infinity', sevenDaysFrom } satisfies BucketRange,
+    cacheKey: `${hoursFrom.getTime()}|${settledHoursTo.getTime()}|${daysFrom.getTime()}|${settledDaysTo.getTime()}`,
+  };
+}
+
+interface TotalsRow {
+  checkId: string;
+  lastProbedAt: string | null;
+  totals: WindowTotals;
+}
+
+/** Adds up the account's rollups (or one check's) in one query; every check of the account gets a row. */
+async function queryWindowTotals(db: Pool, accountId: string, checkId: string | null, range: BucketRange): Promise<TotalsRow[]> {
   const { rows } = await db.query(
     `WITH account_checks AS (
        SELECT id, last_probed_at FROM checks WHERE account_id = $1 AND ($2::uuid IS NULL OR id = $2::uuid)),
@@ -66,44 +118,116 @@ async function querySummaries(db: Pool, accountId: string, checkId: string | nul
        SELECT h.check_id, sum(h.probe_count)::bigint AS probes, sum(h.up_count)::bigint AS ups,
               ${histogramSumSql('h.latency_hist')} AS hist
        FROM rollups_hourly h JOIN account_checks c ON c.id = h.check_id
-       WHERE h.bucket_start >= date_trunc('hour', now()) - interval '23 hours'
+       WHERE h.bucket_start >= $3 AND h.bucket_start < $4
        GROUP BY h.check_id),
      daily AS (
        SELECT d.check_id,
-              sum(d.probe_count) FILTER (WHERE d.bucket_start >= date_trunc('day', now(), 'UTC') - interval '6 days') AS probes7,
-              sum(d.up_count) FILTER (WHERE d.bucket_start >= date_trunc('day', now(), 'UTC') - interval '6 days') AS ups7,
+              sum(d.probe_count) FILTER (WHERE d.bucket_start >= $7) AS probes7, sum(d.up_count) FILTER (WHERE d.bucket_start >= $7) AS ups7,
               sum(d.probe_count) AS probes30, sum(d.up_count) AS ups30
        FROM rollups_daily d JOIN account_checks c ON c.id = d.check_id
-       WHERE d.bucket_start >= date_trunc('day', now(), 'UTC') - interval '29 days'
+       WHERE d.bucket_start >= $5 AND d.bucket_start < $6
        GROUP BY d.check_id)
      SELECT c.id, c.last_probed_at, h.probes, h.ups, h.hist, d.probes7, d.ups7, d.probes30, d.ups30
      FROM account_checks c LEFT JOIN hourly h ON h.check_id = c.id LEFT JOIN daily d ON d.check_id = c.id`,
-    [accountId, checkId],
+    [accountId, checkId, range.hoursFrom, range.hoursTo, range.daysFrom, range.daysTo, range.sevenDaysFrom],
   );
-  for (const row of rows) {
-    const histogram: number[] = row.hist ?? [];
-    summaries.set(row.id, {
-      uptime24h: ratio(row.ups, row.probes),
-      uptime7d: ratio(row.ups7, row.probes7),
-      uptime30d: ratio(row.ups30, row.probes30),
-      p50Ms24h: percentileFromHistogram(histogram, 0.5),
-      p95Ms24h: percentileFromHistogram(histogram, 0.95),
-      lastProbedAt: row.last_probed_at ? row.last_probed_at.toISOString() : null,
-    });
+  return rows.map((row) => ({
+    checkId: row.id,
+    lastProbedAt: row.last_probed_at ? row.last_probed_at.toISOString() : null,
+    totals: {
+      probes24h: Number(row.probes ?? 0),
+      ups24h: Number(row.ups ?? 0),
+      histogram24h: row.hist ?? [],
+      probes7d: Number(row.probes7 ?? 0),
+      ups7d: Number(row.ups7 ?? 0),
+      probes30d: Number(row.probes30 ?? 0),
+      ups30d: Number(row.ups30 ?? 0),
+    },
+  }));
+}
+
+function addTotals(a: WindowTotals, b: WindowTotals | undefined): WindowTotals {
+  if (!b) return a;
+  return {
+    probes24h: a.probes24h + b.probes24h,
+    ups24h: a.ups24h + b.ups24h,
+    histogram24h: mergeHistograms([...a.histogram24h], b.histogram24h),
+    probes7d: a.probes7d + b.probes7d,
+    ups7d: a.ups7d + b.ups7d,
+    probes30d: a.probes30d + b.probes30d,
+    ups30d: a.ups30d + b.ups30d,
+  };
+}
+
+function toSummary(totals: WindowTotals, lastProbedAt: string | null): CheckSummary {
+  return {
+    uptime24h: ratio(totals.ups24h, totals.probes24h),
+    uptime7d: ratio(totals.ups7d, totals.probes7d),
+    uptime30d: ratio(totals.ups30d, totals.probes30d),
+    p50Ms24h: percentileFromHistogram(totals.histogram24h, 0.5),
+    p95Ms24h: percentileFromHistogram(totals.histogram24h, 0.95),
+    lastProbedAt,
+  };
+}
+
+type SettledTotals = { key: string; totals: Promise<Map<string, WindowTotals>> };
+const settledCache = new WeakMap<Pool, Map<string, SettledTotals>>();
+
+/** Settled totals of the account's checks, computed at most once per window position (per pool). */
+function settledTotals(db: Pool, accountId: string, windows: ReturnType<typeof summaryWindows>): Promise<Map<string, WindowTotals>> {
+  let accounts = settledCache.get(db);
+  if (!accounts) settledCache.set(db, (accounts = new Map()));
+  const cached = accounts.get(accountId);
+  accounts.delete(accountId); // re-inserted below: Map order is the LRU order
+  if (cached && cached.key === windows.cacheKey) {
+    accounts.set(accountId, cached);
+    return cached.totals;
   }
+  const entry: SettledTotals = {
+    key: windows.cacheKey,
+    totals: queryWindowTotals(db, accountId, null, windows.settled).then(
+      (rows) => new Map(rows.map((row) => [row.checkId, row.totals])),
+    ),
+  };
+  // A failed query must not stay cached.
+  entry.totals.catch(() => {
+    if (accounts.get(accountId) === entry) accounts.delete(accountId);
+  });
+  accounts.set(accountId, entry);
+  if (accounts.size > MAX_CACHED_ACCOUNTS) accounts.delete(accounts.keys().next().value!);
+  return entry.totals;
+}
+
+/**
+ * Latency summary and uptime of every check in the account, keyed by check id.
+ * Settled buckets (all but the last hour or so) are added up once per hour per account and reused; each call
+ * adds only the recent buckets, so a dashboard of 1,000 checks reads a few thousand rollup rows, not 50,000+.
+ * A backfill of settled buckets (rare: history is written as it happens) shows from the next hour on, or
+ * at once after forgetCachedSummaries.
+ */
+export async function getCheckSummaries(db: Pool, accountId: string, now = Date.now()): Promise<Map<string, CheckSummary>> {
+  const summaries = new Map<string, CheckSummary>();
+  if (!isUuid(accountId)) return summaries;
+  const windows = summaryWindows(now);
+  const [settled, recent] = await Promise.all([
+    settledTotals(db, accountId, windows),
+    queryWindowTotals(db, accountId, null, windows.recent),
+  ]);
+  for (const row of recent) summaries.set(row.checkId, toSummary(addTotals(row.totals, settled.get(row.checkId)), row.lastProbedAt));
   return summaries;
 }
 
-/** Latency summary and uptime of every check in the account, keyed by check id (one query). */
-export async function getCheckSummaries(db: Pool, accountId: string): Promise<Map<string, CheckSummary>> {
-  if (!isUuid(accountId)) return new Map();
-  return querySummaries(db, accountId, null);
-}
-
-/** The summary of one check; null when it is not in this account. */
+/** The summary of one check, computed afresh (one check is cheap); null when it is not in this account. */
 export async function getCheckSummary(db: Pool, accountId: string, checkId: string): Promise<CheckSummary | null> {
   if (!isUuid(accountId) || !isUuid(checkId)) return null;
-  return (await querySummaries(db, accountId, checkId)).get(checkId) ?? null;
+  const [row] = await queryWindowTotals(db, accountId, checkId, summaryWindows(Date.now()).whole);
+  return row ? toSummary(row.totals, row.lastProbedAt) : null;
+}
+
+/** Drops the reused settled totals of one account (or of every account) for this pool, e.g. after a backfill. */
+export function forgetCachedSummaries(db: Pool, accountId?: string): void {
+  if (accountId) settledCache.get(db)?.delete(accountId);
+  else settledCache.delete(db);
 }
 
 /**

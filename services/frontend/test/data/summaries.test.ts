@@ -1,6 +1,12 @@
 import { mergeHistograms, percentileFromHistogram, emptyHistogram } from '@pingdummy/shared';
 import { createTestDatabase, type TestDatabase } from '@pingdummy/shared/testing';
-import { getCheckSummaries, getDailyUptimeBars, getLatencySeries } from '../../src/data/summaries.js';
+import {
+  forgetCachedSummaries,
+  getCheckSummaries,
+  getCheckSummary,
+  getDailyUptimeBars,
+  getLatencySeries,
+} from '../../src/data/summaries.js';
 import { dayStart, histogramWith, hourStart, insertAccount, insertCheck, insertRollup, type TestAccount } from './fixtures.js';
 
 let db: TestDatabase;
@@ -116,4 +122,41 @@ test('series and bars of another account are null', async () => {
   expect(await getLatencySeries(db.pool, bob.accountId, busy, '24h')).toBeNull();
   expect(await getDailyUptimeBars(db.pool, bob.accountId, busy)).toBeNull();
   expect(await getLatencySeries(db.pool, alice.accountId, 'x', '24h')).toBeNull();
+});
+
+test('getCheckSummary agrees with getCheckSummaries and is scoped', async () => {
+  const all = await getCheckSummaries(db.pool, alice.accountId);
+  expect(await getCheckSummary(db.pool, alice.accountId, busy)).toEqual(all.get(busy));
+  expect(await getCheckSummary(db.pool, bob.accountId, busy)).toBeNull();
+  expect(await getCheckSummary(db.pool, alice.accountId, 'nope')).toBeNull();
+});
+
+test('settled buckets are reused within the hour; recent buckets are always read afresh', async () => {
+  const carol = await insertAccount(db.pool);
+  const check = await insertCheck(db.pool, carol.accountId);
+  await insertRollup(db.pool, 'rollups_hourly', { checkId: check, bucketStart: hourStart(5), probes: 10, ups: 10 });
+  expect((await getCheckSummaries(db.pool, carol.accountId)).get(check)!.uptime24h).toBe(1);
+
+  // A new probe in the current hour shows at once.
+  await insertRollup(db.pool, 'rollups_hourly', { checkId: check, bucketStart: hourStart(0), probes: 10, ups: 0 });
+  expect((await getCheckSummaries(db.pool, carol.accountId)).get(check)!.uptime24h).toBe(0.5);
+
+  // A backfilled settled bucket is not re-read within the hour...
+  await insertRollup(db.pool, 'rollups_hourly', { checkId: check, bucketStart: hourStart(6), probes: 20, ups: 0 });
+  expect((await getCheckSummaries(db.pool, carol.accountId)).get(check)!.uptime24h).toBe(0.5);
+  // ...but is after the cache is dropped...
+  forgetCachedSummaries(db.pool, carol.accountId);
+  expect((await getCheckSummaries(db.pool, carol.accountId)).get(check)!.uptime24h).toBe(10 / 40);
+  expect(await getCheckSummary(db.pool, carol.accountId, check)).toMatchObject({ uptime24h: 10 / 40 });
+  // ...or once the windows move on to the next hour.
+  await insertRollup(db.pool, 'rollups_hourly', { checkId: check, bucketStart: hourStart(7), probes: 60, ups: 60 });
+  expect((await getCheckSummaries(db.pool, carol.accountId)).get(check)!.uptime24h).toBe(10 / 40);
+  const nextHour = hourStart(-1).getTime() + 10 * 60_000;
+  expect((await getCheckSummaries(db.pool, carol.accountId, nextHour)).get(check)!.uptime24h).toBe(70 / 100);
+
+  // A new check appears at once, a deleted one disappears at once.
+  const added = await insertCheck(db.pool, carol.accountId);
+  expect([...(await getCheckSummaries(db.pool, carol.accountId)).keys()].sort()).toEqual([check, added].sort());
+  await db.pool.query(`DELETE FROM checks WHERE id = $1`, [check]);
+  expect([...(await getCheckSummaries(db.pool, carol.accountId)).keys()]).toEqual([added]);
 });
