@@ -281,7 +281,7 @@ export class EcsWorkload extends Construct {
       deploymentMaximumPercent: 200,
       deploymentCircuitBreaker: { enable: true, rollback: true },
       networkConfiguration: { subnets: props.subnetIds, securityGroups: props.securityGroupIds, assignPublicIp: false },
-      loadBalancer,
+      loadBalancer: loadBalancer.length > 0 ? loadBalancer : undefined,
       healthCheckGracePeriodSeconds,
       enableEcsManagedTags: true,
       propagateTags: 'SERVICE',

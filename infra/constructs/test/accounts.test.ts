@@ -1,0 +1,55 @@
+import { IamGroup } from '@cdktf/provider-aws/lib/iam-group/index.js';
+import { Accounts } from '../src/accounts.js';
+import { EnvironmentRoles } from '../src/environment-roles.js';
+import { GithubOidc } from '../src/github-oidc.js';
+import { resourcesOf, synth } from './helpers.js';
+
+type Statement = { actions?: string[]; resources?: string[]; principals?: Array<{ type: string; identifiers: string[] }>; condition?: Array<{ test: string; variable: string; values: string[] }> };
+const documents = (out: ReturnType<typeof synth>) => Object.values(out.json.data!.aws_iam_policy_document!).map((d) => d.statement as Statement[]);
+
+describe('Accounts (ops account)', () => {
+  const out = synth((scope) => new Accounts(scope, 'accounts', {
+    environments: [{ environment: 'stage', accountId: '222233334444' }, { environment: 'prod', accountId: '333344445555' }],
+  }));
+
+  it('creates a group per environment and role, allowed to assume that role with MFA only', () => {
+    expect(resourcesOf(out, 'aws_iam_group').map((g) => g.name).sort()).toEqual(['prod-admin', 'prod-readonly', 'stage-admin', 'stage-readonly']);
+    expect(out.text).toHaveResourceWithProperties(IamGroup, { name: 'prod-admin', path: '/environments/' });
+    const prodAdmin = documents(out).flat().find((s) => s.resources?.[0] === 'arn:aws:iam::333344445555:role/prod-admin')!;
+    expect(prodAdmin.actions).toContain('sts:AssumeRole');
+    expect(prodAdmin.condition).toEqual([{ test: 'Bool', variable: 'aws:MultiFactorAuthPresent', values: ['true'] }]);
+  });
+});
+
+describe('EnvironmentRoles (environment account)', () => {
+  const out = synth((scope) => new EnvironmentRoles(scope, 'roles', { environment: 'prod', opsAccountId: '111122223333' }));
+
+  it('creates roles that trust only the ops account, with MFA', () => {
+    expect(resourcesOf(out, 'aws_iam_role').map((r) => r.name).sort()).toEqual(['prod-admin', 'prod-readonly']);
+    const [trust] = documents(out);
+    expect(trust![0]!.principals).toEqual([{ type: 'AWS', identifiers: ['arn:aws:iam::111122223333:root'] }]);
+    expect(trust![0]!.condition![0]!.variable).toBe('aws:MultiFactorAuthPresent');
+  });
+
+  it('never attaches AdministratorAccess by default', () => {
+    expect(JSON.stringify(resourcesOf(out, 'aws_iam_role_policy_attachment'))).not.toContain('AdministratorAccess');
+  });
+});
+
+describe('GithubOidc', () => {
+  const out = synth((scope) => new GithubOidc(scope, 'github', { roleName: 'acme-prod-deploy', repository: 'acme/app', subjects: ['environment:prod'] }));
+
+  it('trusts the GitHub OIDC provider for the repository subjects and the STS audience only', () => {
+    expect(resourcesOf(out, 'aws_iam_openid_connect_provider')[0]).toMatchObject({ url: 'https://token.actions.githubusercontent.com', client_id_list: ['sts.amazonaws.com'] });
+    const [trust] = documents(out);
+    expect(trust![0]!.actions).toEqual(['sts:AssumeRoleWithWebIdentity']);
+    expect(trust![0]!.condition).toEqual([
+      { test: 'StringEquals', variable: 'token.actions.githubusercontent.com:aud', values: ['sts.amazonaws.com'] },
+      { test: 'StringEquals', variable: 'token.actions.githubusercontent.com:sub', values: ['repo:acme/app:environment:prod'] },
+    ]);
+  });
+
+  it('refuses wildcard subjects', () => {
+    expect(() => synth((scope) => new GithubOidc(scope, 'github', { roleName: 'r', repository: 'acme/app', subjects: ['ref:refs/heads/*'] }))).toThrow(/wildcards/);
+  });
+});
