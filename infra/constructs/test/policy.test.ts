@@ -1,0 +1,163 @@
+import { checkStackPlan, formatViolations, POLICY_RULES, type TerraformPlan } from '../src/policy/index.js';
+
+/** A resource of a hand-made plan fragment: values, references to other resources, unknown attributes. */
+interface Fixture {
+  readonly type: string;
+  readonly name: string;
+  readonly values: Record<string, unknown>;
+  readonly refs?: Record<string, string>;
+  readonly unknown?: string[];
+  readonly mode?: 'managed' | 'data';
+}
+
+function planOf(fixtures: Fixture[]): TerraformPlan {
+  const address = (f: Fixture) => `${f.mode === 'data' ? 'data.' : ''}${f.type}.${f.name}`;
+  return {
+    planned_values: { root_module: { resources: fixtures.map((f) => ({ address: address(f), mode: f.mode ?? 'managed', type: f.type, name: f.name, values: f.values })) } },
+    resource_changes: fixtures.map((f) => ({
+      address: address(f), mode: f.mode ?? 'managed', type: f.type, name: f.name,
+      change: { actions: ['create'], after: f.values, after_unknown: Object.fromEntries((f.unknown ?? []).map((a) => [a, true])) },
+    })),
+    configuration: {
+      root_module: {
+        resources: fixtures.map((f) => ({
+          address: address(f), mode: f.mode ?? 'managed', type: f.type, name: f.name,
+          expressions: Object.fromEntries(Object.entries(f.refs ?? {}).map(([attribute, target]) => [attribute, { references: [`${target}.id`, target] }])),
+        })),
+      },
+    },
+  };
+}
+
+const violations = (fixtures: Fixture[], rule: string, production = false) => checkStackPlan(planOf(fixtures), { production }, 'test', [rule]);
+
+const tlsOnlyPolicy = JSON.stringify({ Statement: [{ Effect: 'Deny', Action: 's3:*', Resource: '*', Principal: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }] });
+const goodBucket: Fixture[] = [
+  { type: 'aws_s3_bucket', name: 'logs', values: { bucket: 'logs' } },
+  { type: 'aws_s3_bucket_public_access_block', name: 'logs', values: { block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true }, refs: { bucket: 'aws_s3_bucket.logs' } },
+  { type: 'aws_s3_bucket_policy', name: 'logs', values: { policy: tlsOnlyPolicy }, refs: { bucket: 'aws_s3_bucket.logs' } },
+];
+const containerDefinitions = (container: Record<string, unknown>) => JSON.stringify([{ name: 'web', image: 'web:1', user: '1000', privileged: false, environment: [], ...container }]);
+
+describe('policy rules', () => {
+  it('has a rule for each requirement', () => {
+    expect(POLICY_RULES.map((r) => r.id)).toEqual([
+      'imds-v2', 'no-public-ip-in-private-subnets', 'no-world-ingress', 'rds-hardening', 's3-hardening', 'alb-hardening',
+      'ecr-hardening', 'log-retention', 'no-secrets-in-environment', 'non-root-containers', 'iam-no-wildcard-admin', 'vpc-flow-logs',
+    ]);
+  });
+
+  it('imds-v2: reports optional tokens and a hop limit above 1', () => {
+    expect(violations([{ type: 'aws_launch_template', name: 'ok', values: { metadata_options: [{ http_tokens: 'required', http_put_response_hop_limit: 1 }] } }], 'imds-v2')).toEqual([]);
+    const found = violations([{ type: 'aws_launch_template', name: 'bad', values: { metadata_options: [{ http_tokens: 'optional', http_put_response_hop_limit: 2 }] } }], 'imds-v2');
+    expect(found.map((v) => v.message)).toEqual(['http_tokens is "optional", not "required"', 'http_put_response_hop_limit is 2, not 1']);
+    expect(violations([{ type: 'aws_instance', name: 'bare', values: {} }], 'imds-v2')).toHaveLength(2);
+  });
+
+  it('no-public-ip-in-private-subnets: reports private subnets mapping public IPs and tasks with public IPs', () => {
+    const found = violations([
+      { type: 'aws_subnet', name: 'private', values: { map_public_ip_on_launch: true, tags: { Tier: 'private' } } },
+      { type: 'aws_subnet', name: 'public', values: { map_public_ip_on_launch: true, tags: { Tier: 'public' } } },
+      { type: 'aws_ecs_service', name: 'web', values: { network_configuration: [{ assign_public_ip: true }] } },
+    ], 'no-public-ip-in-private-subnets');
+    expect(found.map((v) => v.address)).toEqual(['test: aws_subnet.private', 'test: aws_ecs_service.web']);
+  });
+
+  it('no-world-ingress: allows 80/443 on the public load balancer group only', () => {
+    const groups: Fixture[] = [
+      { type: 'aws_security_group', name: 'external', values: { name: 'acme-external-lb' } },
+      { type: 'aws_security_group', name: 'cluster', values: { name: 'acme-cluster' } },
+    ];
+    expect(violations([...groups, { type: 'aws_vpc_security_group_ingress_rule', name: 'https', values: { cidr_ipv4: '0.0.0.0/0', from_port: 443, to_port: 443 }, refs: { security_group_id: 'aws_security_group.external' } }], 'no-world-ingress')).toEqual([]);
+    const found = violations([
+      ...groups,
+      { type: 'aws_vpc_security_group_ingress_rule', name: 'ssh', values: { cidr_ipv4: '0.0.0.0/0', from_port: 22, to_port: 22 }, refs: { security_group_id: 'aws_security_group.external' } },
+      { type: 'aws_vpc_security_group_ingress_rule', name: 'cluster', values: { cidr_ipv6: '::/0', from_port: 443, to_port: 443 }, refs: { security_group_id: 'aws_security_group.cluster' } },
+      { type: 'aws_security_group', name: 'inline', values: { name: 'legacy', ingress: [{ cidr_blocks: ['0.0.0.0/0'], from_port: 0, to_port: 65535 }] } },
+    ], 'no-world-ingress');
+    expect(found.map((v) => v.address)).toEqual(['test: aws_vpc_security_group_ingress_rule.ssh', 'test: aws_vpc_security_group_ingress_rule.cluster', 'test: aws_security_group.inline']);
+    expect(found[0]!.message).toMatch(/ports 22-22 of acme-external-lb/);
+  });
+
+  it('rds-hardening: reports public, unencrypted, short backups; multi-AZ and deletion protection in production only', () => {
+    const stageDb: Fixture = { type: 'aws_db_instance', name: 'db', values: { publicly_accessible: false, storage_encrypted: true, backup_retention_period: 7, multi_az: false, deletion_protection: false } };
+    expect(violations([stageDb], 'rds-hardening')).toEqual([]);
+    expect(violations([stageDb], 'rds-hardening', true).map((v) => v.message)).toEqual(['deletion_protection is off in production', 'multi_az is off in production']);
+    const bad: Fixture = { type: 'aws_db_instance', name: 'db', values: { publicly_accessible: true, storage_encrypted: false, backup_retention_period: 1 } };
+    expect(violations([bad], 'rds-hardening')).toHaveLength(3);
+  });
+
+  it('s3-hardening: reports buckets without a full public access block or a TLS-only policy', () => {
+    expect(violations(goodBucket, 's3-hardening')).toEqual([]);
+    const halfBlocked = goodBucket.map((f) => (f.type === 'aws_s3_bucket_public_access_block' ? { ...f, values: { ...f.values, restrict_public_buckets: false } } : f));
+    expect(violations(halfBlocked, 's3-hardening').map((v) => v.message)).toEqual(['no aws_s3_bucket_public_access_block with all four settings true']);
+    const noTls = goodBucket.map((f) => (f.type === 'aws_s3_bucket_policy' ? { ...f, values: { policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] }) } } : f));
+    expect(violations(noTls, 's3-hardening').map((v) => v.message)).toEqual(['bucket policy does not deny requests without TLS (aws:SecureTransport = false)']);
+    expect(violations([goodBucket[0]!], 's3-hardening')).toHaveLength(2);
+  });
+
+  it('alb-hardening: reports kept invalid headers, missing logs, HTTP without redirect and old TLS policies', () => {
+    const lb: Fixture = { type: 'aws_lb', name: 'web', values: { internal: false, load_balancer_type: 'application', drop_invalid_header_fields: true, access_logs: [{ enabled: true }] } };
+    const https: Fixture = { type: 'aws_lb_listener', name: 'https', values: { protocol: 'HTTPS', port: 443, ssl_policy: 'ELBSecurityPolicy-TLS13-1-2-2021-06' }, refs: { load_balancer_arn: 'aws_lb.web' } };
+    const redirect: Fixture = { type: 'aws_lb_listener', name: 'http', values: { protocol: 'HTTP', port: 80, default_action: [{ type: 'redirect', redirect: [{ protocol: 'HTTPS' }] }] }, refs: { load_balancer_arn: 'aws_lb.web' } };
+    expect(violations([lb, https, redirect], 'alb-hardening')).toEqual([]);
+    const found = violations([
+      { ...lb, values: { ...lb.values, drop_invalid_header_fields: false, access_logs: [{ enabled: false }] } },
+      { ...https, values: { ...https.values, ssl_policy: 'ELBSecurityPolicy-2016-08' } },
+      { ...redirect, values: { protocol: 'HTTP', port: 80, default_action: [{ type: 'forward' }] } },
+    ], 'alb-hardening');
+    expect(formatViolations(found)).toMatch(/drop_invalid_header_fields is not true/);
+    expect(formatViolations(found)).toMatch(/without access logs/);
+    expect(formatViolations(found)).toMatch(/ELBSecurityPolicy-2016-08, not a TLS 1.2\+ policy/);
+    expect(formatViolations(found)).toMatch(/HTTP listener on port 80 does not redirect to HTTPS/);
+  });
+
+  it('ecr-hardening: reports mutable tags and no scan on push', () => {
+    expect(violations([{ type: 'aws_ecr_repository', name: 'r', values: { image_tag_mutability: 'MUTABLE', image_scanning_configuration: [{ scan_on_push: false }] } }], 'ecr-hardening')).toHaveLength(2);
+    expect(violations([{ type: 'aws_ecr_repository', name: 'r', values: { image_tag_mutability: 'IMMUTABLE', image_scanning_configuration: [{ scan_on_push: true }] } }], 'ecr-hardening')).toEqual([]);
+  });
+
+  it('log-retention: reports groups kept forever', () => {
+    expect(violations([{ type: 'aws_cloudwatch_log_group', name: 'g', values: { retention_in_days: 0 } }, { type: 'aws_cloudwatch_log_group', name: 'h', values: { retention_in_days: 30 } }], 'log-retention').map((v) => v.address)).toEqual(['test: aws_cloudwatch_log_group.g']);
+  });
+
+  it('no-secrets-in-environment: reports secret names, credentials in values, and unverifiable definitions', () => {
+    const task = (container: Record<string, unknown>, unknown: string[] = []): Fixture => ({ type: 'aws_ecs_task_definition', name: 't', values: { container_definitions: containerDefinitions(container) }, unknown });
+    expect(violations([task({ environment: [{ name: 'PORT', value: '3000' }] })], 'no-secrets-in-environment')).toEqual([]);
+    expect(violations([task({ environment: [{ name: 'SESSION_SECRET', value: 'x' }] })], 'no-secrets-in-environment')[0]!.message).toMatch(/SESSION_SECRET in its plain environment/);
+    expect(violations([task({ environment: [{ name: 'DB', value: 'postgres://app:hunter2@db:5432/app' }] })], 'no-secrets-in-environment')).toHaveLength(1);
+    expect(violations([task({}, ['container_definitions'])], 'no-secrets-in-environment')[0]!.message).toMatch(/unknown until apply/);
+  });
+
+  it('non-root-containers: reports root, a missing user and privileged containers', () => {
+    const task = (container: Record<string, unknown>): Fixture => ({ type: 'aws_ecs_task_definition', name: 't', values: { container_definitions: containerDefinitions(container) } });
+    expect(violations([task({})], 'non-root-containers')).toEqual([]);
+    expect(violations([task({ user: '0' })], 'non-root-containers')).toHaveLength(1);
+    expect(violations([task({ user: undefined })], 'non-root-containers')).toHaveLength(1);
+    expect(violations([task({ privileged: true })], 'non-root-containers')[0]!.message).toBe('container web is privileged');
+  });
+
+  it('iam-no-wildcard-admin: reports * on * in known policies, policy documents and AdministratorAccess', () => {
+    const admin = JSON.stringify({ Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] });
+    const scoped = JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 'cloudwatch:PutMetricData', Resource: '*' }] });
+    expect(violations([{ type: 'aws_iam_role_policy', name: 'ok', values: { policy: scoped } }], 'iam-no-wildcard-admin')).toEqual([]);
+    expect(violations([{ type: 'aws_iam_role_policy', name: 'bad', values: { policy: admin } }], 'iam-no-wildcard-admin')).toHaveLength(1);
+    expect(violations([{ type: 'aws_iam_role_policy_attachment', name: 'bad', values: { policy_arn: 'arn:aws:iam::aws:policy/AdministratorAccess' } }], 'iam-no-wildcard-admin')).toHaveLength(1);
+    const plan = planOf([]);
+    const withDocument: TerraformPlan = {
+      ...plan,
+      configuration: { root_module: { resources: [{ address: 'data.aws_iam_policy_document.d', mode: 'data', type: 'aws_iam_policy_document', name: 'd', expressions: { statement: [{ actions: { constant_value: ['*'] }, resources: { constant_value: ['*'] } }] } }] } },
+    };
+    expect(checkStackPlan(withDocument, { production: false }, 'test', ['iam-no-wildcard-admin'])[0]!.message).toBe('policy document allows * on *');
+  });
+
+  it('vpc-flow-logs: reports VPCs without flow logs', () => {
+    const vpc: Fixture = { type: 'aws_vpc', name: 'main', values: {} };
+    expect(violations([vpc], 'vpc-flow-logs')).toHaveLength(1);
+    expect(violations([vpc, { type: 'aws_flow_log', name: 'f', values: {}, refs: { vpc_id: 'aws_vpc.main' } }], 'vpc-flow-logs')).toEqual([]);
+  });
+
+  it('names unknown rules', () => {
+    expect(() => checkStackPlan(planOf([]), { production: false }, 'test', ['no-such-rule'])).toThrow(/Unknown policy rule no-such-rule/);
+  });
+});
