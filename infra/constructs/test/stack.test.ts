@@ -1,10 +1,11 @@
 import { App, Testing } from 'cdktf';
 import { Stack } from '../src/stack.js';
 
-function synthStack(build: (app: App) => Stack): { json: Record<string, Record<string, Record<string, unknown>>>; stack: Stack } {
+type Resources = Record<string, Record<string, Record<string, unknown>>>;
+function synthStack(build: (app: App) => Stack): { json: { resource: Resources; output: Record<string, unknown> }; stack: Stack } {
   const app = new App({ outdir: Testing.app().outdir, stackTraces: false });
   const stack = build(app);
-  return { json: JSON.parse(Testing.synth(stack)) as Record<string, Record<string, Record<string, unknown>>>, stack };
+  return { json: JSON.parse(Testing.synth(stack)) as { resource: Resources; output: Record<string, unknown> }, stack };
 }
 
 describe('Stack', () => {
@@ -15,17 +16,17 @@ describe('Stack', () => {
       // ---
       return stack;
     });
-    const types = Object.keys(json.resource!).sort();
+    const types = Object.keys(json.resource).sort();
     for (const type of ['aws_vpc', 'aws_security_group', 'aws_autoscaling_group', 'aws_route53_zone', 'aws_s3_bucket', 'aws_ecs_cluster', 'aws_ecr_repository', 'aws_sns_topic', 'aws_flow_log']) {
       expect(types).toContain(type);
     }
-    expect(Object.keys(json.resource!.aws_nat_gateway!)).toHaveLength(1);
-    expect(Object.keys(json.resource!.aws_subnet!)).toHaveLength(6);
+    expect(Object.keys(json.resource.aws_nat_gateway!)).toHaveLength(1);
+    expect(Object.keys(json.resource.aws_subnet!)).toHaveLength(6);
   });
 
   it('mirrors the outputs of Segment Stack', () => {
     const { json } = synthStack((app) => new Stack(app, 'acme', { environment: 'prod', accountId: '123456789012', region: 'eu-west-1', domainName: 'acme.example.com' }));
-    expect(Object.keys(json.output!)).toEqual(expect.arrayContaining([
+    expect(Object.keys(json.output)).toEqual(expect.arrayContaining([
       'vpc_id', 'public_subnet_ids', 'private_subnet_ids', 'availability_zones', 'cluster_name', 'private_zone_id', 'public_zone_id', 'domain_name',
       'external_lb_security_group_id', 'internal_lb_security_group_id', 'cluster_security_group_id', 'log_bucket_name', 'environment', 'region',
     ]));
@@ -33,7 +34,7 @@ describe('Stack', () => {
 
   it('uses production defaults in prod: a NAT gateway per zone, protection, longer log retention', () => {
     const { json, stack } = synthStack((app) => new Stack(app, 'acme', { environment: 'prod', accountId: '123456789012', region: 'eu-west-1' }));
-    expect(Object.keys(json.resource!.aws_nat_gateway!)).toHaveLength(3);
+    expect(Object.keys(json.resource.aws_nat_gateway!)).toHaveLength(3);
     expect(stack.protect).toBe(true);
     expect(stack.logRetentionDays).toBe(90);
   });
@@ -43,8 +44,8 @@ describe('Stack', () => {
       environment: 'stage', accountId: '123456789012', region: 'us-east-1',
       availabilityZones: ['us-east-1a', 'us-east-1b'], cidr: '10.50.0.0/16', instanceType: 't3.small', repositories: ['acme/api'],
     }));
-    expect(Object.values(json.resource!.aws_vpc!)[0]).toMatchObject({ cidr_block: '10.50.0.0/16' });
-    expect(Object.values(json.resource!.aws_launch_template!).map((t) => t.instance_type)).toContain('t3.small');
-    expect(Object.values(json.resource!.aws_ecr_repository!).map((r) => r.name)).toEqual(['acme/api']);
+    expect(Object.values(json.resource.aws_vpc!)[0]).toMatchObject({ cidr_block: '10.50.0.0/16' });
+    expect(Object.values(json.resource.aws_launch_template!).map((t) => t.instance_type)).toContain('t3.small');
+    expect(Object.values(json.resource.aws_ecr_repository!).map((r) => r.name)).toEqual(['acme/api']);
   });
 });

@@ -174,3 +174,15 @@ export function summarizePlan(plan: EnvironmentPlan): string {
   lines.push(`  ${'total'.padEnd(width)}  ${total}`);
   return lines.join('\n');
 }
+
+/**
+ * The provider mirror tests plan with. Plan tests never fall back to the registry (no network in
+ * CI) and never skip silently: without TF_PROVIDER_MIRROR they fail with this message.
+ */
+export function requireProviderMirror(environment: NodeJS.ProcessEnv = process.env): string {
+  const mirror = environment.TF_PROVIDER_MIRROR;
+  if (!mirror) {
+    throw new Error('TF_PROVIDER_MIRROR is not set: plan tests need the folder of the Terraform provider filesystem mirror (the one holding registry.terraform.io/); CI exports it');
+  }
+  return mirror;
+}
