@@ -36,7 +36,8 @@ export function createRenderer(csrf: CsrfProtection, options: { cache: boolean }
         title: 'Pingdummy',
         ...data,
         user: res.locals.user ?? null,
-        csrfToken: csrf.token(req, res),
+        // Public (cacheable) pages have no forms and must not set a cookie.
+        csrfToken: data.publicPage ? '' : csrf.token(req, res),
         path: req.path,
         notice: NOTICES[noticeCode] ?? null,
         fmt,

@@ -44,6 +44,7 @@ test('the status page is off until opted in, then lists only public checks and h
   expect(page.body).not.toContain('10.0.0.7');
   expect(page.body).not.toContain('status@example.com');
   expect(page.body).not.toContain('_csrf');
+  expect(page.headers.getSetCookie()).toEqual([]);
   expect(page.body.match(/class="bar bar-/g)?.length).toBe(180); // 90 daily bars for each public check
 
   await browser.submit('/settings', '/settings/status-page', { title: '' });
