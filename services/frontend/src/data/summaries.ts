@@ -68,38 +68,43 @@ interface WindowTotals {
   probes24h: number;
   ups24h: number;
   histogram24h: number[];
-  probes7d: number;
-  ups7d: number;
-  probes30d: number;
-  ups30d: number;
+  /** Hourly buckets since 00:00 UTC: today's share of the 7- and 30-day windows. */
+  probesToday: number;
+  upsToday: number;
+  /** Daily buckets before today. */
+  probes7dBeforeToday: number;
+  ups7dBeforeToday: number;
+  probes30dBeforeToday: number;
+  ups30dBeforeToday: number;
 }
 
-/** Which rollup buckets a query adds up: hourly in [hoursFrom, hoursTo), daily in [daysFrom, daysTo). */
+/** Which rollup buckets one query adds up. */
 interface BucketRange {
+  /** Hourly buckets in [hoursFrom, hoursTo). */
   hoursFrom: Date;
   hoursTo: Date | 'infinity';
-  daysFrom: Date;
-  daysTo: Date | 'infinity';
-  /** Daily buckets from here on count towards the 7-day window. */
-  sevenDaysFrom: Date;
+  /** Start of today (UTC): hourly buckets from here on count as today. */
+  today: Date;
+  /** Daily buckets in [daysFrom, today), the last 7 from sevenDaysFrom on; null: no daily buckets. */
+  days: { daysFrom: Date; sevenDaysFrom: Date } | null;
 }
 
 /**
- * The summary windows at `now`: 24 hourly buckets (the current one included), 7 and 30 daily buckets (today
- * included). Buckets that ended more than SETTLE_MS ago are "settled": they no longer change, so their totals
- * can be reused until the windows move on (the cache key changes every hour).
+ * The summary windows at `now`: 24 hourly buckets (the current one included) and 7 / 30 days (today included).
+ * Today's share of the day windows comes from the hourly buckets, which the 24-hour figures read anyway.
+ * Buckets that ended more than SETTLE_MS ago are "settled": their totals are reused until the windows move on
+ * (the cache key changes every hour), so each request reads only the recent hourly buckets.
  */
 function summaryWindows(now: number) {
   const hoursFrom = new Date(floorTo(now, HOUR_MS) - 23 * HOUR_MS);
-  const daysFrom = new Date(floorTo(now, DAY_MS) - 29 * DAY_MS);
-  const sevenDaysFrom = new Date(floorTo(now, DAY_MS) - 6 * DAY_MS);
+  const today = new Date(floorTo(now, DAY_MS));
+  const days = { daysFrom: new Date(today.getTime() - 29 * DAY_MS), sevenDaysFrom: new Date(today.getTime() - 6 * DAY_MS) };
   const settledHoursTo = new Date(Math.max(hoursFrom.getTime(), floorTo(now - SETTLE_MS, HOUR_MS)));
-  const settledDaysTo = new Date(Math.max(daysFrom.getTime(), floorTo(now - SETTLE_MS, DAY_MS)));
   return {
-    settled: { hoursFrom, hoursTo: settledHoursTo, daysFrom, daysTo: settledDaysTo, sevenDaysFrom } satisfies BucketRange,
-    recent: { hoursFrom: settledHoursTo, hoursTo: 'infinity', daysFrom: settledDaysTo, daysTo: 'infinity', sevenDaysFrom } satisfies BucketRange,
-    whole: { hoursFrom, hoursTo: 'infinity', daysFrom, daysTo: 'infinity', sevenDaysFrom } satisfies BucketRange,
-    cacheKey: `${hoursFrom.getTime()}|${settledHoursTo.getTime()}|${daysFrom.getTime()}|${settledDaysTo.getTime()}`,
+    settled: { hoursFrom, hoursTo: settledHoursTo, today, days } satisfies BucketRange,
+    recent: { hoursFrom: settledHoursTo, hoursTo: 'infinity', today, days: null } satisfies BucketRange,
+    whole: { hoursFrom, hoursTo: 'infinity', today, days } satisfies BucketRange,
+    cacheKey: `${hoursFrom.getTime()}|${settledHoursTo.getTime()}`,
   };
 }
 
@@ -111,25 +116,37 @@ interface TotalsRow {
 
 /** Adds up the account's rollups (or one check's) in one query; every check of the account gets a row. */
 async function queryWindowTotals(db: Pool, accountId: string, checkId: string | null, range: BucketRange): Promise<TotalsRow[]> {
+  const daily = range.days
+    ? `daily AS (
+         SELECT d.check_id,
+                sum(d.probe_count) FILTER (WHERE d.bucket_start >= $7) AS probes7, sum(d.up_count) FILTER (WHERE d.bucket_start >= $7) AS ups7,
+                sum(d.probe_count) AS probes30, sum(d.up_count) AS ups30
+         FROM rollups_daily d JOIN account_checks c ON c.id = d.check_id
+         WHERE d.bucket_start >= $6 AND d.bucket_start < $5
+         GROUP BY d.check_id)`
+    : `daily AS (SELECT NULL::uuid AS check_id, 0 AS probes7, 0 AS ups7, 0 AS probes30, 0 AS ups30 WHERE false)`;
   const { rows } = await db.query(
     `WITH account_checks AS (
        SELECT id, last_probed_at FROM checks WHERE account_id = $1 AND ($2::uuid IS NULL OR id = $2::uuid)),
      hourly AS (
-       SELECT h.check_id, sum(h.probe_count)::bigint AS probes, sum(h.up_count)::bigint AS ups,
+       SELECT h.check_id, sum(h.probe_count) AS probes, sum(h.up_count) AS ups,
+              sum(h.probe_count) FILTER (WHERE h.bucket_start >= $5) AS probes_today,
+              sum(h.up_count) FILTER (WHERE h.bucket_start >= $5) AS ups_today,
               ${histogramSumSql('h.latency_hist')} AS hist
        FROM rollups_hourly h JOIN account_checks c ON c.id = h.check_id
        WHERE h.bucket_start >= $3 AND h.bucket_start < $4
        GROUP BY h.check_id),
-     daily AS (
-       SELECT d.check_id,
-              sum(d.probe_count) FILTER (WHERE d.bucket_start >= $7) AS probes7, sum(d.up_count) FILTER (WHERE d.bucket_start >= $7) AS ups7,
-              sum(d.probe_count) AS probes30, sum(d.up_count) AS ups30
-       FROM rollups_daily d JOIN account_checks c ON c.id = d.check_id
-       WHERE d.bucket_start >= $5 AND d.bucket_start < $6
-       GROUP BY d.check_id)
-     SELECT c.id, c.last_probed_at, h.probes, h.ups, h.hist, d.probes7, d.ups7, d.probes30, d.ups30
+     ${daily}
+     SELECT c.id, c.last_probed_at, h.probes, h.ups, h.probes_today, h.ups_today, h.hist, d.probes7, d.ups7, d.probes30, d.ups30
      FROM account_checks c LEFT JOIN hourly h ON h.check_id = c.id LEFT JOIN daily d ON d.check_id = c.id`,
-    [accountId, checkId, range.hoursFrom, range.hoursTo, range.daysFrom, range.daysTo, range.sevenDaysFrom],
+    [
+      accountId,
+      checkId,
+      range.hoursFrom,
+      range.hoursTo,
+      range.today,
+      ...(range.days ? [range.days.daysFrom, range.days.sevenDaysFrom] : []),
+    ],
   );
   return rows.map((row) => ({
     checkId: row.id,
@@ -138,10 +155,12 @@ async function queryWindowTotals(db: Pool, accountId: string, checkId: string | 
       probes24h: Number(row.probes ?? 0),
       ups24h: Number(row.ups ?? 0),
       histogram24h: row.hist ?? [],
-      probes7d: Number(row.probes7 ?? 0),
-      ups7d: Number(row.ups7 ?? 0),
-      probes30d: Number(row.probes30 ?? 0),
-      ups30d: Number(row.ups30 ?? 0),
+      probesToday: Number(row.probes_today ?? 0),
+      upsToday: Number(row.ups_today ?? 0),
+      probes7dBeforeToday: Number(row.probes7 ?? 0),
+      ups7dBeforeToday: Number(row.ups7 ?? 0),
+      probes30dBeforeToday: Number(row.probes30 ?? 0),
+      ups30dBeforeToday: Number(row.ups30 ?? 0),
     },
   }));
 }
@@ -152,18 +171,20 @@ function addTotals(a: WindowTotals, b: WindowTotals | undefined): WindowTotals {
     probes24h: a.probes24h + b.probes24h,
     ups24h: a.ups24h + b.ups24h,
     histogram24h: mergeHistograms([...a.histogram24h], b.histogram24h),
-    probes7d: a.probes7d + b.probes7d,
-    ups7d: a.ups7d + b.ups7d,
-    probes30d: a.probes30d + b.probes30d,
-    ups30d: a.ups30d + b.ups30d,
+    probesToday: a.probesToday + b.probesToday,
+    upsToday: a.upsToday + b.upsToday,
+    probes7dBeforeToday: a.probes7dBeforeToday + b.probes7dBeforeToday,
+    ups7dBeforeToday: a.ups7dBeforeToday + b.ups7dBeforeToday,
+    probes30dBeforeToday: a.probes30dBeforeToday + b.probes30dBeforeToday,
+    ups30dBeforeToday: a.ups30dBeforeToday + b.ups30dBeforeToday,
   };
 }
 
 function toSummary(totals: WindowTotals, lastProbedAt: string | null): CheckSummary {
   return {
     uptime24h: ratio(totals.ups24h, totals.probes24h),
-    uptime7d: ratio(totals.ups7d, totals.probes7d),
-    uptime30d: ratio(totals.ups30d, totals.probes30d),
+    uptime7d: ratio(totals.ups7dBeforeToday + totals.upsToday, totals.probes7dBeforeToday + totals.probesToday),
+    uptime30d: ratio(totals.ups30dBeforeToday + totals.upsToday, totals.probes30dBeforeToday + totals.probesToday),
     p50Ms24h: percentileFromHistogram(totals.histogram24h, 0.5),
     p95Ms24h: percentileFromHistogram(totals.histogram24h, 0.95),
     lastProbedAt,
@@ -201,7 +222,8 @@ function settledTotals(db: Pool, accountId: string, windows: ReturnType<typeof s
 /**
  * Latency summary and uptime of every check in the account, keyed by check id.
  * Settled buckets (all but the last hour or so) are added up once per hour per account and reused; each call
- * adds only the recent buckets, so a dashboard of 1,000 checks reads a few thousand rollup rows, not 50,000+.
+ * reads only the recent hourly buckets, so a dashboard of 1,000 checks reads a few thousand rollup rows, not
+ * 100,000 (the settled part reads about 24 hourly and 30 daily rows per check and region, once an hour).
  * A backfill of settled buckets (rare: history is written as it happens) shows from the next hour on, or
  * at once after forgetCachedSummaries.
  */

@@ -181,7 +181,7 @@ describe('results, uptime and incidents', () => {
         [checkId, index, 100 + index],
       );
     }
-    await insertRollup(db.pool, 'rollups_hourly', { checkId, bucketStart: hourStart(1), probes: 60, ups: 45 });
+    await insertRollup(db.pool, 'rollups_hourly', { checkId, bucketStart: hourStart(0), probes: 60, ups: 45 });
     await insertRollup(db.pool, 'rollups_daily', { checkId, bucketStart: dayStart(0), probes: 60, ups: 45 });
     await insertRollup(db.pool, 'rollups_daily', { checkId, bucketStart: dayStart(10), probes: 40, ups: 40 });
     incidentId = (
