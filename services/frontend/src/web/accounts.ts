@@ -24,10 +24,26 @@ export async function getAccountSettings(db: Pool, accountId: string): Promise<A
   };
 }
 
-export async function updateStatusPage(db: Pool, accountId: string, enabled: boolean, title: string | null): Promise<void> {
-  await db.query(`UPDATE accounts SET status_page_enabled = $2, status_page_title = $3 WHERE id::text = $1`, [
-    accountId,
-    enabled,
-    title,
-  ]);
+export class SlugTakenError extends Error {
+  override name = 'SlugTakenError';
+}
+
+/** Same rule as the accounts.slug column: lowercase letters, digits and dashes, 2-63 characters. */
+export const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{1,62}$/;
+
+/** Saves the status page settings; throws SlugTakenError when another account has the slug. */
+export async function updateStatusPage(
+  db: Pool,
+  accountId: string,
+  settings: { enabled: boolean; title: string | null; slug: string },
+): Promise<void> {
+  try {
+    await db.query(
+      `UPDATE accounts SET status_page_enabled = $2, status_page_title = $3, slug = $4 WHERE id::text = $1`,
+      [accountId, settings.enabled, settings.title, settings.slug],
+    );
+  } catch (error) {
+    if ((error as { constraint?: string }).constraint === 'accounts_slug_key') throw new SlugTakenError(settings.slug);
+    throw error;
+  }
 }

@@ -2,7 +2,7 @@ import type { Pool } from '@pingdummy/shared';
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { createApiToken, listApiTokens, revokeApiToken, type CreatedApiToken } from '../data/tokens.js';
-import { getAccountSettings, updateStatusPage } from './accounts.js';
+import { getAccountSettings, SLUG_PATTERN, SlugTakenError, updateStatusPage } from './accounts.js';
 import { currentUser, NewPasswordSchema } from './auth.js';
 import { checkbox, fieldErrors, parseForm, text, type FieldErrors } from './forms.js';
 import { HttpError, notFound } from './http-errors.js';
@@ -10,8 +10,14 @@ import type { Renderer } from './render.js';
 import { regenerateSession, saveSession } from './session.js';
 import { changePassword, endOtherSessions } from './users.js';
 
-const StatusPageForm = z.strictObject({ _csrf: text(200).optional(), enabled: checkbox(), title: text(500) });
-const StatusPageValues = z.object({ title: z.string().trim().max(200, 'must be at most 200 characters') });
+const StatusPageForm = z.strictObject({ _csrf: text(200).optional(), enabled: checkbox(), title: text(500), slug: text(200) });
+const StatusPageValues = z.object({
+  title: z.string().trim().max(200, 'must be at most 200 characters'),
+  slug: z
+    .string()
+    .trim()
+    .regex(SLUG_PATTERN, 'must be 2 to 63 lowercase letters, digits or dashes, starting with a letter or digit'),
+});
 const PasswordForm = z.strictObject({
   _csrf: text(200).optional(),
   currentPassword: text(200),
@@ -23,7 +29,7 @@ const TokenValues = z.object({ name: z.string().trim().min(1, 'is required').max
 const ActionForm = z.strictObject({ _csrf: text(200).optional() });
 
 interface SettingsState {
-  statusPage?: { errors: FieldErrors; values: { enabled: boolean; title: string } };
+  statusPage?: { errors: FieldErrors; values: { enabled: boolean; title: string; slug: string } };
   password?: { errors: FieldErrors };
   token?: { errors: FieldErrors; values: { name: string } };
   createdToken?: CreatedApiToken;
@@ -39,7 +45,7 @@ export function addSettingsPages(router: Router, options: { db: Pool; renderer: 
     if (!account) throw notFound('account');
     const statusPage = state.statusPage ?? {
       errors: {},
-      values: { enabled: account.statusPageEnabled, title: account.statusPageTitle ?? '' },
+      values: { enabled: account.statusPageEnabled, title: account.statusPageTitle ?? '', slug: account.slug },
     };
     renderer.page(
       req,
@@ -62,11 +68,19 @@ export function addSettingsPages(router: Router, options: { db: Pool; renderer: 
 
   router.post('/settings/status-page', async (req, res) => {
     const form = parseForm(StatusPageForm, req);
-    const parsed = StatusPageValues.safeParse({ title: form.title });
-    if (!parsed.success) {
-      return show(req, res, { statusPage: { errors: fieldErrors(parsed.error), values: form } }, 422);
+    const values = { enabled: form.enabled, title: form.title, slug: form.slug };
+    const parsed = StatusPageValues.safeParse(values);
+    if (!parsed.success) return show(req, res, { statusPage: { errors: fieldErrors(parsed.error), values } }, 422);
+    try {
+      await updateStatusPage(db, currentUser(res).accountId, {
+        enabled: form.enabled,
+        title: parsed.data.title || null,
+        slug: parsed.data.slug,
+      });
+    } catch (error) {
+      if (!(error instanceof SlugTakenError)) throw error;
+      return show(req, res, { statusPage: { errors: { slug: 'is taken by another account' }, values } }, 409);
     }
-    await updateStatusPage(db, currentUser(res).accountId, form.enabled, parsed.data.title || null);
     res.redirect(303, '/settings?notice=status-page-saved');
   });
 

@@ -31,15 +31,16 @@ function rowToUser(row: { id: string; account_id: string; email: string; passwor
   return { id: row.id, accountId: row.account_id, email: row.email, passwordChangedAt: row.password_changed_at };
 }
 
-/** A status-page slug from the email's local part plus a random suffix, so it never collides in practice. */
-export function slugFromEmail(email: string): string {
-  const base = (email.split('@')[0] ?? '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 40);
-  return `${base || 'status'}-${randomBytes(3).toString('hex')}`;
+/**
+ * The first status-page slug of an account: random, so the public URL does not reveal the owner's email;
+ * the owner can pick a nicer one in settings.
+ */
+export function randomSlug(): string {
+  return `status-${randomBytes(4).toString('hex')}`;
 }
+
+/** Name of a new account; the status page shows it until the owner sets a title (never the email). */
+export const DEFAULT_ACCOUNT_NAME = 'Status';
 
 /** Creates an account and its first user in one transaction; throws EmailTakenError for a known email. */
 export async function createUserWithAccount(db: Pool, email: string, password: string): Promise<User> {
@@ -48,7 +49,7 @@ export async function createUserWithAccount(db: Pool, email: string, password: s
     return await withTransaction(db, async (client) => {
       const account = await client.query<{ id: string }>(
         `INSERT INTO accounts (name, slug) VALUES ($1, $2) RETURNING id`,
-        [email, slugFromEmail(email)],
+        [DEFAULT_ACCOUNT_NAME, randomSlug()],
       );
       const user = await client.query(
         `INSERT INTO users (account_id, email, password_hash) VALUES ($1, $2, $3)

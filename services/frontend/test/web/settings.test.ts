@@ -6,7 +6,7 @@ let slug: string;
 beforeAll(async () => {
   frontend = await startTestFrontend();
   browser = new Browser(frontend.url);
-  await browser.signUp('status@example.com');
+  await browser.signUp('jane.doe@example.com');
   slug = (await frontend.db.pool.query(`SELECT slug FROM accounts`)).rows[0].slug;
 });
 afterAll(async () => {
@@ -27,7 +27,8 @@ test('the status page is off until opted in, then lists only public checks and h
   );
   await frontend.db.pool.query(`UPDATE checks SET state = 'down' WHERE name = 'Public site'`);
 
-  const saved = await browser.submit('/settings', '/settings/status-page', { enabled: 'on', title: 'Example Inc. status' });
+  expect(slug).not.toMatch(/jane|doe/); // the public address does not reveal the owner's email
+  const saved = await browser.submit('/settings', '/settings/status-page', { enabled: 'on', title: 'Example Inc. status', slug });
   expect(saved.location).toBe('/settings?notice=status-page-saved');
 
   const page = await new Browser(frontend.url).get(`/status/${slug}`);
@@ -42,14 +43,35 @@ test('the status page is off until opted in, then lists only public checks and h
   expect(page.body).not.toContain('Private DB admin');
   expect(page.body).not.toContain('db.example.com');
   expect(page.body).not.toContain('10.0.0.7');
-  expect(page.body).not.toContain('status@example.com');
+  expect(page.body).not.toContain('jane.doe@example.com');
   expect(page.body).not.toContain('_csrf');
   expect(page.headers.getSetCookie()).toEqual([]);
   expect(page.body.match(/class="bar bar-/g)?.length).toBe(180); // 90 daily bars for each public check
 
-  await browser.submit('/settings', '/settings/status-page', { title: '' });
+  await browser.submit('/settings', '/settings/status-page', { title: '', slug });
   expect((await new Browser(frontend.url).get(`/status/${slug}`)).status).toBe(404);
   expect((await new Browser(frontend.url).get('/status/no-such-page')).status).toBe(404);
+});
+
+test('the status page address can be changed, must be well-formed and must not be taken', async () => {
+  const other = new Browser(frontend.url);
+  await other.signUp('other@example.com');
+  const otherSlug = (await frontend.db.pool.query(`SELECT a.slug FROM accounts a JOIN users u ON u.account_id = a.id WHERE u.email = 'other@example.com'`)).rows[0].slug;
+
+  const bad = await browser.submit('/settings', '/settings/status-page', { enabled: 'on', title: 'Mine', slug: 'Not A Slug!' });
+  expect(bad.status).toBe(422);
+  expect(bad.body).toContain('value="Not A Slug!"');
+  expect(bad.body).toMatch(/id="status-slug-error">must be 2 to 63 lowercase letters/);
+
+  const taken = await browser.submit('/settings', '/settings/status-page', { enabled: 'on', title: 'Mine', slug: otherSlug });
+  expect(taken.status).toBe(409);
+  expect(taken.body).toMatch(/id="status-slug-error">is taken by another account/);
+
+  const moved = await browser.submit('/settings', '/settings/status-page', { enabled: 'on', title: 'Mine', slug: 'example-inc' });
+  expect(moved.status).toBe(303);
+  expect((await new Browser(frontend.url).get('/status/example-inc')).body).toContain('Mine');
+  expect((await new Browser(frontend.url).get(`/status/${slug}`)).status).toBe(404);
+  slug = 'example-inc';
 });
 
 test('an API token is shown once, works against /api/v1, and stops working when revoked', async () => {
