@@ -12,6 +12,8 @@ export function jestConfig(overrides = {}) {
     moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
     testMatch: ['<rootDir>/test/**/*.test.ts'],
     testTimeout: 60_000,
+    // A failed afterAll can leave a server open; never let that hang CI.
+    forceExit: true,
     ...overrides,
   };
 }

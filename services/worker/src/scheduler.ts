@@ -1,5 +1,5 @@
 import type { Logger, Pool } from '@pingdummy/shared';
-import type { Beacon } from './beacon-client.js';
+import { createBeaconAgent, type Beacon } from './beacon-client.js';
 import { claimDueChecks, type ClaimedCheck } from './claim-due-checks.js';
 import { probeRound } from './probe-round.js';
 import { recordRound } from './record-round.js';
@@ -25,6 +25,7 @@ export class Scheduler {
   private readonly rounds = new Set<Promise<void>>();
   private stopped = false;
   private ticking = false;
+  private readonly beaconAgent = createBeaconAgent();
   /** Counters since start, for /v1/status and benchmarks. */
   readonly stats = { rounds: 0, checksProbed: 0, resultsInserted: 0, fenced: 0, failedRounds: 0 };
 
@@ -70,7 +71,7 @@ export class Scheduler {
   private async runRound(checks: ClaimedCheck[]): Promise<void> {
     const { options } = this;
     try {
-      const results = await probeRound(checks, options.beacons, options.beaconToken);
+      const results = await probeRound(this.beaconAgent, checks, options.beacons, options.beaconToken);
       const summary = await recordRound(options.pool, options.owner, checks, results, options.publicUrl);
       this.stats.rounds += 1;
       this.stats.checksProbed += checks.length;
@@ -92,5 +93,6 @@ export class Scheduler {
   async stop(): Promise<void> {
     this.stopped = true;
     while (this.rounds.size > 0) await Promise.allSettled([...this.rounds]);
+    await this.beaconAgent.close();
   }
 }

@@ -78,8 +78,9 @@ export async function recordStateChange(
   };
   await client.query(
     `INSERT INTO deliveries (account_id, channel_id, check_id, incident_id, event, payload, idempotency_key)
-     SELECT $1, cc.channel_id, $2, $3, $4, $5::jsonb, $4 || ':' || $2 || ':' || $6 || ':' || cc.channel_id
-     FROM check_channels cc WHERE cc.check_id = $2
+     SELECT $1::uuid, cc.channel_id, $2::uuid, $3::uuid, $4::text, $5::jsonb,
+            concat_ws(':', $4::text, $2::text, $6::text, cc.channel_id::text)
+     FROM check_channels cc WHERE cc.check_id = $2::uuid
      ON CONFLICT (idempotency_key) DO NOTHING`,
     [check.accountId, check.id, incident?.id ?? null, event, JSON.stringify(payload), at.toISOString()],
   );

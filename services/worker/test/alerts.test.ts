@@ -4,7 +4,7 @@ import { createTestDatabase, type TestDatabase } from '@pingdummy/shared/testing
 import { parseWorkerConfig, startWorker, type RunningWorker } from '../src/index.js';
 import { BEACON_TOKEN, insertCheck, seedAccount, startServer, waitFor, type TestServer } from './helpers.js';
 
-const quiet = createLogger('test', 'silent');
+const quiet = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
 let db: TestDatabase;
 let beacon: RunningHttpService;
 let target: TestServer;
@@ -53,16 +53,15 @@ async function checkRow(id: string) {
   return rows[0];
 }
 
-/** Makes the check due now once its current round is recorded, and waits for the next round. */
+/** Makes the check due now once its current round is recorded, and waits for that next round. */
 async function probeAgain(id: string) {
-  const before = await waitFor(async () => {
-    const row = await checkRow(id);
-    return row.lease_owner === null ? row : null;
-  }, 15_000, 'the lease to be released');
-  await db.pool.query(`UPDATE checks SET next_due_at = now() WHERE id = $1`, [id]);
+  await waitFor(async () => ((await checkRow(id)).lease_owner === null ? true : null), 15_000, 'the lease to be released');
+  const forced = await db.pool.query(`UPDATE checks SET next_due_at = now() WHERE id = $1 RETURNING next_due_at`, [id]);
+  const dueAt: Date = forced.rows[0].next_due_at;
+  // A recorded round moves the due time one interval past the forced one.
   return waitFor(async () => {
     const row = await checkRow(id);
-    return row.lease_owner === null && row.next_due_at.getTime() > before.next_due_at.getTime() ? row : null;
+    return row.lease_owner === null && row.next_due_at.getTime() > dueAt.getTime() ? row : null;
   }, 15_000, 'the next round');
 }
 

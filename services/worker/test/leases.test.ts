@@ -9,7 +9,7 @@ import { BEACON_TOKEN, insertCheck, seedAccount, sleep, startServer, waitFor, ty
 const CHECKS = 24;
 const INTERVAL_SECONDS = 10;
 const RUN_MS = 26_000;
-const quiet = createLogger('test', 'silent');
+const quiet = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
 
 let db: TestDatabase;
 let beacon: RunningHttpService;
