@@ -75,12 +75,19 @@ describe('checks', () => {
     expect(check).toMatchObject({ name: 'Homepage', intervalSeconds: 30, timeoutMs: 5000, method: 'GET', state: 'pending' });
     expect(created.headers.get('location')).toBe(`/api/v1/checks/${check.id}`);
 
-    expect((await asAlice('GET', `/checks/${check.id}`)).json).toEqual(created.json);
+    const fetched = await asAlice('GET', `/checks/${check.id}`);
+    expect(fetched.json).toEqual(created.json);
+    expect(fetched.headers.get('server-timing')).toMatch(/^total;dur=\d+(\.\d)?$/);
+    expect(fetched.headers.get('cache-control')).toBe('no-store');
     const list = await asAlice('GET', '/checks');
     expect(list.status).toBe(200);
     expect(list.json.checks.map((c: { id: string }) => c.id)).toContain(check.id);
 
-    const patched = await asAlice('PATCH', `/checks/${check.id}`, { name: 'Home', expectedStatusCodes: '200,204' });
+    const patched = await api('PATCH', `/checks/${check.id}`, {
+      token: aliceToken,
+      body: { name: 'Home', expectedStatusCodes: '200,204' },
+      headers: { 'content-type': 'application/merge-patch+json' },
+    });
     expect(patched.status).toBe(200);
     expect(patched.json).toMatchObject({ name: 'Home', expectedStatusCodes: '200,204', intervalSeconds: 30 });
 
