@@ -165,12 +165,24 @@ test('sign up, test a webhook channel, create a check that goes up on the dashbo
   await page.goto('/checks/new');
   await page.getByLabel('Name', { exact: true }).fill('Local target');
   await page.getByLabel('URL', { exact: true }).fill(`${process.env.E2E_TARGET_URL}/health`);
-  await page.getByLabel('Interval (seconds)').fill('10');
+  await page.getByLabel('Interval (seconds)').fill('5');
   await page.getByLabel('Timeout (ms)').fill('2000');
   await page.getByLabel('Failed probes before down').fill('1');
   await page.getByLabel('Local receiver').check();
   await page.getByLabel('Show on the public status page').check();
   await page.getByLabel('Paused (not probed)').check();
+  await page.getByRole('button', { name: 'Create check' }).click();
+  // Too short an interval: the error sits beside the field and everything typed is kept.
+  await page.locator('#intervalSeconds-error').getByText('must be at least 10').waitFor();
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'check-form-errors.png'), fullPage: true });
+  expect(await page.getByLabel('Name', { exact: true }).inputValue()).toBe('Local target');
+  expect(await page.getByLabel('Local receiver').isChecked()).toBe(true);
+  expect(await page.getByLabel('Paused (not probed)').isChecked()).toBe(true);
+  // Chromium logs every 4xx document as a console error; this 422 is the expected answer to the bad form.
+  const expected422 = consoleProblems.findIndex((line) => line.includes('status of 422'));
+  expect(expected422).toBeGreaterThanOrEqual(0);
+  consoleProblems.splice(expected422, 1);
+  await page.getByLabel('Interval (seconds)').fill('10');
   await page.getByRole('button', { name: 'Create check' }).click();
   await page.waitForURL(/\/checks\/[0-9a-f-]{36}\?notice=check-created/);
   checkId = /\/checks\/([0-9a-f-]{36})/.exec(page.url())![1]!;
