@@ -10,6 +10,7 @@ const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
   404: 'Not found in this account',
   409: 'The account reached its check limit',
   413: 'Body larger than 64 kB',
+  429: 'Too many requests for this API token (per minute)',
 };
 
 /** Express `/checks/:id` -> OpenAPI `/checks/{id}`. */
@@ -63,7 +64,8 @@ function operation(route: ApiRoute): JsonSchema {
       ...(route.success.schema ? { content: { 'application/json': { schema: schemaRef(route.success.schema) } } } : {}),
     },
   };
-  for (const status of [...route.errors, 500 as const]) {
+  // Every authenticated route can answer 429 (rate limit) and 500.
+  for (const status of [...route.errors, 429 as const, 500 as const]) {
     responses[status] = {
       description: status === 500 ? 'Unexpected server error (no details are disclosed)' : ERROR_DESCRIPTIONS[status],
       content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },

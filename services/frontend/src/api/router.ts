@@ -1,5 +1,6 @@
 import { jsonErrorHandler, type Logger, type Pool } from '@pingdummy/shared';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
 import type { z } from 'zod';
 import { CheckLimitError, FieldValidationError, fieldErrorsFromZod } from '../data/errors.js';
 import { authenticateApiToken, type ApiTokenIdentity } from '../data/tokens.js';
@@ -11,6 +12,11 @@ export interface ApiRouterOptions {
   logger: Logger;
   /** Most checks per account unless accounts.check_limit says otherwise. */
   checkLimit: number;
+  /**
+   * Requests per minute per API token (in-memory counter, per process); more get 429.
+   * @default 600
+   */
+  requestsPerMinute?: number;
 }
 
 /** Largest JSON body the API accepts. */
@@ -103,6 +109,16 @@ export function createApiRouter(options: ApiRouterOptions): express.Router {
   });
   // Authenticate before parsing, so anonymous clients cannot make the server read bodies.
   router.use(requireApiToken(options.pool));
+  router.use(
+    rateLimit({
+      windowMs: 60_000,
+      limit: options.requestsPerMinute ?? 600,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      keyGenerator: (_req, res) => `token:${(res.locals.apiIdentity as ApiTokenIdentity).tokenId}`,
+      handler: (_req, res) => sendError(res, 429, 'too many requests for this API token; wait a minute and retry'),
+    }),
+  );
   router.use(express.json({ limit: API_BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
   for (const route of apiRoutes) router[route.method](route.path, routeHandler(route, options));
   router.use((_req, res) => sendError(res, 404, 'no such API endpoint; see /api/v1/openapi.json'));

@@ -33,7 +33,7 @@ export interface ApiRequestContext<Body, Query> {
 /** What a handler answers: a body with the route's success status, or `null` for "not found in this account". */
 export type ApiReply = { body?: unknown; location?: string } | null;
 
-export type ErrorStatus = 400 | 401 | 404 | 409 | 413;
+export type ErrorStatus = 400 | 401 | 404 | 409 | 413 | 429;
 
 export interface ApiRoute<BodySchema extends z.ZodType | undefined = z.ZodType | undefined, QuerySchema extends z.ZodType | undefined = z.ZodType | undefined> {
   method: 'get' | 'post' | 'patch' | 'delete';

@@ -267,6 +267,20 @@ describe('results, uptime and incidents', () => {
   });
 });
 
+test('each token has its own request budget; over it the API answers 429 JSON', async () => {
+  const limited = await startApiServer(db.pool, 5, 3);
+  try {
+    for (let index = 0; index < 3; index++) expect((await call(limited, 'GET', '/checks', { token: aliceToken })).status).toBe(200);
+    const refused = await call(limited, 'GET', '/checks', { token: aliceToken });
+    expect(refused.status).toBe(429);
+    expect(refused.json.error).toMatch(/too many requests/);
+    expect(refused.headers.get('ratelimit-policy')).toMatch(/3/);
+    expect((await call(limited, 'GET', '/checks', { token: bobToken })).status).toBe(200);
+  } finally {
+    await limited.close();
+  }
+});
+
 test('a database failure is a JSON 500 without details', async () => {
   const brokenPool = createPool({ connectionString: 'postgres://nobody:wrong@127.0.0.1:1/none' });
   const broken = await startApiServer(brokenPool);

@@ -9,9 +9,9 @@ export interface ApiServer {
 }
 
 /** A real HTTP server with only the API router mounted at /api/v1, on a free port. */
-export async function startApiServer(pool: Pool, checkLimit = 50): Promise<ApiServer> {
+export async function startApiServer(pool: Pool, checkLimit = 50, requestsPerMinute?: number): Promise<ApiServer> {
   const app = express();
-  app.use('/api/v1', createApiRouter({ pool, logger: createLogger('api-test', 'silent'), checkLimit }));
+  app.use('/api/v1', createApiRouter({ pool, logger: createLogger('api-test', 'silent'), checkLimit, requestsPerMinute }));
   const server = await new Promise<Server>((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });
