@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,7 +67,9 @@ export function addFrontendRoutes(app: Express, deps: FrontendDependencies): Fro
   // The JSON API authenticates with bearer tokens and parses its own bodies: no cookies, sessions or CSRF.
   app.use('/api/v1', createApiRouter({ pool, logger: deps.logger, checkLimit: config.checkLimitPerAccount }));
 
-  const csrf = createCsrfProtection({ secret: config.sessionSecret, secure: config.cookieSecure });
+  // One configured secret, two keys: a leaked CSRF token says nothing about the session signing key.
+  const csrfSecret = createHmac('sha256', config.sessionSecret).update('pingdummy csrf tokens').digest('hex');
+  const csrf = createCsrfProtection({ secret: csrfSecret, secure: config.cookieSecure });
   const renderer = createRenderer(csrf, { cache: true });
   const sessions = createSessionMiddleware({ pool, secret: config.sessionSecret, secure: config.cookieSecure });
 

@@ -1,4 +1,5 @@
 import type { Pool } from '@pingdummy/shared';
+import { isUuid } from '../data/ids.js';
 
 export interface AccountSettings {
   id: string;
@@ -9,8 +10,9 @@ export interface AccountSettings {
 }
 
 export async function getAccountSettings(db: Pool, accountId: string): Promise<AccountSettings | null> {
+  if (!isUuid(accountId)) return null;
   const { rows } = await db.query(
-    `SELECT id, slug, status_page_enabled, status_page_title, check_limit FROM accounts WHERE id::text = $1`,
+    `SELECT id, slug, status_page_enabled, status_page_title, check_limit FROM accounts WHERE id = $1`,
     [accountId],
   );
   const row = rows[0];
@@ -39,7 +41,7 @@ export async function updateStatusPage(
 ): Promise<void> {
   try {
     await db.query(
-      `UPDATE accounts SET status_page_enabled = $2, status_page_title = $3, slug = $4 WHERE id::text = $1`,
+      `UPDATE accounts SET status_page_enabled = $2, status_page_title = $3, slug = $4 WHERE id = $1`,
       [accountId, settings.enabled, settings.title, settings.slug],
     );
   } catch (error) {

@@ -29,7 +29,7 @@ const CredentialsForm = z.strictObject({ _csrf: text(200).optional(), email: tex
 const Credentials = z.object({ email: EmailSchema, password: z.string().min(1, 'is required') });
 const SignupValues = z.object({ email: EmailSchema, password: NewPasswordSchema });
 
-/** The signed-in user, or undefined; handlers behind requireUser can rely on it. */
+/** The signed-in user; only for handlers behind requireUser (elsewhere it throws). */
 export function currentUser(res: Response): User {
   const user = res.locals.user;
   if (!user) throw new Error('currentUser used on a route without requireUser');

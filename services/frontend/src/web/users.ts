@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { withTransaction, type Pool } from '@pingdummy/shared';
 import argon2 from 'argon2';
+import { isUuid } from '../data/ids.js';
 
 /** argon2id with OWASP's second recommended setting (19 MiB, 2 passes). */
 const HASH_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
@@ -79,10 +80,11 @@ export async function verifyLogin(db: Pool, email: string, password: string): Pr
   return ok ? rowToUser(row) : null;
 }
 
+/** The session's user, if it still exists in that account (one primary-key lookup per request). */
 export async function getUser(db: Pool, userId: string, accountId: string): Promise<User | null> {
+  if (!isUuid(userId) || !isUuid(accountId)) return null;
   const { rows } = await db.query(
-    `SELECT id, account_id, email, password_changed_at FROM users
-     WHERE id::text = $1 AND account_id::text = $2`,
+    `SELECT id, account_id, email, password_changed_at FROM users WHERE id = $1 AND account_id = $2`,
     [userId, accountId],
   );
   return rows[0] ? rowToUser(rows[0]) : null;
