@@ -1,5 +1,4 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { OVERRIDE_FILE, emptyStateFile, offlineOverride, type SynthesizedStack } from './overrides.js';
 import { run, writeCliConfig } from './terraform-cli.js';
@@ -25,7 +24,7 @@ export interface PlanEnvironmentOptions {
   readonly providerMirror?: string;
   /**
    * Run `terraform validate` before `plan`. `plan` validates the configuration too, so tests and
-   * the benchmark turn this off to save one provider start per stack.
+   * the benchmark turn this off to save a few provider starts.
    * @default true
    */
   readonly validate?: boolean;
@@ -41,12 +40,15 @@ export interface EnvironmentPlan {
   readonly format: 'stack-plans/1';
   readonly stacks: Record<string, TerraformPlan>;
   /** Seconds spent per phase. */
-  readonly timings: { readonly synth: number; readonly stacks: Record<string, { init: number; validate: number; plan: number; show: number }>; readonly total: number };
+  readonly timings: { readonly synth: number; readonly init: number; readonly validate: number; readonly plan: number; readonly show: number; readonly total: number };
 }
 
 interface Manifest {
   readonly stacks: Record<string, { readonly name: string; readonly synthesizedStackPath: string; readonly workingDirectory: string; readonly dependencies: string[] }>;
 }
+
+/** Folder (under `cdktf.out/`) of the root module that plans all stacks at once. */
+export const HARNESS_ROOT = 'harness';
 
 /** Runs the environment program (`main.ts`), which writes `cdktf.out/`. */
 export async function synthEnvironment(envDir: string): Promise<number> {
@@ -54,14 +56,21 @@ export async function synthEnvironment(envDir: string): Promise<number> {
   return result.seconds;
 }
 
+/** Module name of a stack in the harness root module. */
+export function moduleName(stackName: string): string {
+  return stackName.replace(/[^A-Za-z0-9_]/g, '_');
+}
+
 /**
  * Plans every stack of an environment without AWS:
  * 1. synthesize (`main.ts` writes `cdktf.out/`);
- * 2. per stack, drop an override file (local state, mock credentials, remote-state placeholders);
- * 3. `terraform init` (providers from TF_PROVIDER_MIRROR, init state kept in `<envDir>/.terraform/<stack>`),
- *    `validate`, `plan`, `show -json`, stacks in parallel;
- * 4. write all plans to `<envDir>/plan.json`.
- * The production program is not changed; the override files live only in `cdktf.out/`.
+ * 2. drop an override file next to each stack (mock credentials, remote-state placeholders) and
+ *    write `cdktf.out/harness/`, a root module calling every stack as a module, with local state;
+ * 3. `terraform init` (providers from TF_PROVIDER_MIRROR; cached in `<envDir>/.terraform/`),
+ *    `validate`, `plan`, `show -json`, once for all stacks: the AWS provider (700 MB) starts a
+ *    handful of times instead of four times per stack;
+ * 4. split the plan per stack and write it to `<envDir>/plan.json`.
+ * Each stack keeps its own state and backend in production; the production program is unchanged.
  */
 export async function planEnvironment(options: PlanEnvironmentOptions): Promise<EnvironmentPlan> {
   const started = performance.now();
@@ -84,51 +93,74 @@ export async function planEnvironment(options: PlanEnvironmentOptions): Promise<
   }
 
   const cliConfig = writeCliConfig(path.join(envDir, '.tfcli'), providerMirror);
-  log(providerMirror ? `providers: filesystem mirror (TF_PROVIDER_MIRROR)` : 'providers: public registry (TF_PROVIDER_MIRROR is not set)');
+  log(providerMirror ? 'providers: filesystem mirror (TF_PROVIDER_MIRROR)' : 'providers: public registry (TF_PROVIDER_MIRROR is not set)');
 
-  const stacks: Record<string, TerraformPlan> = {};
-  const timings: EnvironmentPlan['timings']['stacks'] = {};
-  await inParallel(stackNames, os.availableParallelism(), async (name) => {
-    const workDir = path.join(outDir, manifest.stacks[name]!.workingDirectory);
-    const dataDir = path.join(envDir, '.terraform', name);
-    mkdirSync(dataDir, { recursive: true });
-    const statePath = path.join(dataDir, 'offline.tfstate');
-    rmSync(statePath, { force: true });
-    writeFileSync(`${statePath}.empty-remote`, emptyStateFile());
-    writeFileSync(path.join(workDir, OVERRIDE_FILE), `${JSON.stringify(offlineOverride(synthesized[name]!, synthesized, statePath), null, 2)}\n`);
-    const env = { ...process.env, TF_CLI_CONFIG_FILE: cliConfig, TF_DATA_DIR: dataDir, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' };
-    const tf = (args: string[]) => run('terraform', args, { cwd: workDir, env });
+  const dataDir = path.join(envDir, '.terraform', HARNESS_ROOT);
+  const rootDir = path.join(outDir, HARNESS_ROOT);
+  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(rootDir, { recursive: true });
+  const statePath = path.join(dataDir, 'offline.tfstate');
+  rmSync(statePath, { force: true });
+  writeFileSync(`${statePath}.empty-remote`, emptyStateFile());
+  for (const name of stackNames) {
+    const override = offlineOverride(synthesized[name]!, synthesized, statePath);
+    writeFileSync(path.join(outDir, manifest.stacks[name]!.workingDirectory, OVERRIDE_FILE), `${JSON.stringify(override, null, 2)}\n`);
+  }
+  const modules = Object.fromEntries(stackNames.map((name) => [moduleName(name), { source: `../${manifest.stacks[name]!.workingDirectory}` }]));
+  writeFileSync(path.join(rootDir, 'main.tf.json'), `${JSON.stringify({ terraform: { backend: { local: { path: statePath } } }, module: modules }, null, 2)}\n`);
 
-    const init = await initCached(workDir, dataDir, tf);
-    const validate = options.validate ?? true ? await tf(['validate', '-no-color']) : { seconds: 0 };
-    const planFile = path.join(dataDir, 'offline.tfplan');
-    const plan = await tf(['plan', '-input=false', '-lock=false', '-refresh=false', '-no-color', `-out=${planFile}`]);
-    const show = await tf(['show', '-json', planFile]);
-    stacks[name] = JSON.parse(show.stdout) as TerraformPlan;
-    timings[name] = { init, validate: validate.seconds, plan: plan.seconds, show: show.seconds };
-    log(`${name}: init ${init.toFixed(1)} s, validate ${validate.seconds.toFixed(1)} s, plan ${plan.seconds.toFixed(1)} s`);
-  });
+  const env = { ...process.env, TF_CLI_CONFIG_FILE: cliConfig, TF_DATA_DIR: dataDir, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' };
+  const tf = (args: string[]) => run('terraform', args, { cwd: rootDir, env });
+  const init = await initCached(rootDir, dataDir, JSON.stringify({ modules, providers: stackNames.map((n) => (synthesized[n] as { terraform?: { required_providers?: unknown } }).terraform?.required_providers) }), tf);
+  log(`init: ${init.toFixed(1)} s${init === 0 ? ' (cached)' : ''}`);
+  const validate = options.validate ?? true ? (await tf(['validate', '-no-color'])).seconds : 0;
+  if (validate > 0) log(`validate: ${validate.toFixed(1)} s`);
+  const planFile = path.join(dataDir, 'offline.tfplan');
+  const plan = await tf(['plan', '-input=false', '-lock=false', '-refresh=false', '-no-color', `-out=${planFile}`]);
+  log(`plan: ${plan.seconds.toFixed(1)} s`);
+  const show = await tf(['show', '-json', planFile]);
+  const combined = JSON.parse(show.stdout) as TerraformPlan;
 
   const result: EnvironmentPlan = {
     format: 'stack-plans/1',
-    stacks: Object.fromEntries(stackNames.map((name) => [name, stacks[name]!])),
-    timings: { synth: synthSeconds, stacks: timings, total: (performance.now() - started) / 1000 },
+    stacks: Object.fromEntries(stackNames.map((name) => [name, stackPlan(combined, moduleName(name))])),
+    timings: { synth: synthSeconds, init, validate, plan: plan.seconds, show: show.seconds, total: (performance.now() - started) / 1000 },
   };
   writeFileSync(outFile, JSON.stringify(result));
   return result;
 }
 
+type Module = NonNullable<NonNullable<TerraformPlan['planned_values']>['root_module']>;
+
+/** One stack's part of the combined plan, with addresses as in the stack's own root module. */
+export function stackPlan(combined: TerraformPlan, module: string): TerraformPlan {
+  const prefix = `module.${module}.`;
+  const strip = (address: string) => (address.startsWith(prefix) ? address.slice(prefix.length) : address);
+  const childOf = (root: Module | undefined): Module => {
+    const child = root?.child_modules?.find((m) => (m as { address?: string }).address === `module.${module}`);
+    return { resources: (child?.resources ?? []).map((r) => ({ ...r, address: strip(r.address) })), child_modules: child?.child_modules ?? [] };
+  };
+  const call = (combined.configuration?.root_module as { module_calls?: Record<string, { module?: { resources?: unknown[] } }> } | undefined)?.module_calls?.[module];
+  return {
+    format_version: combined.format_version,
+    planned_values: { root_module: childOf(combined.planned_values?.root_module) },
+    prior_state: { values: { root_module: childOf(combined.prior_state?.values?.root_module) } },
+    resource_changes: (combined.resource_changes ?? [])
+      .filter((c) => (c as { module_address?: string }).module_address === `module.${module}`)
+      .map((c) => ({ ...c, address: strip(c.address) })),
+    configuration: { root_module: { resources: (call?.module?.resources ?? []) as NonNullable<NonNullable<TerraformPlan['configuration']>['root_module']>['resources'] } },
+  };
+}
+
 /**
- * `terraform init`, skipped when this stack's data folder was initialized with the same
- * providers and backend: synth rewrites `cdktf.out/` each time, so the lock file is kept beside
- * the data folder and restored.
+ * `terraform init`, skipped when the data folder was initialized for the same modules and
+ * providers: synth rewrites `cdktf.out/` each time, so the lock file is kept beside the data
+ * folder and restored.
  */
-async function initCached(workDir: string, dataDir: string, tf: (args: string[]) => Promise<{ seconds: number }>): Promise<number> {
+async function initCached(workDir: string, dataDir: string, fingerprint: string, tf: (args: string[]) => Promise<{ seconds: number }>): Promise<number> {
   const lockFile = path.join(workDir, '.terraform.lock.hcl');
   const savedLock = path.join(dataDir, 'saved.terraform.lock.hcl');
   const marker = path.join(dataDir, 'harness-init.json');
-  const stackJson = JSON.parse(readFileSync(path.join(workDir, 'cdk.tf.json'), 'utf8')) as { terraform?: { required_providers?: unknown } };
-  const fingerprint = JSON.stringify({ providers: stackJson.terraform?.required_providers, override: OVERRIDE_FILE, version: 1 });
   if (existsSync(marker) && existsSync(savedLock) && readFileSync(marker, 'utf8') === fingerprint) {
     copyFileSync(savedLock, lockFile);
     return 0;
@@ -137,23 +169,6 @@ async function initCached(workDir: string, dataDir: string, tf: (args: string[])
   copyFileSync(lockFile, savedLock);
   writeFileSync(marker, fingerprint);
   return result.seconds;
-}
-
-async function inParallel<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
-  const queue = [...items];
-  const errors: unknown[] = [];
-  const workers = Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, async () => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
-      try {
-        await work(item);
-      } catch (error) {
-        errors.push(error);
-      }
-    }
-  });
-  await Promise.all(workers);
-  if (errors.length === 1) throw errors[0];
-  if (errors.length > 1) throw new AggregateError(errors, errors.map((e) => (e instanceof Error ? e.message : String(e))).join('\n\n'));
 }
 
 /** Resources to create, by type, over all stacks: the printed summary of a plan. */
