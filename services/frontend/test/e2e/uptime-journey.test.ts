@@ -91,18 +91,22 @@ beforeAll(async () => {
   });
   receiver = { server: receiverServer, url: `${await listen(receiverServer)}/hook`, bodies };
 
-  // The config schemas accept ports 1-65535; port 0 (any free port) is set after parsing.
-  const beaconConfig = parseBeaconConfig({ BEACON_TOKEN, PGDUMMY_REGION: 'local', BEACON_ALLOW_CIDRS: '127.0.0.1/32', LOG_LEVEL: 'silent' });
-  beacon = await startBeacon({ ...beaconConfig, port: 0 }, { handleSignals: false });
-  const workerConfig = parseWorkerConfig({
+  beacon = await startBeacon(
+    parseBeaconConfig({ BEACON_TOKEN, PGDUMMY_REGION: 'local', BEACON_ALLOW_CIDRS: '127.0.0.1/32', PORT: '0', LOG_LEVEL: 'silent' }),
+    { handleSignals: false },
+  );
+  worker = await startWorker(
+    parseWorkerConfig({
       DATABASE_URL: frontend.db.url,
       BEACON_URLS: `local=${beacon.url}`,
       BEACON_TOKEN,
       WEBHOOK_ALLOW_CIDRS: '127.0.0.1/32',
+      PORT: '0',
       LOG_LEVEL: 'silent',
       PUBLIC_URL: frontend.url,
-  });
-  worker = await startWorker({ ...workerConfig, PORT: 0 }, { handleSignals: false });
+    }),
+    { handleSignals: false },
+  );
 
   userDataDir = await mkdtemp(path.join(os.tmpdir(), 'pingdummy-e2e-chromium-'));
   context = await chromium.launchPersistentContext(userDataDir, {
@@ -227,14 +231,7 @@ test('sign up, test a webhook channel, create a check that goes up on the dashbo
   expect(consoleProblems).toEqual([]);
 }, 90_000);
 
-/*
- * Skipped because of a bug outside the frontend: the worker's recordStateChange
- * (services/worker/src/state-changes.ts, the INSERT INTO deliveries ... SELECT) uses $2 both as text
- * (`$4 || ':' || $2`) and against a uuid (`cc.check_id = $2`), so every state change to down fails with
- * "operator does not exist: uuid = text" and the check stays up. With `$2::uuid` in both uuid positions this
- * test passes (checked against a locally patched worker build). Turn `test.skip` back into `test` once fixed.
- */
-test.skip('the target fails: the check goes down with an incident and a webhook, then recovers', async () => {
+test('the target fails: the check goes down with an incident and a webhook, then recovers', async () => {
   targetHealthy = false;
   await page.goto('/dashboard');
   await waitFor('the check to be down on the dashboard', async () => (await stateOnDashboard(page, checkId)) === 'down', 35_000);
