@@ -183,19 +183,21 @@ class Browser {
     return response;
   }
 
-  /** Signs up through the real form (CSRF token included); the session cookie stays in the jar. */
-  async signUp(email: string, password: string): Promise<void> {
-    const form = await this.request('/signup');
+  /** Submits a form page (sign-up or login) with its CSRF token; the session cookie stays in the jar. */
+  async submitCredentials(pathname: '/signup' | '/login', email: string, password: string): Promise<void> {
+    const form = await this.request(pathname);
     const html = await form.text();
     const csrf = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
-    if (!csrf) throw new Error(`no CSRF token on /signup (status ${form.status})`);
-    const response = await this.request('/signup', {
+    if (!csrf) throw new Error(`no CSRF token on ${pathname} (status ${form.status})`);
+    const response = await this.request(pathname, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ _csrf: csrf, email, password }).toString(),
     });
     await response.arrayBuffer();
-    if (response.status !== 303) throw new Error(`sign-up failed with status ${response.status}`);
+    if (response.status !== 303 || response.headers.get('location') !== '/dashboard') {
+      throw new Error(`${pathname} failed with status ${response.status}`);
+    }
   }
 }
 
@@ -296,9 +298,11 @@ async function main(): Promise<void> {
   let frontend = await startFrontend(frontendConfig, { handleSignals: false });
   const scenarios: Record<string, unknown>[] = [];
   try {
-    const browser = new Browser(frontend.url);
     const email = `bench-${randomBytes(4).toString('hex')}@example.com`;
-    await browser.signUp(email, 'bench-password-0123456789');
+    const password = 'bench-password-0123456789';
+    await new Browser(frontend.url).submitCredentials('/signup', email, password);
+    const browser = new Browser(frontend.url);
+    await browser.submitCredentials('/login', email, password);
     const user = (await db.query(`SELECT u.id, u.account_id, a.slug FROM users u JOIN accounts a ON a.id = u.account_id WHERE u.email = $1`, [email]))
       .rows[0];
     const { token } = await createApiToken(db, user.account_id, user.id, 'bench');
