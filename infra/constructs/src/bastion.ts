@@ -39,6 +39,12 @@ export interface BastionProps {
    * @default 'resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64'
    */
   readonly imageId?: string;
+  /**
+   * Tags of the instances and their volumes (provider default tags do not reach instances an
+   * auto-scaling group launches, so cost allocation needs them here).
+   * @default {}
+   */
+  readonly instanceTags?: Record<string, string>;
 }
 
 /**
@@ -69,6 +75,7 @@ export class Bastion extends Construct {
     const instanceType = props.instanceType ?? 't3.micro';
     const imageId = props.imageId ?? 'resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
     const sshEnabled = sshAllowedCidrs.length > 0;
+    const instanceTags = props.instanceTags ?? {};
     const name = `${props.name}-bastion`;
 
     assertResourceName('Bastion name', props.name);
@@ -129,7 +136,7 @@ export class Bastion extends Construct {
       blockDeviceMappings: [
         { deviceName: '/dev/xvda', ebs: { encrypted: 'true', volumeType: 'gp3', volumeSize: 30, deleteOnTermination: 'true' } },
       ],
-      tagSpecifications: [{ resourceType: 'instance', tags: { Name: name } }],
+      tagSpecifications: ['instance', 'volume'].map((resourceType) => ({ resourceType, tags: { ...instanceTags, Name: name } })),
     });
 
     const asg = new AutoscalingGroup(this, 'asg', {

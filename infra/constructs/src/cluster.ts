@@ -51,6 +51,12 @@ export interface ClusterProps {
    */
   readonly imageId?: string;
   /**
+   * Tags of the instances and their volumes (provider default tags do not reach instances an
+   * auto-scaling group launches, so cost allocation needs them here).
+   * @default {}
+   */
+  readonly instanceTags?: Record<string, string>;
+  /**
    * Run EC2 container instances at all; without them services run on Fargate.
    * @default true
    */
@@ -101,6 +107,7 @@ export class Cluster extends Construct {
     const targetCapacity = props.targetCapacity ?? 100;
     const imageId = props.imageId ?? ECS_OPTIMIZED_AL2023_AMI;
     const enableEc2Capacity = props.enableEc2Capacity ?? true;
+    const instanceTags = props.instanceTags ?? {};
     const name = props.name;
 
     assertResourceName('Cluster name', name);
@@ -153,7 +160,7 @@ export class Cluster extends Construct {
         blockDeviceMappings: [
           { deviceName: '/dev/xvda', ebs: { encrypted: 'true', volumeType: 'gp3', volumeSize: rootVolumeSize, deleteOnTermination: 'true' } },
         ],
-        tagSpecifications: [{ resourceType: 'instance', tags: { Name: `${name}-ecs` } }],
+        tagSpecifications: ['instance', 'volume'].map((resourceType) => ({ resourceType, tags: { ...instanceTags, Name: `${name}-ecs` } })),
       });
 
       const asg = new AutoscalingGroup(this, 'asg', {

@@ -167,6 +167,7 @@ export class Stack extends EnvironmentStack {
     const repositories = props.repositories ?? [name];
     const logRetentionDays = props.logRetentionDays ?? (protect ? 90 : 30);
     const prefix = this.namePrefix;
+    const instanceTags = (service: string) => ({ ...props.tags, project: name, environment: props.environment, service });
     this.protect = protect;
     this.logRetentionDays = logRetentionDays;
     this.availabilityZones = availabilityZones;
@@ -185,6 +186,7 @@ export class Stack extends EnvironmentStack {
       privateSubnetIds: this.network.privateSubnetIds,
       publicSubnetIds: this.network.publicSubnetIds,
       sshAllowedCidrs: props.sshAllowedCidrs,
+      instanceTags: instanceTags('bastion'),
     });
     this.securityGroups.allowDatabaseAccessFrom('bastion', this.bastion.securityGroupId);
     this.dns = new Dns(this, 'dns', {
@@ -201,6 +203,7 @@ export class Stack extends EnvironmentStack {
       instanceType: props.instanceType,
       minSize: props.minInstances,
       maxSize: props.maxInstances,
+      instanceTags: instanceTags('cluster'),
     });
     this.registry = new Registry(this, 'registry', { repositories });
     this.alarms = new Alarms(this, 'alarms', { name: prefix });

@@ -1,7 +1,13 @@
 import { Construct } from 'constructs';
 import { EcsWorkload, type ContainerServiceOptions } from './ecs-workload.js';
 
-export type WorkerProps = ContainerServiceOptions;
+export interface WorkerProps extends ContainerServiceOptions {
+  /**
+   * Number of tasks to keep running.
+   * @default 1
+   */
+  readonly desiredCount?: number;
+}
 
 /**
  * An ECS service without a load balancer: background jobs (the Pingdummy worker that runs due

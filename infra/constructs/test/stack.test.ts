@@ -39,6 +39,13 @@ describe('Stack', () => {
     expect(stack.logRetentionDays).toBe(90);
   });
 
+  it('tags instances and volumes launched by auto-scaling groups, which provider default tags miss', () => {
+    const { json } = synthStack((app) => new Stack(app, 'acme', { environment: 'prod', accountId: '123456789012', region: 'eu-west-1' }));
+    const specifications = Object.values(json.resource.aws_launch_template!).flatMap((t) => t.tag_specifications as Array<{ resource_type: string; tags: Record<string, string> }>);
+    expect(specifications.map((s) => s.resource_type).sort()).toEqual(['instance', 'instance', 'volume', 'volume']);
+    expect(specifications.every((s) => s.tags.project === 'acme' && s.tags.environment === 'prod' && ['cluster', 'bastion'].includes(s.tags.service!))).toBe(true);
+  });
+
   it('takes overrides', () => {
     const { json } = synthStack((app) => new Stack(app, 'acme', {
       environment: 'stage', accountId: '123456789012', region: 'us-east-1',
