@@ -1,3 +1,4 @@
+import { CloudwatchCompositeAlarm } from '@cdktf/provider-aws/lib/cloudwatch-composite-alarm/index.js';
 import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmConfig } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm/index.js';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic/index.js';
 import { Construct } from 'constructs';
@@ -127,6 +128,11 @@ export class Alarms extends Construct {
   public readonly criticalAlarmArns: Record<string, string>;
   /** ARN of every warning alarm, by alarm name. */
   public readonly warningAlarmArns: Record<string, string>;
+  /**
+   * ARN of a composite alarm in ALARM when any critical alarm is (one stop condition for chaos
+   * experiments, which accept five at most); undefined when there is no critical alarm.
+   */
+  public readonly anyCriticalAlarmArn?: string;
 
   private readonly props: AlarmsProps;
 
@@ -224,6 +230,18 @@ export class Alarms extends Construct {
         // No data means the worker stopped publishing: as bad as a queue.
         treatMissingData: 'breaching',
       });
+    }
+
+    const criticalNames = Object.keys(this.criticalAlarmArns);
+    if (criticalNames.length > 0) {
+      // Depends on the member alarms through their ARNs, so they exist before the rule names them.
+      const arns = Object.values(this.criticalAlarmArns);
+      this.anyCriticalAlarmArn = new CloudwatchCompositeAlarm(this, 'any-critical', {
+        alarmName: `${props.name}-any-critical`,
+        alarmDescription: `Any critical alarm of ${props.name} (notifications go through the member alarms)`,
+        alarmRule: arns.map((arn) => `ALARM("${arn}")`).join(' OR '),
+        actionsEnabled: false,
+      }).arn;
     }
   }
 

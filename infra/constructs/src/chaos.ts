@@ -41,7 +41,8 @@ export interface ChaosProps {
    */
   readonly databaseFailover?: boolean;
   /**
-   * CloudWatch alarms that stop any running experiment when they fire.
+   * CloudWatch alarms that stop any running experiment when they fire (five at most, an AWS FIS
+   * limit: pass a composite alarm such as `Alarms.anyCriticalAlarmArn` to watch more).
    * @default [] - experiments run to the end
    */
   readonly stopConditionAlarmArns?: string[];
@@ -58,7 +59,7 @@ export interface ChaosProps {
  *   services: [{ name: 'beacon', serviceName: 'beacon' }],
  *   drainContainerInstances: true,
  *   databaseArn: database.instanceArn,
- *   stopConditionAlarmArns: Object.values(alarms.criticalAlarmArns),
+ *   stopConditionAlarmArns: [alarms.anyCriticalAlarmArn!],
  * });
  * // aws fis start-experiment --experiment-template-id <chaos.templateIds['beacon-stop-task']>
  */
@@ -75,6 +76,9 @@ export class Chaos extends Construct {
     const databaseFailover = props.databaseFailover ?? true;
     const stopConditionAlarmArns = props.stopConditionAlarmArns ?? [];
     assertResourceName('Chaos name', props.name);
+    if (stopConditionAlarmArns.length > 5) {
+      throw new Error(`Chaos stopConditionAlarmArns lists ${stopConditionAlarmArns.length} alarms; AWS FIS accepts 5 per template: pass a composite alarm (Alarms.anyCriticalAlarmArn)`);
+    }
     if (services.length === 0 && !drainContainerInstances && !props.databaseArn) {
       throw new Error('Chaos needs something to break: give services, drainContainerInstances or databaseArn');
     }

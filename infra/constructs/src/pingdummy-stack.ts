@@ -268,7 +268,7 @@ export class PingdummyStack extends Construct {
         drainContainerInstances: base.cluster.ec2CapacityProviderName !== undefined,
         databaseArn: this.database.instanceArn,
         databaseFailover: databaseSize.multiAz ?? protect,
-        stopConditionAlarmArns: Object.values(this.alarms.criticalAlarmArns),
+        stopConditionAlarmArns: this.alarms.anyCriticalAlarmArn ? [this.alarms.anyCriticalAlarmArn] : [],
       });
     }
 

@@ -47,6 +47,13 @@ describe('Alarms', () => {
     expect(Object.keys(alarms!.criticalAlarmArns)).toHaveLength(all.length / 2);
   });
 
+  it('folds every critical alarm into one composite alarm, a single stop condition for chaos experiments', () => {
+    const composite = Object.values(out.json.resource!.aws_cloudwatch_composite_alarm!)[0]!;
+    expect(composite.alarm_name).toBe('acme-prod-any-critical');
+    expect(String(composite.alarm_rule).split(' OR ')).toHaveLength(all.length / 2);
+    expect(alarms!.anyCriticalAlarmArn).toBeDefined();
+  });
+
   it('uses given topics instead of creating them', () => {
     const given = synth((scope) => new Alarms(scope, 'alarms', { name: 'acme-prod', topics: { warningTopicArn: 'arn:w', criticalTopicArn: 'arn:c' }, overdueChecksEnvironment: 'prod' }));
     expect(resourcesOf(given, 'aws_sns_topic')).toHaveLength(0);

@@ -40,6 +40,11 @@ describe('Chaos', () => {
     expect(permissions).toContain('arn:aws:ecs:*:*:task/acme-stage/*');
   });
 
+  it('refuses more stop conditions than AWS FIS accepts', () => {
+    const alarms = Array.from({ length: 6 }, (_, i) => `arn:aws:cloudwatch:eu-west-1:123456789012:alarm:a${i}`);
+    expect(() => synth((scope) => new Chaos(scope, 'chaos', { name: 'acme', clusterName: 'acme', clusterArn, databaseArn: dbArn, stopConditionAlarmArns: alarms }))).toThrow(/accepts 5 per template/);
+  });
+
   it('refuses an empty experiment list', () => {
     expect(() => synth((scope) => new Chaos(scope, 'chaos', { name: 'acme', clusterName: 'acme', clusterArn }))).toThrow(/needs something to break/);
   });

@@ -72,7 +72,9 @@ describe('PingdummyStack', () => {
 
   it('adds alarms and chaos experiments stopped by critical alarms', () => {
     expect(Object.keys(app.resource.aws_cloudwatch_metric_alarm!).length).toBeGreaterThan(20);
-    expect(Object.keys(app.resource.aws_fis_experiment_template!)).toHaveLength(5);
+    const templates = Object.values(app.resource.aws_fis_experiment_template!);
+    expect(templates).toHaveLength(5);
+    expect(templates.every((t) => JSON.stringify(t.stop_condition).includes('aws_cloudwatch_composite_alarm'))).toBe(true);
   });
 
   it('refuses moving image tags', () => {
