@@ -16,9 +16,9 @@ export const config: PingdummyEnvironment = {
   instanceType: 't3.large',
   minInstances: 3,
   maxInstances: 9,
-  frontend: { desiredCount: 3, cpu: 512, memory: 1024 },
-  beacon: { desiredCount: 3, cpu: 256, memory: 512 },
-  worker: { desiredCount: 2, cpu: 512, memory: 1024 },
+  frontend: { desiredCount: 3, maxCount: 9, cpu: 512, memory: 1024 },
+  beacon: { desiredCount: 3, maxCount: 6, cpu: 256, memory: 512 },
+  worker: { desiredCount: 2, maxCount: 4, cpu: 512, memory: 1024 },
   database: { instanceClass: 'db.m7g.large', allocatedStorage: 100, multiAz: true, backupRetentionDays: 14 },
 };
 

@@ -1,3 +1,5 @@
+import { AppautoscalingPolicy } from '@cdktf/provider-aws/lib/appautoscaling-policy/index.js';
+import { AppautoscalingTarget } from '@cdktf/provider-aws/lib/appautoscaling-target/index.js';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group/index.js';
 import type { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document/index.js';
 import { EcsService, type EcsServiceLoadBalancer } from '@cdktf/provider-aws/lib/ecs-service/index.js';
@@ -24,6 +26,19 @@ export interface ContainerSecret {
    * @default 'secretsmanager'
    */
   readonly store?: 'secretsmanager' | 'ssm';
+}
+
+/** Target tracking of a service's task count on its average CPU. */
+export interface TaskAutoScaling {
+  /** Fewest tasks. */
+  readonly minCount: number;
+  /** Most tasks. */
+  readonly maxCount: number;
+  /**
+   * Average CPU utilization to hold, in percent.
+   * @default 60
+   */
+  readonly targetCpuPercent?: number;
 }
 
 /** Environment variable names that must come from `secrets`, never from `environment`. */
@@ -95,6 +110,11 @@ export interface ContainerServiceOptions {
    * @default - the cluster's default capacity provider strategy
    */
   readonly capacityProvider?: string;
+  /**
+   * Scale the number of tasks on CPU (then `desiredCount` is only the initial count).
+   * @default - a fixed `desiredCount`
+   */
+  readonly autoScaling?: TaskAutoScaling;
   /**
    * Extra permissions of the task role (what the application itself may call).
    * @default [] - the task role can do nothing
@@ -178,6 +198,10 @@ export class EcsWorkload extends Construct {
     if (both.length > 0) throw new Error(`Service "${props.name}": ${both.join(', ')} appear in both environment and secrets`);
     if (user === 'root' || user === '0' || user.startsWith('0:') || user.startsWith('root:')) {
       throw new Error(`Service "${props.name}": user "${user}" is root; containers run as a non-root user`);
+    }
+    const scaling = props.autoScaling;
+    if (scaling && (scaling.minCount < 1 || scaling.minCount > scaling.maxCount || desiredCount < scaling.minCount || desiredCount > scaling.maxCount)) {
+      throw new Error(`Service "${props.name}": autoScaling needs 1 <= minCount (${scaling.minCount}) <= desiredCount (${desiredCount}) <= maxCount (${scaling.maxCount})`);
     }
     if (props.targetGroupArn && props.containerPort === undefined) {
       throw new Error(`Service "${props.name}": targetGroupArn needs containerPort`);
@@ -287,8 +311,34 @@ export class EcsWorkload extends Construct {
       propagateTags: 'SERVICE',
       tags,
       dependsOn: props.dependsOn,
+      // With auto scaling, Application Auto Scaling owns the count; a deploy must not reset it.
+      lifecycle: scaling ? { ignoreChanges: ['desired_count'] } : undefined,
     });
     this.serviceName = this.service.name;
+
+    if (scaling) {
+      const target = new AppautoscalingTarget(this, 'scaling-target', {
+        serviceNamespace: 'ecs',
+        scalableDimension: 'ecs:service:DesiredCount',
+        resourceId: `service/${props.clusterName}/${this.service.name}`,
+        minCapacity: scaling.minCount,
+        maxCapacity: scaling.maxCount,
+        tags,
+      });
+      new AppautoscalingPolicy(this, 'scaling-policy', {
+        name: `${fullName}-cpu`,
+        policyType: 'TargetTrackingScaling',
+        serviceNamespace: target.serviceNamespace,
+        scalableDimension: target.scalableDimension,
+        resourceId: target.resourceId,
+        targetTrackingScalingPolicyConfiguration: {
+          targetValue: scaling.targetCpuPercent ?? 60,
+          predefinedMetricSpecification: { predefinedMetricType: 'ECSServiceAverageCPUUtilization' },
+          scaleInCooldown: 300,
+          scaleOutCooldown: 60,
+        },
+      });
+    }
   }
 }
 

@@ -28,6 +28,18 @@ export interface ServiceSize {
    * @default 512
    */
   readonly memory?: number;
+  /**
+   * Most tasks when scaling on CPU; above `desiredCount` turns auto scaling on.
+   * @default - `desiredCount`: no auto scaling
+   */
+  readonly maxCount?: number;
+}
+
+/** Service options of a ServiceSize: fixed count, or auto scaling from desiredCount to maxCount. */
+function sized(size: ServiceSize, defaultCount: number) {
+  const desiredCount = size.desiredCount ?? defaultCount;
+  const autoScaling = size.maxCount !== undefined && size.maxCount > desiredCount ? { minCount: desiredCount, maxCount: size.maxCount } : undefined;
+  return { desiredCount, cpu: size.cpu, memory: size.memory, autoScaling };
 }
 
 /** Size and protection of the Pingdummy database. */
@@ -184,7 +196,7 @@ export class PingdummyStack extends Construct {
 
     this.beacon = new Service(this.app, 'beacon', {
       ...common,
-      ...beaconSize,
+      ...sized(beaconSize, 2),
       name: 'beacon',
       image: image('beacon'),
       port: 3001,
@@ -199,7 +211,7 @@ export class PingdummyStack extends Construct {
 
     this.worker = new Worker(this.app, 'worker', {
       ...common,
-      ...workerSize,
+      ...sized(workerSize, 1),
       name: 'worker',
       image: image('worker'),
       environment: {
@@ -223,7 +235,7 @@ export class PingdummyStack extends Construct {
 
     this.frontend = new WebService(this.app, 'frontend', {
       ...common,
-      ...frontendSize,
+      ...sized(frontendSize, 2),
       name: 'frontend',
       image: image('frontend'),
       port: 3000,

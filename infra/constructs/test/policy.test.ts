@@ -43,7 +43,7 @@ describe('policy rules', () => {
   it('has a rule for each requirement', () => {
     expect(POLICY_RULES.map((r) => r.id)).toEqual([
       'imds-v2', 'no-public-ip-in-private-subnets', 'no-world-ingress', 'rds-hardening', 's3-hardening', 'alb-hardening',
-      'ecr-hardening', 'log-retention', 'no-secrets-in-environment', 'non-root-containers', 'iam-no-wildcard-admin', 'vpc-flow-logs',
+      'ecr-hardening', 'log-retention', 'no-secrets-in-environment', 'non-root-containers', 'iam-no-wildcard-admin', 'vpc-flow-logs', 'cost-allocation-tags',
     ]);
   });
 
@@ -155,6 +155,13 @@ describe('policy rules', () => {
     const vpc: Fixture = { type: 'aws_vpc', name: 'main', values: {} };
     expect(violations([vpc], 'vpc-flow-logs')).toHaveLength(1);
     expect(violations([vpc, { type: 'aws_flow_log', name: 'f', values: {}, refs: { vpc_id: 'aws_vpc.main' } }], 'vpc-flow-logs')).toEqual([]);
+  });
+
+  it('cost-allocation-tags: reports taggable resources without project, environment or service', () => {
+    const tagged = { project: 'acme', environment: 'prod', service: 'web' };
+    expect(violations([{ type: 'aws_lb', name: 'ok', values: { tags_all: tagged } }, { type: 'aws_route', name: 'untaggable', values: {} }], 'cost-allocation-tags')).toEqual([]);
+    const found = violations([{ type: 'aws_lb', name: 'bad', values: { tags_all: { project: 'acme' } } }], 'cost-allocation-tags');
+    expect(found.map((v) => v.message)).toEqual(['missing tags environment, service']);
   });
 
   it('names unknown rules', () => {

@@ -83,6 +83,24 @@ describe('Service', () => {
   });
 });
 
+describe('task auto scaling', () => {
+  const props = { ...common, name: 'worker', desiredCount: 2 };
+
+  it('tracks CPU between the bounds and lets auto scaling own the count', () => {
+    const out = synth((scope) => new Worker(scope, 'worker', { ...props, autoScaling: { minCount: 2, maxCount: 6 } }));
+    expect(onlyResource(out, 'aws_appautoscaling_target')).toMatchObject({ min_capacity: 2, max_capacity: 6, scalable_dimension: 'ecs:service:DesiredCount', service_namespace: 'ecs' });
+    expect(onlyResource(out, 'aws_appautoscaling_policy')).toMatchObject({
+      policy_type: 'TargetTrackingScaling',
+      target_tracking_scaling_policy_configuration: { target_value: 60, predefined_metric_specification: { predefined_metric_type: 'ECSServiceAverageCPUUtilization' } },
+    });
+    expect(onlyResource(out, 'aws_ecs_service').lifecycle).toEqual({ ignore_changes: ['desired_count'] });
+  });
+
+  it('refuses a desired count outside the bounds', () => {
+    expect(() => synth((scope) => new Worker(scope, 'worker', { ...props, autoScaling: { minCount: 3, maxCount: 6 } }))).toThrow(/minCount \(3\) <= desiredCount \(2\)/);
+  });
+});
+
 describe('Service guards', () => {
   const props = { ...common, name: 'beacon', port: 3001, vpcId: 'vpc-1', loadBalancerSecurityGroupId: 'sg', privateZoneId: 'Z', privateZoneName: 'stack.local' };
 

@@ -302,6 +302,22 @@ const vpcFlowLogs: PolicyRule = {
       .map((vpc) => ({ address: vpc.address, message: 'VPC without aws_flow_log' })),
 };
 
+/** Tags every taggable resource carries (the provider's default tags), so costs split per environment and service. */
+export const COST_ALLOCATION_TAGS = ['project', 'environment', 'service'] as const;
+
+const costAllocationTags: PolicyRule = {
+  id: 'cost-allocation-tags',
+  description: 'Every taggable resource carries the project, environment and service tags',
+  check: (plan) =>
+    plan.resources
+      .filter((r) => 'tags_all' in r.values || plan.isUnknown(r, 'tags_all'))
+      .flatMap((r) => {
+        const tags = (r.values.tags_all as Record<string, string> | null | undefined) ?? {};
+        const missing = COST_ALLOCATION_TAGS.filter((key) => !tags[key]);
+        return missing.length > 0 ? [{ address: r.address, message: `missing tag${missing.length > 1 ? 's' : ''} ${missing.join(', ')}` }] : [];
+      }),
+};
+
 function dedupe(found: Array<Omit<Violation, 'rule'>>): Array<Omit<Violation, 'rule'>> {
   const seen = new Set<string>();
   return found.filter((v) => {
@@ -326,4 +342,5 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   nonRootContainers,
   iamNoWildcardAdmin,
   vpcFlowLogs,
+  costAllocationTags,
 ];
