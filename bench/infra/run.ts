@@ -29,7 +29,7 @@ async function measureSynth(env: string): Promise<{ runs: number[]; median: numb
 
 /** Forgets cached `terraform init` results so the next plan initializes every stack. */
 function forgetInit(env: string): void {
-  rmSync(path.join(envDir(env), '.terraform', HARNESS_ROOT, 'harness-init.json'), { force: true });
+  rmSync(path.join(envDir(env), '.terraform', HARNESS_ROOT, 'data', 'harness-init.json'), { force: true });
 }
 
 async function measurePlan(env: string, cold: boolean) {

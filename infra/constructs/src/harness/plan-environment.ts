@@ -47,7 +47,7 @@ interface Manifest {
   readonly stacks: Record<string, { readonly name: string; readonly synthesizedStackPath: string; readonly workingDirectory: string; readonly dependencies: string[] }>;
 }
 
-/** Folder (under `cdktf.out/`) of the root module that plans all stacks at once. */
+/** Folder (under `<envDir>/.terraform/`) where the harness plans copies of the stacks. */
 export const HARNESS_ROOT = 'harness';
 
 /** Runs the environment program (`main.ts`), which writes `cdktf.out/`. */
@@ -64,13 +64,15 @@ export function moduleName(stackName: string): string {
 /**
  * Plans every stack of an environment without AWS:
  * 1. synthesize (`main.ts` writes `cdktf.out/`);
- * 2. drop an override file next to each stack (mock credentials, remote-state placeholders) and
- *    write `cdktf.out/harness/`, a root module calling every stack as a module, with local state;
- * 3. `terraform init` (providers from TF_PROVIDER_MIRROR; cached in `<envDir>/.terraform/`),
+ * 2. copy each stack to `<envDir>/.terraform/harness/stacks/` with an override file beside it
+ *    (mock credentials, remote-state placeholders), and write a root module calling every stack
+ *    as a module, with local state;
+ * 3. `terraform init` (providers from TF_PROVIDER_MIRROR; cached in `<envDir>/.terraform/harness/`),
  *    `validate`, `plan`, `show -json`, once for all stacks: the AWS provider (700 MB) starts a
  *    handful of times instead of four times per stack;
  * 4. split the plan per stack and write it to `<envDir>/plan.json`.
- * Each stack keeps its own state and backend in production; the production program is unchanged.
+ * Each stack keeps its own state and backend in production; the production program and
+ * `cdktf.out/` are unchanged.
  */
 export async function planEnvironment(options: PlanEnvironmentOptions): Promise<EnvironmentPlan> {
   const started = performance.now();
@@ -95,18 +97,26 @@ export async function planEnvironment(options: PlanEnvironmentOptions): Promise<
   const cliConfig = writeCliConfig(path.join(envDir, '.tfcli'), providerMirror);
   log(providerMirror ? 'providers: filesystem mirror (TF_PROVIDER_MIRROR)' : 'providers: public registry (TF_PROVIDER_MIRROR is not set)');
 
-  const dataDir = path.join(envDir, '.terraform', HARNESS_ROOT);
-  const rootDir = path.join(outDir, HARNESS_ROOT);
+  // The harness works on copies under .terraform/harness/ (git-ignored): cdktf.out/ stays exactly
+  // what `cdktf deploy` or `terraform apply` would use, with no mock provider left behind.
+  const harnessDir = path.join(envDir, '.terraform', HARNESS_ROOT);
+  const dataDir = path.join(harnessDir, 'data');
+  const rootDir = path.join(harnessDir, 'root');
+  const stacksDir = path.join(harnessDir, 'stacks');
+  rmSync(stacksDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
   mkdirSync(rootDir, { recursive: true });
   const statePath = path.join(dataDir, 'offline.tfstate');
   rmSync(statePath, { force: true });
   writeFileSync(`${statePath}.empty-remote`, emptyStateFile());
   for (const name of stackNames) {
+    const stackDir = path.join(stacksDir, name);
+    mkdirSync(stackDir, { recursive: true });
+    copyFileSync(path.join(outDir, manifest.stacks[name]!.synthesizedStackPath), path.join(stackDir, 'cdk.tf.json'));
     const override = offlineOverride(synthesized[name]!, synthesized, statePath);
-    writeFileSync(path.join(outDir, manifest.stacks[name]!.workingDirectory, OVERRIDE_FILE), `${JSON.stringify(override, null, 2)}\n`);
+    writeFileSync(path.join(stackDir, OVERRIDE_FILE), `${JSON.stringify(override, null, 2)}\n`);
   }
-  const modules = Object.fromEntries(stackNames.map((name) => [moduleName(name), { source: `../${manifest.stacks[name]!.workingDirectory}` }]));
+  const modules = Object.fromEntries(stackNames.map((name) => [moduleName(name), { source: `../stacks/${name}` }]));
   writeFileSync(path.join(rootDir, 'main.tf.json'), `${JSON.stringify({ terraform: { backend: { local: { path: statePath } } }, module: modules }, null, 2)}\n`);
 
   const env = { ...process.env, TF_CLI_CONFIG_FILE: cliConfig, TF_DATA_DIR: dataDir, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' };
@@ -154,8 +164,8 @@ export function stackPlan(combined: TerraformPlan, module: string): TerraformPla
 
 /**
  * `terraform init`, skipped when the data folder was initialized for the same modules and
- * providers: synth rewrites `cdktf.out/` each time, so the lock file is kept beside the data
- * folder and restored.
+ * providers. The lock file is also kept in the data folder, so deleting the root module folder
+ * alone does not force a new init.
  */
 async function initCached(workDir: string, dataDir: string, fingerprint: string, tf: (args: string[]) => Promise<{ seconds: number }>): Promise<number> {
   const lockFile = path.join(workDir, '.terraform.lock.hcl');
