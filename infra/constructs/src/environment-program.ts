@@ -1,4 +1,4 @@
-import { App, TerraformOutput, TerraformStack } from 'cdktf';
+import { App, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
 import type { Construct } from 'constructs';
 import { Accounts, type EnvironmentAccount } from './accounts.js';
@@ -16,6 +16,15 @@ export interface PingdummyEnvironment extends Omit<PingdummyStackProps, 'imageTa
   readonly githubRepository: string;
 }
 
+/**
+ * Local state of the stacks applied by hand before any bucket exists (bootstrap, ops): kept in
+ * `infra/<env>/.state/` (git-ignored), outside `cdktf.out/`, which is safe to delete. Migrate it
+ * to the state bucket once that exists (README, "First deploy").
+ */
+function bootstrapState(stack: TerraformStack, name: string): void {
+  new LocalBackend(stack, { path: `../../../.state/${name}.tfstate` });
+}
+
 /** A new cdktf App; stack traces in metadata are off, which halves synth time. */
 export function createApp(): App {
   return new App({ stackTraces: false });
@@ -28,7 +37,9 @@ export function createApp(): App {
  * - `<name>-<env>-base`, `-data`, `-app`: PingdummyStack.
  */
 export function definePingdummyEnvironment(app: Construct, config: PingdummyEnvironment & { readonly imageTag: string }): PingdummyStack {
-  const bootstrap = new TerraformStack(app, `${config.name}-${config.environment}-bootstrap`);
+  const bootstrapName = `${config.name}-${config.environment}-bootstrap`;
+  const bootstrap = new TerraformStack(app, bootstrapName);
+  bootstrapState(bootstrap, bootstrapName);
   new AwsProvider(bootstrap, 'aws', {
     region: config.region,
     allowedAccountIds: [config.accountId],
@@ -62,6 +73,7 @@ export interface OpsAccountProps {
 /** The ops account (local state, applied by an administrator): groups per environment and its own state bucket. */
 export function defineOpsAccount(app: Construct, props: OpsAccountProps): TerraformStack {
   const ops = new TerraformStack(app, `${props.name}-ops`);
+  bootstrapState(ops, `${props.name}-ops`);
   new AwsProvider(ops, 'aws', {
     region: props.region,
     allowedAccountIds: [props.accountId],

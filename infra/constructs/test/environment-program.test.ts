@@ -1,0 +1,30 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { App, Testing } from 'cdktf';
+import { defineOpsAccount, definePingdummyEnvironment } from '../src/environment-program.js';
+
+type StackJson = { terraform: { backend: Record<string, Record<string, unknown>> }; resource: Record<string, Record<string, Record<string, unknown>>> };
+
+describe('environment programs', () => {
+  const outdir = Testing.app().outdir;
+  const app = new App({ outdir, stackTraces: false });
+  definePingdummyEnvironment(app, {
+    name: 'pingdummy', environment: 'stage', accountId: '222233334444', opsAccountId: '111122223333', region: 'eu-west-1',
+    domainName: 'stage.example.com', githubRepository: 'acme/pingdummy', imageTag: 'abc123def456',
+  });
+  defineOpsAccount(app, { name: 'pingdummy', accountId: '111122223333', region: 'eu-west-1', environments: [{ environment: 'stage', accountId: '222233334444' }] });
+  app.synth();
+  const stack = (name: string) => JSON.parse(readFileSync(path.join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8')) as StackJson;
+
+  it('adds a bootstrap stack with the state bucket, the roles for the ops account and the GitHub deploy role', () => {
+    const bootstrap = stack('pingdummy-stage-bootstrap');
+    expect(Object.values(bootstrap.resource.aws_s3_bucket!)[0]).toMatchObject({ bucket: 'pingdummy-stage-tfstate-222233334444' });
+    expect(Object.values(bootstrap.resource.aws_iam_role!).map((r) => r.name).sort()).toEqual(['pingdummy-stage-deploy', 'stage-admin', 'stage-readonly']);
+  });
+
+  it('keeps bootstrap and ops state local, outside cdktf.out', () => {
+    expect(stack('pingdummy-stage-bootstrap').terraform.backend).toEqual({ local: { path: '../../../.state/pingdummy-stage-bootstrap.tfstate' } });
+    expect(stack('pingdummy-ops').terraform.backend).toEqual({ local: { path: '../../../.state/pingdummy-ops.tfstate' } });
+    expect(Object.keys(stack('pingdummy-stage-app').terraform.backend)).toEqual(['s3']);
+  });
+});
