@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { runMigrations, startEmbeddedPostgres } from '@pingdummy/shared';
+import { findFreePort, runMigrations, startEmbeddedPostgres } from '@pingdummy/shared';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { values } = parseArgs({
@@ -48,18 +48,19 @@ function peakRssMb(pid: number): number {
     return 0;
   }
 }
-/** Every process whose command line mentions `needle` (the Postgres server and its backends). */
-function pidsMatching(needle: string): number[] {
-  return readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .map(Number)
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(needle);
-      } catch {
-        return false;
-      }
-    });
+/** The Postgres server whose command line mentions `dataDir`, and every backend it forked. */
+function postgresPids(dataDir: string): number[] {
+  const all = readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number);
+  const read = (pid: number, file: string) => {
+    try {
+      return readFileSync(`/proc/${pid}/${file}`, 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  const postmaster = all.find((pid) => read(pid, 'cmdline').includes(dataDir));
+  if (postmaster === undefined) return [];
+  return [postmaster, ...all.filter((pid) => new RegExp(`^PPid:\\s+${postmaster}$`, 'm').test(read(pid, 'status')))];
 }
 
 function startNode(entry: string, env: Record<string, string>): ChildProcess {
@@ -100,7 +101,7 @@ const db = new pg.Pool({ connectionString: databaseUrl, max: 4 });
 const targets = Array.from({ length: TARGETS }, () => spawn(process.execPath, [path.join(root, 'bench/probes/target-server.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] }));
 const targetPorts = await Promise.all(targets.map(async (child) => JSON.parse(await firstLine(child)).port as number));
 
-const beaconPort = 39_001;
+const beaconPort = await findFreePort();
 const beacon = startNode('services/beacon/dist/main.js', {
   PORT: String(beaconPort),
   BEACON_TOKEN: TOKEN,
@@ -123,24 +124,25 @@ await db.query(
 );
 await db.query(`SELECT ensure_result_partitions(current_date - 1, current_date + 2)`);
 
+const workerPorts = await Promise.all(Array.from({ length: WORKERS }, () => findFreePort()));
 const workers = Array.from({ length: WORKERS }, (_, index) =>
   startNode('services/worker/dist/main.js', {
     DATABASE_URL: databaseUrl,
     BEACON_URLS: `bench=http://127.0.0.1:${beaconPort}`,
     BEACON_TOKEN: TOKEN,
     WORKER_ID: `bench-${index}`,
-    PORT: String(39_100 + index),
+    PORT: String(workerPorts[index]),
     LOG_LEVEL: 'warn',
   }),
 );
-await Promise.all(workers.map((_, index) => waitHealthy(`http://127.0.0.1:${39_100 + index}/healthz`)));
+await Promise.all(workers.map((_, index) => waitHealthy(`http://127.0.0.1:${workerPorts[index]}/healthz`)));
 
-const pgPids = pidsMatching(path.join(dataDir, 'pg'));
+const pgPids = postgresPids(path.join(dataDir, 'pg'));
 const measured = [...workers, beacon].map((child) => child.pid!);
 const cpuAtStart = new Map([...measured, ...pgPids].map((pid) => [pid, cpuSeconds(pid)]));
 log(`running ${SECONDS} s from ${start.toISOString()}`);
 await sleep(start.getTime() - Date.now() + SECONDS * 1000);
-const pgPidsEnd = [...new Set([...pgPids, ...pidsMatching(path.join(dataDir, 'pg'))])];
+const pgPidsEnd = [...new Set([...pgPids, ...postgresPids(path.join(dataDir, 'pg'))])];
 const cpu = (pids: number[]) => pids.reduce((sum, pid) => sum + cpuSeconds(pid) - (cpuAtStart.get(pid) ?? 0), 0);
 const cpuWorkers = cpu(workers.map((child) => child.pid!));
 const cpuBeacon = cpu([beacon.pid!]);
@@ -156,7 +158,7 @@ const stats = await db.query(
           count(*) FILTER (WHERE outcome = 'up')::int AS up,
           percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM started_at - scheduled_at)) AS lag_p50,
           percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM started_at - scheduled_at)) AS lag_p99,
-          max(extract(epoch FROM started_at - scheduled_at)) AS lag_max
+          max(extract(epoch FROM started_at - scheduled_at))::float8 AS lag_max
      FROM results WHERE scheduled_at >= $1 AND scheduled_at < $2`,
   [start, windowEnd],
 );

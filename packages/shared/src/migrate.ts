@@ -4,11 +4,26 @@ import type { Logger } from './logger.js';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
 
+const LOCKED = 'Another migration is already running';
+
 /**
- * Applies every pending migration. node-pg-migrate takes an advisory lock, so several processes
- * starting at once migrate exactly once.
+ * Applies every pending migration. node-pg-migrate takes an advisory lock and fails at once when
+ * another process holds it; here that process is waited for (up to `waitMs`), so replicas starting
+ * together migrate exactly once and all start.
  */
-export async function runMigrations(databaseUrl: string, logger?: Logger): Promise<string[]> {
+export async function runMigrations(databaseUrl: string, logger?: Logger, waitMs = 120_000): Promise<string[]> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      return await migrateOnce(databaseUrl, logger);
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.includes(LOCKED) || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
+async function migrateOnce(databaseUrl: string, logger?: Logger): Promise<string[]> {
   const applied = await runner({
     databaseUrl,
     dir: MIGRATIONS_DIR,

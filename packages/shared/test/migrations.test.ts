@@ -49,3 +49,14 @@ test('the database refuses a check whose interval is out of range', async () => 
     ]),
   ).rejects.toThrow(/interval_seconds/);
 });
+
+test('concurrent starts wait for each other instead of failing on the migration lock', async () => {
+  const fresh = await createTestDatabase();
+  try {
+    await fresh.pool.query(`DROP SCHEMA public CASCADE; CREATE SCHEMA public`);
+    const runs = await Promise.all([runMigrations(fresh.url), runMigrations(fresh.url), runMigrations(fresh.url)]);
+    expect(runs.flat()).toEqual(['001_initial']);
+  } finally {
+    await fresh.drop();
+  }
+});

@@ -28,11 +28,13 @@ export interface ClaimedCheck {
 }
 
 /**
- * Claims up to `limit` due checks for `owner`.
- * 1. Picks unpaused checks whose due time has come and whose lease is free or expired, oldest first,
- *    skipping rows another replica is claiming right now (SKIP LOCKED).
- * 2. Writes the lease (owner, expiry = timeout + margin, attempt + 1) in the same statement, so the row
- *    lock ends with the statement: no lock is held while probing.
+ * Claims up to `limit` checks due within `lookaheadMs` for `owner`.
+ * 1. Picks unpaused checks whose due time comes within the lookahead and whose lease is free or
+ *    expired, oldest first, skipping rows another replica is claiming right now (SKIP LOCKED).
+ * 2. Writes the lease (owner, expiry = due time + timeout + margin, attempt + 1) in the same statement,
+ *    so the row lock ends with the statement: no lock is held while probing.
+ * The lookahead lets a tick that runs once a second start each probe at its due time, not up to a
+ * second late.
  * Returns the claimed checks; an empty list means nothing is due (or others took it), not an error.
  */
 export async function claimDueChecks(
@@ -40,11 +42,12 @@ export async function claimDueChecks(
   owner: string,
   limit: number,
   leaseMarginSeconds: number,
+  lookaheadMs = 0,
 ): Promise<ClaimedCheck[]> {
   const { rows } = await pool.query(
     `WITH due AS (
        SELECT id FROM checks
-       WHERE NOT paused AND next_due_at <= now()
+       WHERE NOT paused AND next_due_at <= now() + make_interval(secs => $4 / 1000.0)
          AND (lease_expires_at IS NULL OR lease_expires_at < now())
        ORDER BY next_due_at
        LIMIT $2
@@ -52,7 +55,7 @@ export async function claimDueChecks(
      )
      UPDATE checks c
         SET lease_owner = $1,
-            lease_expires_at = now() + make_interval(secs => c.timeout_ms / 1000.0 + $3),
+            lease_expires_at = greatest(now(), c.next_due_at) + make_interval(secs => c.timeout_ms / 1000.0 + $3),
             lease_attempt = c.lease_attempt + 1
        FROM due
       WHERE c.id = due.id
@@ -60,7 +63,7 @@ export async function claimDueChecks(
                c.expected_status_codes, c.keyword, c.keyword_mode, c.degraded_threshold_ms,
                c.failures_before_down, c.recoveries_before_up, c.regions, c.state,
                c.consecutive_failures, c.consecutive_successes, c.next_due_at, c.lease_attempt`,
-    [owner, limit, leaseMarginSeconds],
+    [owner, limit, leaseMarginSeconds, lookaheadMs],
   );
   return rows.map((row) => ({
     id: row.id,

@@ -40,7 +40,11 @@ export const workerConfigSchema = z.object({
   WORKER_MAX_IN_FLIGHT: env.int(20_000, 1, 200_000),
   /** Added to a check's timeout to make its lease: a replica killed mid-probe loses the check for this long. */
   WORKER_LEASE_MARGIN_SECONDS: env.int(15, 1, 600),
+  /** Checks due within this many ms are claimed early and started exactly on time. */
+  WORKER_LOOKAHEAD_MS: env.int(1500, 0, 10_000),
   DB_POOL_SIZE: env.int(10, 2, 100),
+  /** Apply pending migrations at start (an advisory lock makes concurrent replicas safe). */
+  MIGRATE_ON_START: env.boolean(true),
   NOTIFIER_POLL_MS: env.int(500, 50, 60_000),
   NOTIFIER_MAX_ATTEMPTS: env.int(8, 1, 50),
   /** Internal CIDRs webhooks may reach (empty: public addresses only). */

@@ -13,8 +13,13 @@ export interface SchedulerOptions {
   batchSize: number;
   maxInFlight: number;
   leaseMarginSeconds: number;
+  /** Claim checks due within this window and start each at its due time (the tick runs once a second). */
+  lookaheadMs: number;
   publicUrl: string;
 }
+
+/** Checks due within the same 100 ms slot are probed together (one batch per beacon), at the slot's end. */
+const SLOT_MS = 100;
 
 /**
  * Claims due checks on every tick and probes them in the background, so a slow target never delays
@@ -47,9 +52,10 @@ export class Scheduler {
           this.options.owner,
           Math.min(room, this.options.batchSize),
           this.options.leaseMarginSeconds,
+          this.options.lookaheadMs,
         );
         if (claimed.length === 0) break;
-        this.startRound(claimed);
+        this.scheduleRounds(claimed);
         if (claimed.length < this.options.batchSize) break;
       }
     } catch (error) {
@@ -59,9 +65,25 @@ export class Scheduler {
     }
   }
 
-  private startRound(checks: ClaimedCheck[]): void {
+  /**
+   * Splits claimed checks into slots of SLOT_MS by due time and starts each slot's round when its last
+   * check is due, so a check claimed ahead of time is probed on time and never before it is due.
+   */
+  private scheduleRounds(checks: ClaimedCheck[]): void {
+    const slots = new Map<number, ClaimedCheck[]>();
+    for (const check of checks) {
+      const slot = Math.ceil(check.scheduledAt.getTime() / SLOT_MS) * SLOT_MS;
+      const list = slots.get(slot) ?? [];
+      list.push(check);
+      slots.set(slot, list);
+    }
+    for (const [slot, slotChecks] of slots) this.startRound(slotChecks, Math.max(0, slot - Date.now()));
+  }
+
+  private startRound(checks: ClaimedCheck[], delayMs: number): void {
     this.inFlightChecks += checks.length;
-    const round = this.runRound(checks).finally(() => {
+    const delayed = delayMs > 0 ? new Promise((resolve) => setTimeout(resolve, delayMs)) : Promise.resolve();
+    const round = delayed.then(() => this.runRound(checks)).finally(() => {
       this.inFlightChecks -= checks.length;
       this.rounds.delete(round);
     });

@@ -4,6 +4,7 @@ import {
   createLogger,
   createPool,
   pingDatabase,
+  runMigrations,
   startHttpService,
   type Logger,
   type RunningHttpService,
@@ -49,6 +50,8 @@ function guarded(logger: Logger, name: string, job: () => Promise<unknown>): () 
  */
 export async function startWorker(config: WorkerConfig, options: StartWorkerOptions = {}): Promise<RunningWorker> {
   const logger = options.logger ?? createLogger('worker', config.LOG_LEVEL);
+  // In ECS nothing else runs migrations; the worker does, before it schedules anything.
+  if (config.MIGRATE_ON_START) await runMigrations(config.DATABASE_URL, logger);
   const pool = createPool({
     connectionString: config.DATABASE_URL,
     max: config.DB_POOL_SIZE,
@@ -70,6 +73,7 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
     batchSize: config.WORKER_BATCH_SIZE,
     maxInFlight: config.WORKER_MAX_IN_FLIGHT,
     leaseMarginSeconds: config.WORKER_LEASE_MARGIN_SECONDS,
+    lookaheadMs: config.WORKER_LOOKAHEAD_MS,
     publicUrl: config.PUBLIC_URL,
   });
   const email = config.SES_REGION
