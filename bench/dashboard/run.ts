@@ -210,6 +210,9 @@ interface Timing {
   mean: number;
   /** Server's own figure from a Server-Timing header, when the app sends one. */
   serverP95?: number;
+  /** Medians of the Server-Timing `db` and `render` entries: where the server's time goes. */
+  serverDbP50?: number;
+  serverRenderP50?: number;
   bytes?: number;
 }
 
@@ -217,7 +220,7 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
 }
 
-function summarize(samples: number[], serverSamples: number[] = [], bytes?: number): Timing {
+function summarize(samples: number[], serverSamples: number[] = [], bytes?: number, split: { db: number[]; render: number[] } = { db: [], render: [] }): Timing {
   const sorted = [...samples].sort((a, b) => a - b);
   const round = (value: number) => Math.round(value * 100) / 100;
   const timing: Timing = {
@@ -229,6 +232,8 @@ function summarize(samples: number[], serverSamples: number[] = [], bytes?: numb
     mean: round(sorted.reduce((sum, value) => sum + value, 0) / sorted.length),
   };
   if (serverSamples.length > 0) timing.serverP95 = round(percentile([...serverSamples].sort((a, b) => a - b), 0.95));
+  if (split.db.length > 0) timing.serverDbP50 = round(percentile([...split.db].sort((a, b) => a - b), 0.5));
+  if (split.render.length > 0) timing.serverRenderP50 = round(percentile([...split.render].sort((a, b) => a - b), 0.5));
   if (bytes !== undefined) timing.bytes = bytes;
   return timing;
 }
@@ -243,18 +248,25 @@ async function measurePage(browser: Browser, pathname: string, headers: Record<s
     const elapsed = performance.now() - started;
     if (response.status !== 200) throw new Error(`${pathname} answered ${response.status}`);
     bytes = body.byteLength;
-    const server = /(?:^|,)\s*total;dur=([\d.]+)/.exec(response.headers.get('server-timing') ?? '');
-    return { elapsed, server: server ? Number(server[1]) : undefined };
+    const header = response.headers.get('server-timing') ?? '';
+    const entry = (name: string) => {
+      const match = new RegExp(`(?:^|,)\\s*${name};dur=([\\d.]+)`).exec(header);
+      return match ? Number(match[1]) : undefined;
+    };
+    return { elapsed, server: entry('total'), db: entry('db'), render: entry('render') };
   };
   for (let index = 0; index < WARMUP; index++) await run();
   const samples: number[] = [];
   const serverSamples: number[] = [];
+  const split = { db: [] as number[], render: [] as number[] };
   for (let index = 0; index < REQUESTS; index++) {
-    const { elapsed, server } = await run();
+    const { elapsed, server, db, render } = await run();
     samples.push(elapsed);
     if (server !== undefined) serverSamples.push(server);
+    if (db !== undefined) split.db.push(db);
+    if (render !== undefined) split.render.push(render);
   }
-  return summarize(samples, serverSamples, bytes);
+  return summarize(samples, serverSamples, bytes, split);
 }
 
 /** Time of one data-layer call, measured in-process (database round trips included, HTTP and HTML excluded). */
@@ -334,9 +346,16 @@ async function main(): Promise<void> {
       const cold = await browser.request('/dashboard');
       await cold.arrayBuffer();
       const firstDashboard = summarize([performance.now() - coldStarted]);
+      const pageCheckIds = (
+        await db.query(`SELECT id FROM checks WHERE account_id = $1 ORDER BY name LIMIT 50`, [user.account_id])
+      ).rows.map((row) => row.id as string);
       const pages = {
         'dashboard, first request': firstDashboard,
         dashboard: await measurePage(browser, '/dashboard'),
+        'dashboard, last page': await measurePage(browser, `/dashboard?page=${Math.ceil(CHECKS / 50)}`),
+        'dashboard, search "service-09"': await measurePage(browser, '/dashboard?q=service-09'),
+        'dashboard, state=down': await measurePage(browser, '/dashboard?state=down'),
+        'dashboard.json (live refresh)': await measurePage(browser, '/dashboard.json'),
         'check page': await measurePage(browser, `/checks/${sampleCheck}`),
         'check series 30d (json)': await measurePage(browser, `/checks/${sampleCheck}/series.json?range=30d`),
         'status page': await measurePage(browser, `/status/${user.slug}`),
@@ -344,6 +363,7 @@ async function main(): Promise<void> {
       };
       const data = {
         listChecks: await measureCall(() => listChecks(phaseDb, user.account_id)),
+        'getCheckSummaries, one page (50)': await measureCall(() => getCheckSummaries(phaseDb, user.account_id, Date.now(), pageCheckIds)),
         getCheckSummaries: await measureCall(() => getCheckSummaries(phaseDb, user.account_id)),
         'getCheckSummaries, nothing reused': await measureCall(() => {
           forgetCachedSummaries(phaseDb);
@@ -366,17 +386,24 @@ async function main(): Promise<void> {
   // Report.
   const names = Object.keys((scenarios[0] as { pages: object }).pages);
   const dataNames = Object.keys((scenarios[0] as { data: object }).data);
-  const header = `${'page (client time on loopback, ms)'.padEnd(36)}${scenarios.map((s) => `${String(s.history).padStart(10)} p50 ${String(s.history).padStart(10)} p95`).join('')}`;
-  const lines = [header];
+  // One column group per history phase: client p50 / p95, the server's own p95 (Server-Timing total), the
+  // medians of its db and render (HTML) parts, and the response size.
+  const labelWidth = 40;
+  const cell = (value: number | undefined, width: number) => (value === undefined ? '–' : value.toFixed(1)).padStart(width);
+  const lines = [
+    `${''.padEnd(labelWidth)}${scenarios.map((s) => `| ${`history ${String(s.history)}`.padEnd(47)}`).join('')}`,
+    `${'page (client time on loopback, ms)'.padEnd(labelWidth)}${scenarios.map(() => `| ${'p50'.padStart(7)}${'p95'.padStart(8)}${'srv p95'.padStart(9)}${'db p50'.padStart(8)}${'html p50'.padStart(9)}${'KB'.padStart(7)} `).join('')}`,
+  ];
   const row = (label: string, group: 'pages' | 'data') =>
-    `${label.padEnd(36)}${scenarios
+    `${label.padEnd(labelWidth)}${scenarios
       .map((s) => {
         const timing = (s[group] as Record<string, Timing>)[label]!;
-        return `${timing.p50.toFixed(1).padStart(14)} ${timing.p95.toFixed(1).padStart(14)}`;
+        const kilobytes = timing.bytes === undefined ? undefined : timing.bytes / 1024;
+        return `| ${cell(timing.p50, 7)}${cell(timing.p95, 8)}${cell(timing.serverP95, 9)}${cell(timing.serverDbP50, 8)}${cell(timing.serverRenderP50, 9)}${cell(kilobytes, 7)} `;
       })
       .join('')}`;
   for (const name of names) lines.push(row(name, 'pages'));
-  lines.push('data layer call (in-process, ms)');
+  lines.push('', 'data layer call (in-process, ms)');
   for (const name of dataNames) lines.push(row(name, 'data'));
   process.stdout.write(`\n${lines.join('\n')}\n\n`);
   const worstPage = Math.max(

@@ -12,6 +12,7 @@ import { addAuthRoutes, loadUser, requireUser } from './web/auth.js';
 import { createCsrfProtection } from './web/csrf.js';
 import { htmlErrorHandler, notFound } from './web/http-errors.js';
 import { createRenderer } from './web/render.js';
+import { startServerTiming } from './web/server-timing.js';
 import { createSessionMiddleware } from './web/session.js';
 import { addPageRoutes } from './web/pages.js';
 
@@ -74,6 +75,7 @@ export function addFrontendRoutes(app: Express, deps: FrontendDependencies): Fro
   const sessions = createSessionMiddleware({ pool, secret: config.sessionSecret, secure: config.cookieSecure });
 
   const web = express.Router();
+  web.use(startServerTiming);
   web.use(cookieParser());
   web.use(express.urlencoded({ extended: false, limit: FORM_BODY_LIMIT, parameterLimit: 300 }));
   web.use(sessions.middleware);

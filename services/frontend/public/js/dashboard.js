@@ -1,10 +1,12 @@
-// Refreshes the dashboard table from /dashboard.json every 10 seconds (no reload, no inline script).
+// Refreshes the dashboard table from /dashboard.json every 10 seconds (no reload, no inline script). The poll
+// URL carries the page's search, state filter and page number, so the rows shown stay the rows of this page.
 (function () {
   'use strict';
   var table = document.getElementById('checks-table');
   if (!table) return;
   var url = table.getAttribute('data-poll-url');
   var status = document.getElementById('poll-status');
+  var range = document.getElementById('list-range');
   var labels = ['Check', 'State', 'Uptime 24 h', 'Uptime 7 d', 'Uptime 30 d', 'p50 (24 h)', 'p95 (24 h)', 'Last probe'];
 
   function cell(label, className) {
@@ -57,6 +59,23 @@
     return tr;
   }
 
+  /** The state filter's counts and the "Checks 1–50 of 1000" line. */
+  function updateCounts(data) {
+    var all = 0;
+    Object.keys(data.stateCounts).forEach(function (state) {
+      all += data.stateCounts[state];
+      var count = document.querySelector('[data-state-count="' + state + '"]');
+      if (count) count.textContent = String(data.stateCounts[state]);
+    });
+    var allCount = document.querySelector('[data-state-count="all"]');
+    if (allCount) allCount.textContent = String(all);
+    if (range) {
+      range.textContent =
+        (data.checks.length > 0 ? 'Checks ' + data.first + '–' + data.last + ' of ' + data.matching : 'No checks match any more.') +
+        (data.matching !== data.total ? ' (' + data.total + ' in total)' : '');
+    }
+  }
+
   function refresh() {
     fetch(url, { headers: { accept: 'application/json' }, credentials: 'same-origin', cache: 'no-store' })
       .then(function (response) {
@@ -73,6 +92,7 @@
           tbody.appendChild(renderRow(row));
         });
         table.replaceChild(tbody, table.tBodies[0]);
+        updateCounts(data);
         if (status) status.textContent = 'Updated ' + new Date(data.generatedAt).toLocaleTimeString() + '. Updates every 10 seconds.';
       })
       .catch(function (error) {

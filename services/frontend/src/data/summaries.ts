@@ -114,8 +114,16 @@ interface TotalsRow {
   totals: WindowTotals;
 }
 
-/** Adds up the account's rollups (or one check's) in one query; every check of the account gets a row. */
-async function queryWindowTotals(db: Pool, accountId: string, checkId: string | null, range: BucketRange): Promise<TotalsRow[]> {
+/**
+ * Adds up the account's rollups in one query; every check of the account gets a row, or only those in
+ * `checkIds` (ids of other accounts are ignored).
+ */
+async function queryWindowTotals(
+  db: Pool,
+  accountId: string,
+  checkIds: readonly string[] | null,
+  range: BucketRange,
+): Promise<TotalsRow[]> {
   const daily = range.days
     ? `daily AS (
          SELECT d.check_id,
@@ -127,7 +135,7 @@ async function queryWindowTotals(db: Pool, accountId: string, checkId: string | 
     : `daily AS (SELECT NULL::uuid AS check_id, 0 AS probes7, 0 AS ups7, 0 AS probes30, 0 AS ups30 WHERE false)`;
   const { rows } = await db.query(
     `WITH account_checks AS (
-       SELECT id, last_probed_at FROM checks WHERE account_id = $1 AND ($2::uuid IS NULL OR id = $2::uuid)),
+       SELECT id, last_probed_at FROM checks WHERE account_id = $1 AND ($2::uuid[] IS NULL OR id = ANY($2::uuid[]))),
      hourly AS (
        SELECT h.check_id, sum(h.probe_count) AS probes, sum(h.up_count) AS ups,
               sum(h.probe_count) FILTER (WHERE h.bucket_start >= $5) AS probes_today,
@@ -141,7 +149,7 @@ async function queryWindowTotals(db: Pool, accountId: string, checkId: string | 
      FROM account_checks c LEFT JOIN hourly h ON h.check_id = c.id LEFT JOIN daily d ON d.check_id = c.id`,
     [
       accountId,
-      checkId,
+      checkIds,
       range.hoursFrom,
       range.hoursTo,
       range.today,
@@ -191,49 +199,66 @@ function toSummary(totals: WindowTotals, lastProbedAt: string | null): CheckSumm
   };
 }
 
-type SettledTotals = { key: string; totals: Promise<Map<string, WindowTotals>> };
+/** Settled totals of one account at one window position, filled check by check as pages ask for them. */
+interface SettledTotals {
+  key: string;
+  byCheck: Map<string, WindowTotals>;
+  /** Every check of the account has been read (a full-account call). */
+  complete: boolean;
+}
 const settledCache = new WeakMap<Pool, Map<string, SettledTotals>>();
 
-/** Settled totals of the account's checks, computed at most once per window position (per pool). */
-function settledTotals(db: Pool, accountId: string, windows: ReturnType<typeof summaryWindows>): Promise<Map<string, WindowTotals>> {
+/**
+ * Settled totals of the account's checks (or of `checkIds`), each check's read at most once per window
+ * position (per pool): a dashboard page reads the settled rollups of its own 50 checks, not the account's.
+ */
+async function settledTotals(
+  db: Pool,
+  accountId: string,
+  checkIds: readonly string[] | null,
+  windows: ReturnType<typeof summaryWindows>,
+): Promise<Map<string, WindowTotals>> {
   let accounts = settledCache.get(db);
   if (!accounts) settledCache.set(db, (accounts = new Map()));
-  const cached = accounts.get(accountId);
+  let entry = accounts.get(accountId);
   accounts.delete(accountId); // re-inserted below: Map order is the LRU order
-  if (cached && cached.key === windows.cacheKey) {
-    accounts.set(accountId, cached);
-    return cached.totals;
-  }
-  const entry: SettledTotals = {
-    key: windows.cacheKey,
-    totals: queryWindowTotals(db, accountId, null, windows.settled).then(
-      (rows) => new Map(rows.map((row) => [row.checkId, row.totals])),
-    ),
-  };
-  // A failed query must not stay cached.
-  entry.totals.catch(() => {
-    if (accounts.get(accountId) === entry) accounts.delete(accountId);
-  });
+  if (!entry || entry.key !== windows.cacheKey) entry = { key: windows.cacheKey, byCheck: new Map(), complete: false };
   accounts.set(accountId, entry);
   if (accounts.size > MAX_CACHED_ACCOUNTS) accounts.delete(accounts.keys().next().value!);
-  return entry.totals;
+
+  const missing = entry.complete ? [] : checkIds === null ? null : checkIds.filter((id) => !entry.byCheck.has(id));
+  if (missing === null || missing.length > 0) {
+    // Concurrent requests may read the same checks twice; the results are identical, so either may win.
+    const rows = await queryWindowTotals(db, accountId, missing, windows.settled);
+    for (const row of rows) entry.byCheck.set(row.checkId, row.totals);
+    if (missing === null) entry.complete = true;
+  }
+  return entry.byCheck;
 }
 
 /**
- * Latency summary and uptime of every check in the account, keyed by check id.
- * Settled buckets (all but the last hour or so) are added up once per hour per account and reused; each call
- * reads only the recent hourly buckets, so a dashboard of 1,000 checks reads a few thousand rollup rows, not
- * 100,000 (the settled part reads about 24 hourly and 30 daily rows per check and region, once an hour).
+ * Latency summary and uptime of every check in the account (or of those in `checkIds`, e.g. one dashboard
+ * page), keyed by check id.
+ * Settled buckets (all but the last hour or so) are added up once per hour per check and reused; each call
+ * reads only the recent hourly buckets, so a dashboard page of 50 checks reads about a hundred rollup rows,
+ * not 5,000 (the settled part reads about 24 hourly and 30 daily rows per check and region, once an hour).
  * A backfill of settled buckets (rare: history is written as it happens) shows from the next hour on, or
  * at once after forgetCachedSummaries.
  */
-export async function getCheckSummaries(db: Pool, accountId: string, now = Date.now()): Promise<Map<string, CheckSummary>> {
+export async function getCheckSummaries(
+  db: Pool,
+  accountId: string,
+  now = Date.now(),
+  checkIds: readonly string[] | null = null,
+): Promise<Map<string, CheckSummary>> {
   const summaries = new Map<string, CheckSummary>();
   if (!isUuid(accountId)) return summaries;
+  const ids = checkIds?.filter(isUuid) ?? null;
+  if (ids?.length === 0) return summaries;
   const windows = summaryWindows(now);
   const [settled, recent] = await Promise.all([
-    settledTotals(db, accountId, windows),
-    queryWindowTotals(db, accountId, null, windows.recent),
+    settledTotals(db, accountId, ids, windows),
+    queryWindowTotals(db, accountId, ids, windows.recent),
   ]);
   for (const row of recent) summaries.set(row.checkId, toSummary(addTotals(row.totals, settled.get(row.checkId)), row.lastProbedAt));
   return summaries;
@@ -242,7 +267,7 @@ export async function getCheckSummaries(db: Pool, accountId: string, now = Date.
 /** The summary of one check, computed afresh (one check is cheap); null when it is not in this account. */
 export async function getCheckSummary(db: Pool, accountId: string, checkId: string): Promise<CheckSummary | null> {
   if (!isUuid(accountId) || !isUuid(checkId)) return null;
-  const [row] = await queryWindowTotals(db, accountId, checkId, summaryWindows(Date.now()).whole);
+  const [row] = await queryWindowTotals(db, accountId, [checkId], summaryWindows(Date.now()).whole);
   return row ? toSummary(row.totals, row.lastProbedAt) : null;
 }
 

@@ -1,12 +1,20 @@
 import type { Pool } from '@pingdummy/shared';
-import type { Router } from 'express';
-import { listChecks } from '../data/checks.js';
+import type { Request, Router } from 'express';
+import {
+  DASHBOARD_SEARCH_MAX,
+  DASHBOARD_STATES,
+  listDashboardChecks,
+  type DashboardChecksPage,
+  type DashboardQuery,
+  type DashboardState,
+} from '../data/dashboard-checks.js';
 import { getIncident, listIncidents } from '../data/incidents.js';
 import { getCheckSummaries } from '../data/summaries.js';
 import { currentUser } from './auth.js';
-import { displayState, ms, percent, stateLabel, STATE_ORDER, utc } from './format.js';
+import { ms, percent, stateLabel, utc } from './format.js';
 import { notFound } from './http-errors.js';
 import type { Renderer } from './render.js';
+import { serverTimingOf } from './server-timing.js';
 
 /** One dashboard row, already formatted: the page and /dashboard.json (the polling script) share it. */
 export interface DashboardRow {
@@ -24,30 +32,74 @@ export interface DashboardRow {
   lastProbed: string;
 }
 
-/** Every check of the account with its figures, down checks first, then degraded, pending, up, paused. */
-export async function dashboardRows(db: Pool, accountId: string): Promise<DashboardRow[]> {
-  const [checks, summaries] = await Promise.all([listChecks(db, accountId), getCheckSummaries(db, accountId)]);
-  return checks
-    .map((check) => {
-      const summary = summaries.get(check.id);
-      const state = displayState(check);
-      const lastProbedAt = summary?.lastProbedAt ?? check.lastProbedAt;
-      return {
-        id: check.id,
-        name: check.name,
-        url: check.url,
-        state,
-        stateLabel: stateLabel(state),
-        uptime24h: percent(summary?.uptime24h),
-        uptime7d: percent(summary?.uptime7d),
-        uptime30d: percent(summary?.uptime30d),
-        p50: ms(summary?.p50Ms24h),
-        p95: ms(summary?.p95Ms24h),
-        lastProbedAt,
-        lastProbed: utc(lastProbedAt),
-      };
-    })
-    .sort((a, b) => (STATE_ORDER[a.state] ?? 9) - (STATE_ORDER[b.state] ?? 9) || a.name.localeCompare(b.name));
+/** A dashboard page: its rows (down checks first, then degraded, pending, up, paused) and where it sits. */
+export interface DashboardView extends Omit<DashboardChecksPage, 'checks'> {
+  rows: DashboardRow[];
+  query: DashboardQuery;
+  /** The query string of this view (search, state, page), for links and the polling script. */
+  queryString: string;
+  /** Index of the first and last row shown, 1-based (0 when nothing matches). */
+  first: number;
+  last: number;
+}
+
+/**
+ * The dashboard's query from the URL: `q` (search), `state`, `page`. Anything malformed (an unknown state,
+ * a repeated parameter, a page that is not a number) falls back to the default instead of an error page.
+ */
+export function dashboardQueryOf(req: Request): DashboardQuery {
+  const param = (name: string) => (typeof req.query[name] === 'string' ? (req.query[name] as string) : '');
+  const state = param('state');
+  const page = Number.parseInt(param('page'), 10);
+  return {
+    search: param('q').trim().slice(0, DASHBOARD_SEARCH_MAX),
+    state: (DASHBOARD_STATES as readonly string[]).includes(state) ? (state as DashboardState) : null,
+    page: Number.isFinite(page) && page > 0 ? page : 1,
+  };
+}
+
+/** `q=…&state=…&page=…` with the defaults left out (page 1, every state, no search). */
+export function dashboardQueryString(query: { search: string; state: string | null; page: number }): string {
+  const params = new URLSearchParams();
+  if (query.search) params.set('q', query.search);
+  if (query.state) params.set('state', query.state);
+  if (query.page > 1) params.set('page', String(query.page));
+  return params.toString();
+}
+
+/**
+ * One page of the dashboard with its figures. Only the checks on the page are summarised, so the cost
+ * follows the page size, not the account's check count.
+ */
+export async function dashboardView(db: Pool, accountId: string, query: DashboardQuery): Promise<DashboardView> {
+  const { checks, ...page } = await listDashboardChecks(db, accountId, query);
+  const summaries = await getCheckSummaries(
+    db,
+    accountId,
+    Date.now(),
+    checks.map((check) => check.id),
+  );
+  const rows = checks.map((check): DashboardRow => {
+    const summary = summaries.get(check.id);
+    const lastProbedAt = summary?.lastProbedAt ?? check.lastProbedAt;
+    return {
+      id: check.id,
+      name: check.name,
+      url: check.url,
+      state: check.state,
+      stateLabel: stateLabel(check.state),
+      uptime24h: percent(summary?.uptime24h),
+      uptime7d: percent(summary?.uptime7d),
+      uptime30d: percent(summary?.uptime30d),
+      p50: ms(summary?.p50Ms24h),
+      p95: ms(summary?.p95Ms24h),
+      lastProbedAt,
+      lastProbed: utc(lastProbedAt),
+    };
+  });
+  const first = rows.length > 0 ? (page.page - 1) * page.pageSize + 1 : 0;
+  const shown = { ...query, page: page.page };
+  return { ...page, rows, query: shown, queryString: dashboardQueryString(shown), first, last: first + rows.length - (rows.length > 0 ? 1 : 0) };
 }
 
 export function addDashboardPages(router: Router, options: { db: Pool; renderer: Renderer }): void {
@@ -55,18 +107,30 @@ export function addDashboardPages(router: Router, options: { db: Pool; renderer:
 
   router.get('/dashboard', async (req, res) => {
     const { accountId } = currentUser(res);
-    const [rows, incidents] = await Promise.all([dashboardRows(db, accountId), listIncidents(db, accountId, { limit: 10 })]);
+    const [view, incidents] = await serverTimingOf(res).time(
+      'db',
+      Promise.all([dashboardView(db, accountId, dashboardQueryOf(req)), listIncidents(db, accountId, { limit: 10 })]),
+    );
     renderer.page(req, res, 'dashboard', {
       title: 'Dashboard',
-      rows,
+      view,
+      states: DASHBOARD_STATES,
       incidents,
       scripts: ['/static/js/dashboard.js'],
     });
   });
 
-  router.get('/dashboard.json', async (_req, res) => {
-    const rows = await dashboardRows(db, currentUser(res).accountId);
-    res.set('cache-control', 'no-store').json({ generatedAt: new Date().toISOString(), checks: rows });
+  /** What the dashboard's script polls: the same page of the same query as the page it was loaded with. */
+  router.get('/dashboard.json', async (req, res) => {
+    const timing = serverTimingOf(res);
+    const { rows, page, pageCount, pageSize, matching, stateCounts, total, first, last } = await timing.time(
+      'db',
+      dashboardView(db, currentUser(res).accountId, dashboardQueryOf(req)),
+    );
+    res
+      .set('cache-control', 'no-store')
+      .set('server-timing', timing.header())
+      .json({ generatedAt: new Date().toISOString(), checks: rows, page, pageCount, pageSize, matching, stateCounts, total, first, last });
   });
 
   router.get('/incidents/:id', async (req, res) => {

@@ -17,9 +17,6 @@ export function stateLabel(state: string): string {
   return STATE_LABELS[state] ?? state;
 }
 
-/** Sort order on the dashboard: problems first. */
-export const STATE_ORDER: Record<string, number> = { down: 0, degraded: 1, pending: 2, up: 3, paused: 4 };
-
 export function percent(ratio: number | null | undefined): string {
   if (ratio === null || ratio === undefined) return '–';
   const value = ratio * 100;

@@ -3,6 +3,7 @@ import { Eta } from 'eta';
 import type { Request, Response } from 'express';
 import type { CsrfProtection } from './csrf.js';
 import { fmt } from './format.js';
+import { serverTimingOf } from './server-timing.js';
 
 export const VIEWS_DIR = fileURLToPath(new URL('../../views', import.meta.url));
 
@@ -32,6 +33,7 @@ export function createRenderer(csrf: CsrfProtection, options: { cache: boolean }
   return {
     page(req, res, template, data, status = 200) {
       const noticeCode = typeof req.query.notice === 'string' ? req.query.notice : '';
+      const renderStarted = performance.now();
       const html = eta.render(template, {
         title: 'Pingdummy',
         ...data,
@@ -42,7 +44,9 @@ export function createRenderer(csrf: CsrfProtection, options: { cache: boolean }
         notice: NOTICES[noticeCode] ?? null,
         fmt,
       });
-      res.status(status).type('html').send(html);
+      const timing = serverTimingOf(res);
+      timing.record('render', performance.now() - renderStarted);
+      res.status(status).type('html').set('server-timing', timing.header()).send(html);
     },
   };
 }

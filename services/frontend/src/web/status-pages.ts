@@ -3,12 +3,13 @@ import type { Router } from 'express';
 import { getStatusPage } from '../data/status-page.js';
 import { notFound } from './http-errors.js';
 import type { Renderer } from './render.js';
+import { serverTimingOf } from './server-timing.js';
 
 /** The public status page: public checks only, nothing tied to the signed-in visitor. */
 export function addStatusPages(router: Router, options: { db: Pool; renderer: Renderer }): void {
   const { db, renderer } = options;
   router.get('/status/:slug', async (req, res) => {
-    const page = await getStatusPage(db, req.params.slug);
+    const page = await serverTimingOf(res).time('db', getStatusPage(db, req.params.slug));
     if (!page) throw notFound('status page');
     const allUp = page.checks.every((check) => check.state === 'up');
     res.set('cache-control', 'public, max-age=30');

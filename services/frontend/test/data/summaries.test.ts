@@ -138,6 +138,23 @@ test('getCheckSummary agrees with getCheckSummaries and is scoped', async () => 
   expect(await getCheckSummary(db.pool, alice.accountId, 'nope')).toBeNull();
 });
 
+test('getCheckSummaries for some checks (a dashboard page) agrees with the whole account and stays scoped', async () => {
+  const dave = await insertAccount(db.pool);
+  const first = await insertCheck(db.pool, dave.accountId);
+  const second = await insertCheck(db.pool, dave.accountId);
+  await insertRollup(db.pool, 'rollups_hourly', { checkId: first, bucketStart: hourStart(3), probes: 10, ups: 5 });
+  await insertRollup(db.pool, 'rollups_hourly', { checkId: second, bucketStart: hourStart(3), probes: 10, ups: 10 });
+  const page = await getCheckSummaries(db.pool, dave.accountId, Date.now(), [first, busy, 'not-a-uuid']);
+  expect([...page.keys()]).toEqual([first]); // busy is alice's
+  expect(page.get(first)!.uptime24h).toBe(0.5);
+  // The second check's settled totals are read when it is first asked for, then the whole account agrees.
+  expect((await getCheckSummaries(db.pool, dave.accountId, Date.now(), [second])).get(second)!.uptime24h).toBe(1);
+  const whole = await getCheckSummaries(db.pool, dave.accountId);
+  expect(whole.get(first)).toEqual(page.get(first));
+  expect(whole.get(second)!.uptime24h).toBe(1);
+  expect((await getCheckSummaries(db.pool, dave.accountId, Date.now(), [])).size).toBe(0);
+});
+
 test('settled buckets are reused within the hour; recent buckets are always read afresh', async () => {
   const carol = await insertAccount(db.pool);
   const check = await insertCheck(db.pool, carol.accountId);

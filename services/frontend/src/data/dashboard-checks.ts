@@ -1,0 +1,104 @@
+/**
+ * One page of the dashboard's check list, filtered and ordered in Postgres so a page costs the same with
+ * 10 checks or 1,000: problems first (down, degraded, pending, up, paused), then by name.
+ */
+import type { Pool } from '@pingdummy/shared';
+import { isoOrNull, isUuid } from './ids.js';
+
+/** States as the dashboard shows them: a paused check is "paused" whatever its last probe said. */
+export const DASHBOARD_STATES = ['down', 'degraded', 'pending', 'up', 'paused'] as const;
+export type DashboardState = (typeof DASHBOARD_STATES)[number];
+
+export const DASHBOARD_PAGE_SIZE = 50;
+/** Longest search text kept; longer input is cut, never an error. */
+export const DASHBOARD_SEARCH_MAX = 100;
+
+export interface DashboardQuery {
+  /** Case-insensitive substring of the name or URL; empty: every check. */
+  readonly search: string;
+  /** Only checks in this state; null: every state. */
+  readonly state: DashboardState | null;
+  /** 1-based; a page past the end shows the last page. */
+  readonly page: number;
+  /** @default DASHBOARD_PAGE_SIZE */
+  readonly pageSize?: number;
+}
+
+export interface DashboardCheck {
+  id: string;
+  name: string;
+  url: string;
+  state: DashboardState;
+  lastProbedAt: string | null;
+}
+
+export interface DashboardChecksPage {
+  checks: DashboardCheck[];
+  /** The page actually shown (clamped to 1..pageCount). */
+  page: number;
+  pageSize: number;
+  pageCount: number;
+  /** Checks matching the search and the state filter. */
+  matching: number;
+  /** Checks matching the search, per state (for the filter links); states without checks are 0. */
+  stateCounts: Record<DashboardState, number>;
+  /** Every check of the account, whatever the filters. */
+  total: number;
+}
+
+const DISPLAY_STATE_SQL = `CASE WHEN paused THEN 'paused' ELSE state END`;
+const STATE_RANK_SQL = `array_position(ARRAY[${DASHBOARD_STATES.map((state) => `'${state}'`).join(', ')}]::text[], ${DISPLAY_STATE_SQL})`;
+
+/** `%text%` for ILIKE with the pattern characters of the text taken literally. */
+function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+}
+
+function emptyCounts(): Record<DashboardState, number> {
+  return Object.fromEntries(DASHBOARD_STATES.map((state) => [state, 0])) as Record<DashboardState, number>;
+}
+
+/**
+ * The checks of one dashboard page, in two queries: the per-state counts of the checks matching the search
+ * (they decide the page count and feed the filter links; one pass over the account's checks), then the page
+ * itself with LIMIT/OFFSET.
+ */
+export async function listDashboardChecks(db: Pool, accountId: string, query: DashboardQuery): Promise<DashboardChecksPage> {
+  const pageSize = query.pageSize ?? DASHBOARD_PAGE_SIZE;
+  const stateCounts = emptyCounts();
+  if (!isUuid(accountId)) return { checks: [], page: 1, pageSize, pageCount: 1, matching: 0, stateCounts, total: 0 };
+  const search = query.search.trim().slice(0, DASHBOARD_SEARCH_MAX);
+  const pattern = search ? containsPattern(search) : null;
+
+  const counts = await db.query(
+    `SELECT count(*)::int AS total,
+            ${DASHBOARD_STATES.map((state) => `count(*) FILTER (WHERE matches AND display_state = '${state}')::int AS ${state}`).join(',\n            ')}
+     FROM (SELECT ${DISPLAY_STATE_SQL} AS display_state, ($2::text IS NULL OR name ILIKE $2 OR url ILIKE $2) AS matches
+           FROM checks WHERE account_id = $1) AS c`,
+    [accountId, pattern],
+  );
+  const total: number = counts.rows[0].total;
+  for (const state of DASHBOARD_STATES) stateCounts[state] = counts.rows[0][state];
+  const matching = query.state ? stateCounts[query.state] : Object.values(stateCounts).reduce((sum, n) => sum + n, 0);
+  const pageCount = Math.max(1, Math.ceil(matching / pageSize));
+  const page = Math.min(Math.max(1, Math.trunc(query.page) || 1), pageCount);
+  if (matching === 0) return { checks: [], page, pageSize, pageCount, matching, stateCounts, total };
+
+  const { rows } = await db.query(
+    `SELECT id, name, url, ${DISPLAY_STATE_SQL} AS state, last_probed_at
+     FROM checks
+     WHERE account_id = $1 AND ($2::text IS NULL OR name ILIKE $2 OR url ILIKE $2) AND ($3::text IS NULL OR ${DISPLAY_STATE_SQL} = $3)
+     ORDER BY ${STATE_RANK_SQL}, lower(name), id
+     LIMIT $4 OFFSET $5`,
+    [accountId, pattern, query.state, pageSize, (page - 1) * pageSize],
+  );
+  return {
+    checks: rows.map((row) => ({ id: row.id, name: row.name, url: row.url, state: row.state, lastProbedAt: isoOrNull(row.last_probed_at) })),
+    page,
+    pageSize,
+    pageCount,
+    matching,
+    stateCounts,
+    total,
+  };
+}
