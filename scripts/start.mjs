@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runMigrations, startEmbeddedPostgres } from '@pingdummy/shared';
+import { runMigrations } from '@pingdummy/shared';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = path.join(root, '.data');
@@ -29,19 +29,42 @@ const ports = {
   worker: Number(process.env.WORKER_PORT ?? 3002),
 };
 
+/** Starts scripts/embedded-postgres.mjs detached (its own process group) and waits for its URL. */
+async function startPostgresProcess() {
+  const child = spawn(process.execPath, [path.join(root, 'scripts/embedded-postgres.mjs'), path.join(dataDir, 'postgres'), process.env.PGPORT ?? '5433'], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const line = await new Promise((resolve, reject) => {
+    let buffer = '';
+    child.stdout.on('data', (chunk) => {
+      buffer += chunk;
+      if (buffer.includes('\n')) resolve(buffer.split('\n')[0]);
+    });
+    child.once('exit', (code) => reject(new Error(`embedded Postgres exited (${code}) before it was ready`)));
+  });
+  return { child, adminUrl: JSON.parse(line).adminUrl };
+}
+
 let postgres;
+let children = [];
+// Detached children outlive a crashed launcher unless told to stop.
+process.on('exit', () => {
+  for (const { child } of [...children, ...(postgres ? [postgres] : [])]) if (child.exitCode === null) child.kill('SIGTERM');
+});
 let databaseUrl = process.env.DATABASE_URL;
 if (!databaseUrl) {
   say('DATABASE_URL is not set: starting embedded Postgres (data in .data/postgres)');
-  postgres = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port: Number(process.env.PGPORT ?? 5433) });
-  const admin = postgres.adminUrl;
+  postgres = await startPostgresProcess();
   const { default: pg } = await import('pg');
-  const client = new pg.Client({ connectionString: admin });
+  const client = new pg.Client({ connectionString: postgres.adminUrl });
   await client.connect();
   const exists = await client.query(`SELECT 1 FROM pg_database WHERE datname = 'pingdummy'`);
   if (exists.rowCount === 0) await client.query('CREATE DATABASE pingdummy');
   await client.end();
-  databaseUrl = postgres.urlFor('pingdummy');
+  const url = new URL(postgres.adminUrl);
+  url.pathname = '/pingdummy';
+  databaseUrl = url.toString();
 }
 await runMigrations(databaseUrl);
 say('migrations applied');
@@ -75,10 +98,11 @@ const services = [
   },
 ];
 
-const children = services.map((service) => {
+children = services.map((service) => {
   const child = spawn(process.execPath, [path.join(root, service.entry)], {
     env: { ...common, ...service.env },
     stdio: ['ignore', 'inherit', 'inherit'],
+    detached: true, // a terminal Ctrl-C reaches only this launcher, which stops the services in order
   });
   child.on('exit', (code, signal) => {
     if (!shuttingDown) {
@@ -104,9 +128,12 @@ async function shutdown(exitCode = 0) {
         }),
     ),
   );
-  if (postgres) {
+  if (postgres && postgres.child.exitCode === null) {
     say('stopping embedded Postgres...');
-    await postgres.stop();
+    await new Promise((resolve) => {
+      postgres.child.once('exit', resolve);
+      postgres.child.kill('SIGTERM');
+    });
   }
   say('stopped');
   process.exit(exitCode);
