@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
 
 type Address = ipaddr.IPv4 | ipaddr.IPv6;
@@ -79,7 +80,9 @@ function unmappedPrefix(address: Address, prefixLength: number): number {
 export function checkAddress(ip: string, allowCidrs: readonly AllowedCidr[] = []): AddressVerdict {
   let parsed: Address;
   try {
-    parsed = ipaddr.parse(ip);
+    // Dotted-quad IPv4 (what every dialled IPv4 socket reports) skips ipaddr.parse's IPv6 attempt;
+    // both parsers read that form alike, and any other spelling still goes through ipaddr.parse.
+    parsed = isIP(ip) === 4 ? ipaddr.IPv4.parse(ip) : ipaddr.parse(ip);
   } catch {
     return { allowed: false, reason: 'not an IP address' };
   }

@@ -113,7 +113,15 @@ export function createGuardedConnector(options: GuardedAgentOptions = {}): build
     ...options.tls,
     rejectUnauthorized: true,
   } as buildConnector.BuildOptions);
+  return guardConnections(baseConnect, allowCidrs, options.onConnection);
+}
 
+/** Wraps Node's connector: literal IPs are checked before dialling, every attempt is reported. */
+function guardConnections(
+  baseConnect: buildConnector.connector,
+  allowCidrs: readonly AllowedCidr[],
+  onConnection: GuardedAgentOptions['onConnection'],
+): buildConnector.connector {
   return (connectOptions, callback) => {
     const protocol = connectOptions.protocol === 'https:' ? 'https:' : 'http:';
     const hostname = connectOptions.hostname;
@@ -131,7 +139,7 @@ export function createGuardedConnector(options: GuardedAgentOptions = {}): build
       reported = true;
       const tcpStart = lookedUpAt ?? started;
       const peer = socket && protocol === 'https:' && !error ? (socket as TLSSocket).getPeerCertificate() : undefined;
-      options.onConnection?.({
+      onConnection?.({
         hostname,
         protocol,
         port,
@@ -173,9 +181,11 @@ export function createGuardedConnector(options: GuardedAgentOptions = {}): build
       callback(null, connected!);
     }) as unknown as Socket | undefined;
 
-    socket?.once('lookup', () => {
-      lookedUpAt = performance.now();
-    });
+    if (!literal) {
+      socket?.once('lookup', () => {
+        lookedUpAt = performance.now();
+      });
+    }
     socket?.once('connect', () => {
       connectedAt = performance.now();
       remoteAddress = socket.remoteAddress;
@@ -193,4 +203,40 @@ export function createGuardedAgent(options: GuardedAgentOptions = {}): Agent {
     connect: createGuardedConnector(options),
     connections: options.connectionsPerOrigin ?? 10,
   });
+}
+
+/** What every agent made by a guarded agent factory shares. */
+export type GuardedAgentDefaults = Pick<GuardedAgentOptions, 'allowCidrs' | 'resolve' | 'tls'>;
+
+/** What each agent made by a guarded agent factory sets for itself. */
+export type GuardedAgentOwnOptions = Pick<GuardedAgentOptions, 'connectTimeoutMs' | 'onConnection' | 'connectionsPerOrigin'>;
+
+/** Distinct connect timeouts whose Node connector is kept; probes use a handful of values. */
+const MAX_CACHED_CONNECTORS = 32;
+
+/**
+ * Makes guarded agents cheaply, for a caller that needs one agent per task (a prober wants fresh
+ * connections and timings of its own per probe). The allow-list is parsed once and Node's connector
+ * is built once per connect timeout, so an agent costs little more than undici's Agent itself.
+ * TLS sessions are never cached: each connection does a full handshake, as it would in an agent of
+ * its own, so a TLS timing never benefits from an earlier task's session.
+ */
+export function createGuardedAgentFactory(defaults: GuardedAgentDefaults = {}): (own?: GuardedAgentOwnOptions) => Agent {
+  const allowCidrs = parseAllowCidrs(defaults.allowCidrs ?? []);
+  const lookup = createGuardedLookup(allowCidrs, defaults.resolve);
+  const connectors = new Map<number, buildConnector.connector>();
+  const connectorFor = (timeout: number): buildConnector.connector => {
+    let connector = connectors.get(timeout);
+    if (!connector) {
+      if (connectors.size >= MAX_CACHED_CONNECTORS) connectors.delete(connectors.keys().next().value!);
+      connector = buildConnector({ timeout, lookup, maxCachedSessions: 0, ...defaults.tls, rejectUnauthorized: true } as buildConnector.BuildOptions);
+      connectors.set(timeout, connector);
+    }
+    return connector;
+  };
+  return (own = {}) =>
+    new Agent({
+      connect: guardConnections(connectorFor(own.connectTimeoutMs ?? 10_000), allowCidrs, own.onConnection),
+      connections: own.connectionsPerOrigin ?? 10,
+    });
 }

@@ -1,6 +1,6 @@
 import {
   classifyOutboundError,
-  createGuardedAgent,
+  createGuardedAgentFactory,
   OutboundTimeoutError,
   requestFollowingRedirects,
   statusMatches,
@@ -11,6 +11,7 @@ import {
   type ProbeSpec,
   type ProbeTimings,
 } from '@pingdummy/shared';
+import { errors, type Agent } from 'undici';
 import { decodeBody, readCappedBody } from './read-body.js';
 
 /** What every probe of a beacon shares. */
@@ -32,6 +33,25 @@ export interface ProbeSettings {
 type Failure = { errorClass: ErrorClass; message: string };
 
 const DAY_MS = 86_400_000;
+
+/**
+ * Ends a finished probe's agent. Made once: without it undici builds a fresh error per probe and
+ * Node formats its stack while destroying the socket, which was a visible share of a probe's CPU.
+ */
+const PROBE_FINISHED = new errors.ClientDestroyedError();
+
+type AgentFactory = ReturnType<typeof createGuardedAgentFactory>;
+/** One factory per settings object, so the allow-list is parsed once per beacon, not per probe. */
+const agentFactories = new WeakMap<ProbeSettings, AgentFactory>();
+
+function agentFactoryFor(settings: ProbeSettings): AgentFactory {
+  let factory = agentFactories.get(settings);
+  if (!factory) {
+    factory = createGuardedAgentFactory({ allowCidrs: settings.allowCidrs, tls: settings.tls, resolve: settings.resolve });
+    agentFactories.set(settings, factory);
+  }
+  return factory;
+}
 
 /**
  * Collects phase timings over a probe's redirect chain. DNS, TCP and TLS come from the guarded
@@ -86,8 +106,10 @@ const round = (value: number | null): number | null => (value === null ? null : 
 /**
  * Runs one probe and never throws: every failure becomes an error class and a short message.
  * Steps:
- * 1. Open a guarded agent for this probe alone, so timings are its own and connections are fresh.
- * 2. Request with redirects followed hop by hop (each hop's address checked), within timeoutMs.
+ * 1. Open a guarded agent for this probe alone, so timings are its own and connections are fresh
+ *    (no keep-alive reuse, no TLS session resumption between probes).
+ * 2. Request with redirects followed hop by hop (each hop's address checked), within timeoutMs; at
+ *    the deadline the agent is destroyed, which fails whatever is in flight (connect, headers, body).
  * 3. Check the status against expectedStatus.
  * 4. Read the body up to the cap; with a keyword, a longer body is `too_large`, otherwise check the
  *    keyword on the decoded text.
@@ -96,16 +118,17 @@ const round = (value: number | null): number | null => (value === null ? null : 
 export async function runProbe(spec: ProbeSpec, settings: ProbeSettings): Promise<ProbeResult> {
   const startedAt = new Date();
   const clock = new ProbeClock();
-  const controller = new AbortController();
-  const deadline = setTimeout(() => controller.abort(new OutboundTimeoutError(spec.timeoutMs)), spec.timeoutMs);
-  const agent = createGuardedAgent({
-    allowCidrs: settings.allowCidrs,
+  const agent: Agent = agentFactoryFor(settings)({
     connectTimeoutMs: spec.timeoutMs,
     connectionsPerOrigin: 1,
-    tls: settings.tls,
-    resolve: settings.resolve,
     onConnection: (report) => clock.recordConnection(report),
   });
+  // Destroying the agent rather than aborting a signal: no AbortController and listeners per probe.
+  let timedOut: OutboundTimeoutError | undefined;
+  const deadline = setTimeout(() => {
+    timedOut = new OutboundTimeoutError(spec.timeoutMs);
+    agent.destroy(timedOut).catch(() => undefined);
+  }, spec.timeoutMs);
 
   let statusCode: number | null = null;
   let redirects = 0;
@@ -117,7 +140,6 @@ export async function runProbe(spec: ProbeSpec, settings: ProbeSettings): Promis
       {
         dispatcher: agent,
         maxRedirects: Math.min(spec.maxRedirects, settings.maxRedirects),
-        signal: controller.signal,
         headersTimeout: spec.timeoutMs,
         bodyTimeout: spec.timeoutMs,
         onHop: (_url, hop) => {
@@ -132,11 +154,11 @@ export async function runProbe(spec: ProbeSpec, settings: ProbeSettings): Promis
     statusCode = response.statusCode;
     failure = await checkResponse(spec, settings, response);
   } catch (error) {
-    failure = classifyOutboundError(controller.signal.aborted ? controller.signal.reason : error);
+    failure = classifyOutboundError(timedOut ?? error);
   } finally {
     clearTimeout(deadline);
     // destroy, not close: an unread or capped body must not keep the socket open.
-    agent.destroy().catch(() => undefined);
+    agent.destroy(PROBE_FINISHED).catch(() => undefined);
   }
 
   const validTo = finalUrl?.protocol === 'https:' ? clock.certificates.get(`${finalUrl.hostname.replace(/^\[|\]$/g, '')}:${Number(finalUrl.port) || 443}`) : undefined;
