@@ -71,7 +71,11 @@
     if (allCount) allCount.textContent = String(all);
     if (range) {
       range.textContent =
-        (data.checks.length > 0 ? 'Checks ' + data.first + '–' + data.last + ' of ' + data.matching : 'No checks match any more.') +
+        (data.checks.length === 0
+          ? 'No checks match any more.'
+          : data.pageCount > 1
+            ? 'Checks ' + data.first + '–' + data.last + ' of ' + data.matching
+            : data.matching + (data.matching === 1 ? ' check' : ' checks')) +
         (data.matching !== data.total ? ' (' + data.total + ' in total)' : '');
     }
   }

@@ -10,6 +10,8 @@ export const DASHBOARD_STATES = ['down', 'degraded', 'pending', 'up', 'paused'] 
 export type DashboardState = (typeof DASHBOARD_STATES)[number];
 
 export const DASHBOARD_PAGE_SIZE = 50;
+/** Pages beyond this are read as this one (keeps OFFSET a sane number). */
+const MAX_PAGE = 1_000_000;
 /** Longest search text kept; longer input is cut, never an error. */
 export const DASHBOARD_SEARCH_MAX = 100;
 
@@ -59,9 +61,9 @@ function emptyCounts(): Record<DashboardState, number> {
 }
 
 /**
- * The checks of one dashboard page, in two queries: the per-state counts of the checks matching the search
- * (they decide the page count and feed the filter links; one pass over the account's checks), then the page
- * itself with LIMIT/OFFSET.
+ * The checks of one dashboard page, in two queries run together: the per-state counts of the checks matching
+ * the search (they decide the page count and feed the filter links; one pass over the account's checks) and
+ * the page itself with LIMIT/OFFSET.
  */
 export async function listDashboardChecks(db: Pool, accountId: string, query: DashboardQuery): Promise<DashboardChecksPage> {
   const pageSize = query.pageSize ?? DASHBOARD_PAGE_SIZE;
@@ -70,28 +72,34 @@ export async function listDashboardChecks(db: Pool, accountId: string, query: Da
   const search = query.search.trim().slice(0, DASHBOARD_SEARCH_MAX);
   const pattern = search ? containsPattern(search) : null;
 
-  const counts = await db.query(
-    `SELECT count(*)::int AS total,
-            ${DASHBOARD_STATES.map((state) => `count(*) FILTER (WHERE matches AND display_state = '${state}')::int AS ${state}`).join(',\n            ')}
-     FROM (SELECT ${DISPLAY_STATE_SQL} AS display_state, ($2::text IS NULL OR name ILIKE $2 OR url ILIKE $2) AS matches
-           FROM checks WHERE account_id = $1) AS c`,
-    [accountId, pattern],
-  );
+  const requestedPage = Math.min(Math.max(1, Math.trunc(query.page) || 1), MAX_PAGE);
+  const readPage = (page: number) =>
+    db.query(
+      `SELECT id, name, url, ${DISPLAY_STATE_SQL} AS state, last_probed_at
+       FROM checks
+       WHERE account_id = $1 AND ($2::text IS NULL OR name ILIKE $2 OR url ILIKE $2) AND ($3::text IS NULL OR ${DISPLAY_STATE_SQL} = $3)
+       ORDER BY ${STATE_RANK_SQL}, lower(name), id
+       LIMIT $4 OFFSET $5`,
+      [accountId, pattern, query.state, pageSize, (page - 1) * pageSize],
+    );
+  // The requested page is read alongside the counts (one round trip, not two); only a page past the end
+  // (rare: checks were deleted or filtered away) costs a second read, of the last page.
+  const [counts, requested] = await Promise.all([
+    db.query(
+      `SELECT count(*)::int AS total,
+              ${DASHBOARD_STATES.map((state) => `count(*) FILTER (WHERE matches AND display_state = '${state}')::int AS ${state}`).join(',\n              ')}
+       FROM (SELECT ${DISPLAY_STATE_SQL} AS display_state, ($2::text IS NULL OR name ILIKE $2 OR url ILIKE $2) AS matches
+             FROM checks WHERE account_id = $1) AS c`,
+      [accountId, pattern],
+    ),
+    readPage(requestedPage),
+  ]);
   const total: number = counts.rows[0].total;
   for (const state of DASHBOARD_STATES) stateCounts[state] = counts.rows[0][state];
   const matching = query.state ? stateCounts[query.state] : Object.values(stateCounts).reduce((sum, n) => sum + n, 0);
   const pageCount = Math.max(1, Math.ceil(matching / pageSize));
-  const page = Math.min(Math.max(1, Math.trunc(query.page) || 1), pageCount);
-  if (matching === 0) return { checks: [], page, pageSize, pageCount, matching, stateCounts, total };
-
-  const { rows } = await db.query(
-    `SELECT id, name, url, ${DISPLAY_STATE_SQL} AS state, last_probed_at
-     FROM checks
-     WHERE account_id = $1 AND ($2::text IS NULL OR name ILIKE $2 OR url ILIKE $2) AND ($3::text IS NULL OR ${DISPLAY_STATE_SQL} = $3)
-     ORDER BY ${STATE_RANK_SQL}, lower(name), id
-     LIMIT $4 OFFSET $5`,
-    [accountId, pattern, query.state, pageSize, (page - 1) * pageSize],
-  );
+  const page = Math.min(requestedPage, pageCount);
+  const { rows } = page === requestedPage ? requested : await readPage(page);
   return {
     checks: rows.map((row) => ({ id: row.id, name: row.name, url: row.url, state: row.state, lastProbedAt: isoOrNull(row.last_probed_at) })),
     page,

@@ -14,7 +14,7 @@ import { currentUser } from './auth.js';
 import { ms, percent, stateLabel, utc } from './format.js';
 import { notFound } from './http-errors.js';
 import type { Renderer } from './render.js';
-import { serverTimingOf } from './server-timing.js';
+import { serverTimingOf, type ServerTiming } from './server-timing.js';
 
 /** One dashboard row, already formatted: the page and /dashboard.json (the polling script) share it. */
 export interface DashboardRow {
@@ -71,14 +71,16 @@ export function dashboardQueryString(query: { search: string; state: string | nu
  * One page of the dashboard with its figures. Only the checks on the page are summarised, so the cost
  * follows the page size, not the account's check count.
  */
-export async function dashboardView(db: Pool, accountId: string, query: DashboardQuery): Promise<DashboardView> {
-  const { checks, ...page } = await listDashboardChecks(db, accountId, query);
-  const summaries = await getCheckSummaries(
+export async function dashboardView(db: Pool, accountId: string, query: DashboardQuery, timing?: ServerTiming): Promise<DashboardView> {
+  const listed = listDashboardChecks(db, accountId, query);
+  const { checks, ...page } = await (timing ? timing.time('db-list', listed) : listed);
+  const summarised = getCheckSummaries(
     db,
     accountId,
     Date.now(),
     checks.map((check) => check.id),
   );
+  const summaries = await (timing ? timing.time('db-summaries', summarised) : summarised);
   const rows = checks.map((check): DashboardRow => {
     const summary = summaries.get(check.id);
     const lastProbedAt = summary?.lastProbedAt ?? check.lastProbedAt;
@@ -107,9 +109,10 @@ export function addDashboardPages(router: Router, options: { db: Pool; renderer:
 
   router.get('/dashboard', async (req, res) => {
     const { accountId } = currentUser(res);
-    const [view, incidents] = await serverTimingOf(res).time(
+    const timing = serverTimingOf(res);
+    const [view, incidents] = await timing.time(
       'db',
-      Promise.all([dashboardView(db, accountId, dashboardQueryOf(req)), listIncidents(db, accountId, { limit: 10 })]),
+      Promise.all([dashboardView(db, accountId, dashboardQueryOf(req), timing), timing.time('db-incidents', listIncidents(db, accountId, { limit: 10 }))]),
     );
     renderer.page(req, res, 'dashboard', {
       title: 'Dashboard',
@@ -125,7 +128,7 @@ export function addDashboardPages(router: Router, options: { db: Pool; renderer:
     const timing = serverTimingOf(res);
     const { rows, page, pageCount, pageSize, matching, stateCounts, total, first, last } = await timing.time(
       'db',
-      dashboardView(db, currentUser(res).accountId, dashboardQueryOf(req)),
+      dashboardView(db, currentUser(res).accountId, dashboardQueryOf(req), timing),
     );
     res
       .set('cache-control', 'no-store')
