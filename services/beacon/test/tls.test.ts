@@ -1,5 +1,9 @@
 import { X509Certificate } from 'node:crypto';
-import type { RunningHttpService } from '@pingdummy/shared';
+import { once } from 'node:events';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { createGuardedAgentFactory, requestFollowingRedirects, type RunningHttpService } from '@pingdummy/shared';
 import { probeOne, startTestBeacon } from './support/beacon.js';
 import { generateCertificate, generateExpiredCertificate, startTargetServer, type TargetServer } from './support/target-servers.js';
 
@@ -81,4 +85,31 @@ describe('with the test certificates trusted', () => {
     expect(result).toMatchObject({ ok: false, errorClass: 'refused', redirects: 1, tlsCertExpiresAt: null, tlsCertDaysLeft: null });
     expect(result.timings.tlsMs).toEqual(expect.any(Number)); // the first hop did shake hands
   });
+});
+
+test('agents made for probes never resume a TLS session from an earlier probe', async () => {
+  const resumed: boolean[] = [];
+  const server = createHttpsServer({ key: selfSigned.key, cert: selfSigned.cert }, (_req, res) => res.end('secure hello'));
+  server.on('secureConnection', (socket: TLSSocket) => socket.once('data', () => resumed.push(socket.isSessionReused())));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  // A host name, not an IP: only then would a client cache and offer a session.
+  const makeAgent = createGuardedAgentFactory({
+    allowCidrs: ['127.0.0.1/32'],
+    tls: { ca: [selfSigned.cert] },
+    resolve: async () => [{ address: '127.0.0.1', family: 4 }],
+  });
+  const url = `https://localhost:${(server.address() as AddressInfo).port}/`;
+  try {
+    for (let probe = 0; probe < 3; probe++) {
+      const agent = makeAgent({ connectionsPerOrigin: 1 });
+      await (await requestFollowingRedirects({ url }, { dispatcher: agent })).response.body.text();
+      await new Promise((resolve) => setTimeout(resolve, 50)); // time for the session ticket to arrive
+      await agent.destroy();
+    }
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+  expect(resumed).toEqual([false, false, false]);
 });

@@ -218,8 +218,8 @@ const MAX_CACHED_CONNECTORS = 32;
  * Makes guarded agents cheaply, for a caller that needs one agent per task (a prober wants fresh
  * connections and timings of its own per probe). The allow-list is parsed once and Node's connector
  * is built once per connect timeout, so an agent costs little more than undici's Agent itself.
- * TLS sessions are never cached: each connection does a full handshake, as it would in an agent of
- * its own, so a TLS timing never benefits from an earlier task's session.
+ * TLS sessions are never cached, not even across agents: each connection does a full handshake, so
+ * a TLS timing never benefits from an earlier task's session.
  */
 export function createGuardedAgentFactory(defaults: GuardedAgentDefaults = {}): (own?: GuardedAgentOwnOptions) => Agent {
   const allowCidrs = parseAllowCidrs(defaults.allowCidrs ?? []);
@@ -229,7 +229,16 @@ export function createGuardedAgentFactory(defaults: GuardedAgentDefaults = {}): 
     let connector = connectors.get(timeout);
     if (!connector) {
       if (connectors.size >= MAX_CACHED_CONNECTORS) connectors.delete(connectors.keys().next().value!);
-      connector = buildConnector({ timeout, lookup, maxCachedSessions: 0, ...defaults.tls, rejectUnauthorized: true } as buildConnector.BuildOptions);
+      // keepAlive off: these connections live for one short task, and TCP keep-alive would only
+      // start probing after 60 s; arming it per connection is syscalls for nothing.
+      connector = buildConnector({
+        timeout,
+        lookup,
+        maxCachedSessions: 0,
+        keepAlive: false,
+        ...defaults.tls,
+        rejectUnauthorized: true,
+      } as buildConnector.BuildOptions);
       connectors.set(timeout, connector);
     }
     return connector;
