@@ -1,0 +1,57 @@
+import { SMTPServer } from 'smtp-server';
+import type { Delivery } from '../src/notifier/delivery.js';
+import { EmailSender } from '../src/notifier/email-sender.js';
+
+let server: SMTPServer;
+let port = 0;
+const messages: { to: string[]; raw: string }[] = [];
+
+beforeAll(async () => {
+  // A real SMTP server on loopback that accepts every message and keeps it.
+  server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    onData(stream, session, callback) {
+      let raw = '';
+      stream.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
+      stream.on('end', () => {
+        messages.push({ to: session.envelope.rcptTo.map((rcpt) => rcpt.address), raw });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.server.address() as { port: number }).port;
+});
+afterAll(async () => {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+const delivery: Delivery = {
+  id: '1',
+  accountId: 'a',
+  channelKind: 'email',
+  channelTarget: 'ops@example.com',
+  event: 'down',
+  payload: { text: '🔴 Shop API is DOWN — http_status: got 500 <http://localhost:3000/checks/x|details>' },
+  idempotencyKey: 'down:x:2026-01-01T00:00:00.000Z:c',
+  attempts: 1,
+};
+
+test('alerts are mailed through SMTP with the idempotency key as a header', async () => {
+  const sender = EmailSender.smtp(`smtp://127.0.0.1:${port}`, 'alerts@pingdummy.test');
+  const attempt = await sender.send(delivery);
+  expect(attempt.ok).toBe(true);
+  expect(messages).toHaveLength(1);
+  expect(messages[0]!.to).toEqual(['ops@example.com']);
+  // Q-encoded (RFC 2047) because of the emoji; the link is left out of the subject.
+  expect(messages[0]!.raw).toMatch(/^Subject: =\?UTF-8\?Q\?=5BPingdummy=5D_=F0=9F=94=B4_Shop_API_is/m);
+  expect(messages[0]!.raw).not.toMatch(/^Subject:.*details/m);
+  expect(messages[0]!.raw).toContain(`X-Pingdummy-Idempotency-Key: ${delivery.idempotencyKey}`);
+});
+
+test('an unreachable SMTP server is a retryable failure', async () => {
+  const sender = EmailSender.smtp('smtp://127.0.0.1:9', 'alerts@pingdummy.test');
+  const attempt = await sender.send(delivery);
+  expect(attempt).toMatchObject({ ok: false, retryable: true });
+});
