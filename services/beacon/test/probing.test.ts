@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RunningHttpService } from '@pingdummy/shared';
+import { runProbe } from '../src/index.js';
 import { probeBatch, probeOne, startTestBeacon } from './support/beacon.js';
 import { startTargetServer, unusedPort, type TargetServer } from './support/target-servers.js';
 
@@ -45,6 +46,16 @@ beforeAll(async () => {
     '/status/500': (_req, res) => res.writeHead(500).end('boom'),
     '/status/404': (_req, res) => res.writeHead(404).end('gone'),
     '/slow': slowRoute,
+    '/trickle': (_req, res) => {
+      // Headers and a first chunk at once, the rest long after any deadline in these tests.
+      res.writeHead(200, { 'content-type': 'text/plain' }).write('first chunk ');
+      const timer = setTimeout(() => {
+        pendingTimers.delete(timer);
+        if (!res.destroyed) res.end('too late');
+      }, 5_000);
+      pendingTimers.add(timer);
+    },
+    '/redirect-to-slow': (_req, res) => res.writeHead(302, { location: '/slow?ms=5000' }).end(),
     '/redirect/3': (_req, res) => res.writeHead(302, { location: '/redirect/2' }).end(),
     '/redirect/2': (_req, res) => res.writeHead(301, { location: `${target.origin}/redirect/1` }).end(),
     '/redirect/1': (_req, res) => res.writeHead(307, { location: 'landing' }).end(),
@@ -110,6 +121,32 @@ test('a response slower than timeoutMs fails as timeout, close to the deadline',
   expect(result.timings.totalMs).toBeGreaterThanOrEqual(350);
   expect(result.timings.totalMs).toBeLessThan(2_000);
   expect(result.timings.firstByteMs).toBeNull();
+});
+
+test('the deadline also ends a probe whose body is still arriving, as timeout', async () => {
+  const result = await probeOne(beacon, { url: `${target.origin}/trickle`, timeoutMs: 400, keyword: 'too late' });
+  expect(result).toMatchObject({ ok: false, statusCode: 200, errorClass: 'timeout', errorMessage: 'timeout: no complete response within 400 ms' });
+  expect(result.timings.firstByteMs).toEqual(expect.any(Number));
+  expect(result.timings.totalMs).toBeGreaterThanOrEqual(350);
+  expect(result.timings.totalMs).toBeLessThan(2_000);
+});
+
+test('the deadline covers the whole redirect chain, as timeout', async () => {
+  const result = await probeOne(beacon, { url: `${target.origin}/redirect-to-slow`, timeoutMs: 400 });
+  expect(result).toMatchObject({ ok: false, statusCode: null, errorClass: 'timeout', redirects: 1 });
+  expect(result.timings.totalMs).toBeLessThan(2_000);
+});
+
+test('the deadline also ends a probe stuck in name resolution, as timeout', async () => {
+  const port = new URL(target.origin).port;
+  const neverResolves = () => new Promise<never>(() => undefined);
+  const started = performance.now();
+  const result = await runProbe(
+    { id: 'dns', url: `http://stuck-dns.test:${port}/ok`, method: 'GET', headers: {}, timeoutMs: 300, expectedStatus: [[200, 399]], maxRedirects: 5 },
+    { allowCidrs: ['127.0.0.1/32'], maxRedirects: 5, maxBodyBytes: 65_536, userAgent: 'test', resolve: neverResolves },
+  );
+  expect(result).toMatchObject({ ok: false, statusCode: null, errorClass: 'timeout' });
+  expect(performance.now() - started).toBeLessThan(2_000);
 });
 
 test('a redirect chain (relative, absolute, 301/302/307) is followed and counted', async () => {
