@@ -100,8 +100,9 @@ export async function dashboardView(db: Pool, accountId: string, query: Dashboar
     };
   });
   const first = rows.length > 0 ? (page.page - 1) * page.pageSize + 1 : 0;
+  const last = rows.length > 0 ? first + rows.length - 1 : 0;
   const shown = { ...query, page: page.page };
-  return { ...page, rows, query: shown, queryString: dashboardQueryString(shown), first, last: first + rows.length - (rows.length > 0 ? 1 : 0) };
+  return { ...page, rows, query: shown, queryString: dashboardQueryString(shown), first, last };
 }
 
 export function addDashboardPages(router: Router, options: { db: Pool; renderer: Renderer }): void {
@@ -118,6 +119,11 @@ export function addDashboardPages(router: Router, options: { db: Pool; renderer:
       title: 'Dashboard',
       view,
       states: DASHBOARD_STATES,
+      // Links to other views of the list: a new search or state filter starts again at page 1.
+      linkTo: (changes: Partial<DashboardQuery>) => {
+        const query = dashboardQueryString({ ...view.query, page: 1, ...changes });
+        return query ? `/dashboard?${query}` : '/dashboard';
+      },
       incidents,
       scripts: ['/static/js/dashboard.js'],
     });
