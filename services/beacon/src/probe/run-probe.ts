@@ -11,7 +11,7 @@ import {
   type ProbeSpec,
   type ProbeTimings,
 } from '@pingdummy/shared';
-import { errors, type Agent } from 'undici';
+import { errors } from 'undici';
 import { decodeBody, readCappedBody } from './read-body.js';
 
 /** What every probe of a beacon shares. */
@@ -118,7 +118,7 @@ const round = (value: number | null): number | null => (value === null ? null : 
 export async function runProbe(spec: ProbeSpec, settings: ProbeSettings): Promise<ProbeResult> {
   const startedAt = new Date();
   const clock = new ProbeClock();
-  const agent: Agent = agentFactoryFor(settings)({
+  const agent = agentFactoryFor(settings)({
     connectTimeoutMs: spec.timeoutMs,
     connectionsPerOrigin: 1,
     onConnection: (report) => clock.recordConnection(report),

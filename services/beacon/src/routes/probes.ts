@@ -34,10 +34,13 @@ export function createProbesRouter(options: ProbesRouterOptions): Router {
       if (!parsed.success) return void res.status(400).json({ error: describeZodError(parsed.error) });
       const started = performance.now();
       const results = await probeBatch(parsed.data.probes);
-      req.log.debug(
-        { probes: results.length, failed: results.filter((result) => !result.ok).length, ms: Math.round(performance.now() - started) },
-        'batch probed',
-      );
+      // Guarded so a beacon not logging at debug does not count failures per batch for nothing.
+      if (req.log.isLevelEnabled('debug')) {
+        req.log.debug(
+          { probes: results.length, failed: results.filter((result) => !result.ok).length, ms: Math.round(performance.now() - started) },
+          'batch probed',
+        );
+      }
       const body: ProbeBatchResponse = { region: options.region, results };
       // Otherwise the worker's idle keep-alive connection holds the server open until the stop timeout.
       if (options.isStopping()) res.set('connection', 'close');
