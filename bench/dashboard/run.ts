@@ -413,7 +413,18 @@ async function main(): Promise<void> {
     ...scenarios.flatMap((s) => Object.values(s.pages as Record<string, Timing>).filter((timing) => timing.n > 1).map((timing) => timing.p95)),
   );
   log(`load average (1/5/15 min) at start ${loadAverageAtStart.map((l) => l.toFixed(1)).join('/')}, at end ${os.loadavg().map((l) => l.toFixed(1)).join('/')} on ${os.cpus().length} CPUs`);
-  log(`worst page p95: ${worstPage.toFixed(1)} ms (target < ${TARGET_P95_MS} ms): ${worstPage < TARGET_P95_MS ? 'PASS' : 'FAIL'}`);
+  // The issue's three pages (every dashboard variant, the check page, the status page) on their own, then
+  // everything measured (the JSON endpoints and the API included).
+  const isTargetPage = (name: string) => name.startsWith('dashboard') || name === 'check page' || name === 'status page';
+  const worstTargetPage = Math.max(
+    ...scenarios.flatMap((s) =>
+      Object.entries(s.pages as Record<string, Timing>)
+        .filter(([name, timing]) => timing.n > 1 && isTargetPage(name))
+        .map(([, timing]) => timing.p95),
+    ),
+  );
+  log(`worst p95 of the dashboard, check page and status page: ${worstTargetPage.toFixed(1)} ms (target < ${TARGET_P95_MS} ms): ${worstTargetPage < TARGET_P95_MS ? 'PASS' : 'FAIL'}`);
+  log(`worst p95 of everything measured (JSON and API included): ${worstPage.toFixed(1)} ms: ${worstPage < TARGET_P95_MS ? 'PASS' : 'FAIL'}`);
 
   const resultsDir = path.join(root, 'bench/results');
   mkdirSync(resultsDir, { recursive: true });
@@ -424,7 +435,9 @@ async function main(): Promise<void> {
     settings: { checks: CHECKS, regions: REGIONS, publicChecks: PUBLIC_CHECKS, requests: REQUESTS, warmup: WARMUP, targetP95Ms: TARGET_P95_MS },
     scenarios,
     worstPageP95Ms: worstPage,
+    worstTargetPageP95Ms: worstTargetPage,
     pass: worstPage < TARGET_P95_MS,
+    targetPagesPass: worstTargetPage < TARGET_P95_MS,
   };
   writeFileSync(path.join(resultsDir, 'dashboard.json'), `${JSON.stringify(output, null, 2)}\n`);
   log('wrote bench/results/dashboard.json');
