@@ -26,6 +26,8 @@ export const beaconConfigSchema = z
     BEACON_MAX_BODY_BYTES: env.int(1_048_576, 1_024, 67_108_864),
     /** Probes in flight at once, across all batches. */
     BEACON_CONCURRENCY: env.int(200, 1, 10_000),
+    /** Beacon processes sharing the port (node:cluster), one event loop each; 1 in containers. */
+    BEACON_PROCESSES: env.int(1, 1, 64),
     STOP_TIMEOUT_MS: env.int(10_000, 0, 120_000),
     LOG_LEVEL: env.logLevel(),
   })
@@ -37,6 +39,7 @@ export const beaconConfigSchema = z
     maxRedirects: raw.BEACON_MAX_REDIRECTS,
     maxBodyBytes: raw.BEACON_MAX_BODY_BYTES,
     concurrency: raw.BEACON_CONCURRENCY,
+    processes: raw.BEACON_PROCESSES,
     stopTimeoutMs: raw.STOP_TIMEOUT_MS,
     logLevel: raw.LOG_LEVEL,
   }));

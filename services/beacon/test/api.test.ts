@@ -139,6 +139,39 @@ test('the process entry drains an in-flight batch on SIGTERM and exits 0; a bad 
   expect(stderr).toBe('config error: BEACON_TOKEN: is required\n');
 });
 
+test('BEACON_PROCESSES=2 serves from two processes and drains both on SIGTERM', async () => {
+  const entry = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+  const port = await unusedPort();
+  const child = spawn(process.execPath, [entry], {
+    env: {
+      PATH: process.env.PATH,
+      PORT: String(port),
+      BEACON_TOKEN: TEST_TOKEN,
+      BEACON_ALLOW_CIDRS: '127.0.0.1/32',
+      BEACON_PROCESSES: '2',
+      LOG_LEVEL: 'silent',
+    },
+    stdio: 'ignore',
+  });
+  const exited = once(child, 'exit');
+  try {
+    const url = `http://127.0.0.1:${port}`;
+    for (let attempt = 0; attempt < 100; attempt++) {
+      if (await fetch(`${url}/healthz`).then((response) => response.ok, () => false)) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const batches = [1, 2, 3, 4].map((n) =>
+      postProbes({ url } as RunningHttpService, { probes: [{ id: `p${n}`, url: `${target.origin}/slow` }] }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    child.kill('SIGTERM');
+    for (const response of await Promise.all(batches)) expect(response.status).toBe(200);
+    expect(await exited).toEqual([0, null]);
+  } finally {
+    child.kill('SIGKILL');
+  }
+});
+
 describe('configuration', () => {
   const base = { BEACON_TOKEN: TEST_TOKEN };
 
@@ -151,6 +184,7 @@ describe('configuration', () => {
       maxRedirects: 5,
       maxBodyBytes: 1_048_576,
       concurrency: 200,
+      processes: 1,
       stopTimeoutMs: 10_000,
       logLevel: 'info',
     });
@@ -166,6 +200,7 @@ describe('configuration', () => {
         BEACON_MAX_REDIRECTS: '2',
         BEACON_MAX_BODY_BYTES: '4096',
         BEACON_CONCURRENCY: '10',
+        BEACON_PROCESSES: '2',
         STOP_TIMEOUT_MS: '500',
         LOG_LEVEL: 'warn',
       }),
@@ -177,6 +212,7 @@ describe('configuration', () => {
       maxRedirects: 2,
       maxBodyBytes: 4096,
       concurrency: 10,
+      processes: 2,
       stopTimeoutMs: 500,
       logLevel: 'warn',
     });

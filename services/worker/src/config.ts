@@ -36,8 +36,12 @@ export const workerConfigSchema = z.object({
   WORKER_TICK_CRON: z.string().default('* * * * * *'),
   /** Checks claimed per database round trip. */
   WORKER_BATCH_SIZE: env.int(500, 1, 5000),
-  /** Upper bound on checks being probed at once by this replica. */
-  WORKER_MAX_IN_FLIGHT: env.int(20_000, 1, 200_000),
+  /**
+   * Upper bound on checks claimed and not yet recorded by this replica. Kept near what the beacons
+   * can finish within a lease: past it, due checks wait unclaimed in the database (and show in the
+   * OverdueChecks metric) instead of ageing in memory until their leases expire and they are probed twice.
+   */
+  WORKER_MAX_IN_FLIGHT: env.int(2_000, 1, 200_000),
   /** Added to a check's timeout to make its lease: a replica killed mid-probe loses the check for this long. */
   WORKER_LEASE_MARGIN_SECONDS: env.int(15, 1, 600),
   /** Checks due within this many ms are claimed early and started exactly on time. */
