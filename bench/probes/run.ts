@@ -19,6 +19,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '120' },
     workers: { type: 'string', default: '1' },
     targets: { type: 'string', default: '4' },
+    'beacon-processes': { type: 'string', default: '1' },
   },
 });
 const CHECKS = Number(values.checks);
@@ -26,6 +27,7 @@ const INTERVAL = Number(values.interval);
 const SECONDS = Number(values.seconds);
 const WORKERS = Number(values.workers);
 const TARGETS = Number(values.targets);
+const BEACON_PROCESSES = Number(values['beacon-processes']);
 const TOKEN = 'bench-beacon-token-0123456789';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -48,19 +50,23 @@ function peakRssMb(pid: number): number {
     return 0;
   }
 }
+function readProc(pid: number, file: string): string {
+  try {
+    return readFileSync(`/proc/${pid}/${file}`, 'utf8');
+  } catch {
+    return '';
+  }
+}
+/** A process and its direct children (Postgres backends, cluster-forked beacons). */
+function processTree(pid: number | undefined): number[] {
+  if (pid === undefined) return [];
+  const all = readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number);
+  return [pid, ...all.filter((other) => new RegExp(`^PPid:\\s+${pid}$`, 'm').test(readProc(other, 'status')))];
+}
 /** The Postgres server whose command line mentions `dataDir`, and every backend it forked. */
 function postgresPids(dataDir: string): number[] {
   const all = readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number);
-  const read = (pid: number, file: string) => {
-    try {
-      return readFileSync(`/proc/${pid}/${file}`, 'utf8');
-    } catch {
-      return '';
-    }
-  };
-  const postmaster = all.find((pid) => read(pid, 'cmdline').includes(dataDir));
-  if (postmaster === undefined) return [];
-  return [postmaster, ...all.filter((pid) => new RegExp(`^PPid:\\s+${postmaster}$`, 'm').test(read(pid, 'status')))];
+  return processTree(all.find((pid) => readProc(pid, 'cmdline').includes(dataDir)));
 }
 
 function startNode(entry: string, env: Record<string, string>): ChildProcess {
@@ -108,6 +114,7 @@ const beacon = startNode('services/beacon/dist/main.js', {
   PGDUMMY_REGION: 'bench',
   BEACON_ALLOW_CIDRS: '127.0.0.1/32',
   BEACON_CONCURRENCY: '1000',
+  BEACON_PROCESSES: String(BEACON_PROCESSES),
   LOG_LEVEL: 'warn',
 });
 await waitHealthy(`http://127.0.0.1:${beaconPort}/healthz`);
@@ -138,16 +145,17 @@ const workers = Array.from({ length: WORKERS }, (_, index) =>
 await Promise.all(workers.map((_, index) => waitHealthy(`http://127.0.0.1:${workerPorts[index]}/healthz`)));
 
 const pgPids = postgresPids(path.join(dataDir, 'pg'));
-const measured = [...workers, beacon].map((child) => child.pid!);
+const beaconPids = processTree(beacon.pid);
+const measured = [...workers.map((child) => child.pid!), ...beaconPids];
 const cpuAtStart = new Map([...measured, ...pgPids].map((pid) => [pid, cpuSeconds(pid)]));
 log(`running ${SECONDS} s from ${start.toISOString()}`);
 await sleep(start.getTime() - Date.now() + SECONDS * 1000);
 const pgPidsEnd = [...new Set([...pgPids, ...postgresPids(path.join(dataDir, 'pg'))])];
 const cpu = (pids: number[]) => pids.reduce((sum, pid) => sum + cpuSeconds(pid) - (cpuAtStart.get(pid) ?? 0), 0);
 const cpuWorkers = cpu(workers.map((child) => child.pid!));
-const cpuBeacon = cpu([beacon.pid!]);
+const cpuBeacon = cpu(beaconPids);
 const cpuPostgres = cpu(pgPidsEnd);
-const rss = { workersMb: workers.map((child) => peakRssMb(child.pid!)), beaconMb: peakRssMb(beacon.pid!) };
+const rss = { workersMb: workers.map((child) => peakRssMb(child.pid!)), beaconMb: beaconPids.reduce((sum, pid) => sum + peakRssMb(pid), 0) };
 await Promise.all(workers.map(stop));
 const end = new Date();
 
@@ -187,7 +195,7 @@ const probes = row.probes as number;
 const report = {
   when: new Date().toISOString(),
   machine: { cpus: os.cpus().length, node: process.version },
-  params: { checks: CHECKS, intervalSeconds: INTERVAL, seconds: SECONDS, workers: WORKERS, targets: TARGETS },
+  params: { checks: CHECKS, intervalSeconds: INTERVAL, seconds: SECONDS, workers: WORKERS, targets: TARGETS, beaconProcesses: BEACON_PROCESSES },
   probesPerSecond: Math.round(probes / windowSeconds),
   targetProbesPerSecond: Math.round(CHECKS / INTERVAL),
   lagSeconds: { p50: Number(row.lag_p50?.toFixed(3)), p99: Number(row.lag_p99?.toFixed(3)), max: Number(row.lag_max?.toFixed(3)) },
