@@ -26,6 +26,8 @@ export interface HttpServiceOptions {
   readiness?: ReadinessCheck[];
   /** How long in-flight requests may take to finish after SIGTERM. */
   stopTimeoutMs?: number;
+  /** Called as stopping begins, before in-flight requests finish (e.g. to refuse new work). */
+  onStopping?: () => void;
   /** Releases resources after the server stopped (close the pool, stop loops). */
   onStop?: () => Promise<void>;
   /** Exit the process on SIGTERM/SIGINT (off in tests). */
@@ -121,6 +123,7 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
   const stop = () => {
     stopping ??= (async () => {
       draining = true;
+      options.onStopping?.();
       logger.info({ stopTimeoutMs }, 'stopping: readiness failed, finishing in-flight requests');
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

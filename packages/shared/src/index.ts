@@ -1,4 +1,5 @@
 export * from './beacon-api.js';
+export * from './check-definition.js';
 export * from './config.js';
 export * from './db.js';
 export * from './embedded-postgres.js';

@@ -42,12 +42,15 @@ export async function startBeacon(config: BeaconConfig, options: StartBeaconOpti
     { region: config.region, allowCidrs: config.allowCidrs, concurrency: config.concurrency, maxRedirects: config.maxRedirects },
     'beacon configured',
   );
-  const service = await startHttpService({
+  return startHttpService({
     name: 'beacon',
     logger,
     port: config.port,
     stopTimeoutMs: config.stopTimeoutMs,
-    handleSignals: false, // handled below, so a signal also marks the beacon as stopping
+    handleSignals: options.handleSignals,
+    onStopping: () => {
+      stopping = true; // while draining, responses close their connection so clients reconnect elsewhere
+    },
     routes: (app) => {
       app.use(probesRouter);
       app.use((req, res) => {
@@ -55,23 +58,4 @@ export async function startBeacon(config: BeaconConfig, options: StartBeaconOpti
       });
     },
   });
-  const stop = () => {
-    stopping = true;
-    return service.stop();
-  };
-  if (options.handleSignals ?? true) {
-    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-      process.once(signal, () => {
-        logger.info({ signal }, 'signal received');
-        stop().then(
-          () => process.exit(0),
-          (error: unknown) => {
-            logger.error({ err: error }, 'error while stopping');
-            process.exit(1);
-          },
-        );
-      });
-    }
-  }
-  return { ...service, stop };
 }

@@ -1,23 +1,7 @@
-import type { Pool } from '@pingdummy/shared';
+import { checkDefinitionColumns, checkDefinitionFromRow, type CheckDefinition, type Pool } from '@pingdummy/shared';
 
 /** A check leased by this worker for one due time. */
-export interface ClaimedCheck {
-  id: string;
-  accountId: string;
-  name: string;
-  url: string;
-  method: string;
-  headers: Record<string, string>;
-  body: string | null;
-  intervalSeconds: number;
-  timeoutMs: number;
-  expectedStatusCodes: string;
-  keyword: string | null;
-  keywordMode: 'present' | 'absent' | null;
-  degradedThresholdMs: number | null;
-  failuresBeforeDown: number;
-  recoveriesBeforeUp: number;
-  regions: string[];
+export interface ClaimedCheck extends CheckDefinition {
   state: 'pending' | 'up' | 'down' | 'degraded';
   consecutiveFailures: number;
   consecutiveSuccesses: number;
@@ -59,29 +43,12 @@ export async function claimDueChecks(
             lease_attempt = c.lease_attempt + 1
        FROM due
       WHERE c.id = due.id
-     RETURNING c.id, c.account_id, c.name, c.url, c.method, c.headers, c.body, c.interval_seconds, c.timeout_ms,
-               c.expected_status_codes, c.keyword, c.keyword_mode, c.degraded_threshold_ms,
-               c.failures_before_down, c.recoveries_before_up, c.regions, c.state,
-               c.consecutive_failures, c.consecutive_successes, c.next_due_at, c.lease_attempt`,
+     RETURNING ${checkDefinitionColumns('c')}, c.state, c.consecutive_failures, c.consecutive_successes,
+               c.next_due_at, c.lease_attempt`,
     [owner, limit, leaseMarginSeconds, lookaheadMs],
   );
   return rows.map((row) => ({
-    id: row.id,
-    accountId: row.account_id,
-    name: row.name,
-    url: row.url,
-    method: row.method,
-    headers: row.headers,
-    body: row.body,
-    intervalSeconds: row.interval_seconds,
-    timeoutMs: row.timeout_ms,
-    expectedStatusCodes: row.expected_status_codes,
-    keyword: row.keyword,
-    keywordMode: row.keyword_mode,
-    degradedThresholdMs: row.degraded_threshold_ms,
-    failuresBeforeDown: row.failures_before_down,
-    recoveriesBeforeUp: row.recoveries_before_up,
-    regions: row.regions,
+    ...checkDefinitionFromRow(row),
     state: row.state,
     consecutiveFailures: row.consecutive_failures,
     consecutiveSuccesses: row.consecutive_successes,

@@ -1,4 +1,13 @@
-import { HTTP_METHODS, parseStatusCodes, withTransaction, type Pool, type PoolClient } from '@pingdummy/shared';
+import {
+  checkDefinitionColumns,
+  checkDefinitionFromRow,
+  HTTP_METHODS,
+  type CheckDefinition,
+  parseStatusCodes,
+  withTransaction,
+  type Pool,
+  type PoolClient,
+} from '@pingdummy/shared';
 import { z } from 'zod';
 import { CheckLimitError, FieldValidationError, fieldErrorsFromZod, type FieldErrors } from './errors.js';
 import { isoOrNull, isUuid } from './ids.js';
@@ -128,23 +137,7 @@ export type ValidCheckInput = z.output<typeof CheckInput>;
 export const CheckPatch = z.strictObject(checkFields).partial();
 export type CheckPatch = z.input<typeof CheckPatch>;
 
-export interface Check {
-  id: string;
-  accountId: string;
-  name: string;
-  url: string;
-  method: (typeof HTTP_METHODS)[number];
-  headers: Record<string, string>;
-  body: string | null;
-  intervalSeconds: number;
-  timeoutMs: number;
-  expectedStatusCodes: string;
-  keyword: string | null;
-  keywordMode: (typeof KEYWORD_MODES)[number] | null;
-  degradedThresholdMs: number | null;
-  failuresBeforeDown: number;
-  recoveriesBeforeUp: number;
-  regions: string[];
+export interface Check extends CheckDefinition {
   paused: boolean;
   isPublic: boolean;
   showUrlPublicly: boolean;
@@ -179,9 +172,7 @@ const COLUMN_OF: Record<Exclude<CheckFieldName, 'channelIds'>, string> = {
 };
 
 const CHECK_SELECT = `
-  SELECT c.id, c.account_id, c.name, c.url, c.method, c.headers, c.body, c.interval_seconds, c.timeout_ms,
-         c.expected_status_codes, c.keyword, c.keyword_mode, c.degraded_threshold_ms, c.failures_before_down,
-         c.recoveries_before_up, c.regions, c.paused, c.is_public, c.show_url_publicly, c.state, c.last_probed_at,
+  SELECT ${checkDefinitionColumns('c')}, c.paused, c.is_public, c.show_url_publicly, c.state, c.last_probed_at,
          c.last_latency_ms, c.state_changed_at, c.created_at, c.updated_at,
          ARRAY(SELECT cc.channel_id FROM check_channels cc WHERE cc.check_id = c.id ORDER BY cc.channel_id) AS channel_ids
   FROM checks c`;
@@ -189,22 +180,7 @@ const CHECK_SELECT = `
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function toCheck(row: any): Check {
   return {
-    id: row.id,
-    accountId: row.account_id,
-    name: row.name,
-    url: row.url,
-    method: row.method,
-    headers: row.headers,
-    body: row.body,
-    intervalSeconds: row.interval_seconds,
-    timeoutMs: row.timeout_ms,
-    expectedStatusCodes: row.expected_status_codes,
-    keyword: row.keyword,
-    keywordMode: row.keyword_mode,
-    degradedThresholdMs: row.degraded_threshold_ms,
-    failuresBeforeDown: row.failures_before_down,
-    recoveriesBeforeUp: row.recoveries_before_up,
-    regions: row.regions,
+    ...checkDefinitionFromRow(row),
     paused: row.paused,
     isPublic: row.is_public,
     showUrlPublicly: row.show_url_publicly,
