@@ -107,40 +107,9 @@ test('stop() lets an in-flight batch finish, then refuses new connections', asyn
   await expect(fetch(`${stopping.url}/healthz`)).rejects.toThrow();
 });
 
-test('the process entry drains an in-flight batch on SIGTERM and exits 0; a bad variable exits 1 naming it', async () => {
-  const entry = fileURLToPath(new URL('../dist/main.js', import.meta.url));
-  const port = await unusedPort();
-  const child = spawn(process.execPath, [entry], {
-    env: { PATH: process.env.PATH, PORT: String(port), BEACON_TOKEN: TEST_TOKEN, BEACON_ALLOW_CIDRS: '127.0.0.1/32', LOG_LEVEL: 'silent' },
-    stdio: 'ignore',
-  });
-  const exited = once(child, 'exit');
-  try {
-    const url = `http://127.0.0.1:${port}`;
-    for (let attempt = 0; attempt < 100; attempt++) {
-      if (await fetch(`${url}/healthz`).then((response) => response.ok, () => false)) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    const inFlight = postProbes({ url } as RunningHttpService, { probes: [{ id: 'late', url: `${target.origin}/slow` }] });
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    child.kill('SIGTERM');
-    const response = await inFlight;
-    expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ region: 'local', results: [{ id: 'late', ok: true }] });
-    expect(await exited).toEqual([0, null]);
-  } finally {
-    child.kill('SIGKILL');
-  }
+const entry = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
-  const misconfigured = spawn(process.execPath, [entry], { env: { PATH: process.env.PATH }, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  misconfigured.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  expect(await once(misconfigured, 'exit')).toEqual([1, null]);
-  expect(stderr).toBe('config error: BEACON_TOKEN: is required\n');
-});
-
-test('BEACON_PROCESSES=2 serves from two processes and drains both on SIGTERM', async () => {
-  const entry = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+test.each(['1', '2'])('the process entry (BEACON_PROCESSES=%s) drains in-flight batches on SIGTERM and exits 0', async (processes) => {
   const port = await unusedPort();
   const child = spawn(process.execPath, [entry], {
     env: {
@@ -148,7 +117,7 @@ test('BEACON_PROCESSES=2 serves from two processes and drains both on SIGTERM', 
       PORT: String(port),
       BEACON_TOKEN: TEST_TOKEN,
       BEACON_ALLOW_CIDRS: '127.0.0.1/32',
-      BEACON_PROCESSES: '2',
+      BEACON_PROCESSES: processes,
       LOG_LEVEL: 'silent',
     },
     stdio: 'ignore',
@@ -161,15 +130,26 @@ test('BEACON_PROCESSES=2 serves from two processes and drains both on SIGTERM', 
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const batches = [1, 2, 3, 4].map((n) =>
-      postProbes({ url } as RunningHttpService, { probes: [{ id: `p${n}`, url: `${target.origin}/slow` }] }),
+      postProbes({ url } as RunningHttpService, { probes: [{ id: `late${n}`, url: `${target.origin}/slow` }] }),
     );
     await new Promise((resolve) => setTimeout(resolve, 200));
     child.kill('SIGTERM');
-    for (const response of await Promise.all(batches)) expect(response.status).toBe(200);
+    for (const [index, response] of (await Promise.all(batches)).entries()) {
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ region: 'local', results: [{ id: `late${index + 1}`, ok: true }] });
+    }
     expect(await exited).toEqual([0, null]);
   } finally {
     child.kill('SIGKILL');
   }
+});
+
+test('a bad variable stops the process with one line naming it', async () => {
+  const misconfigured = spawn(process.execPath, [entry], { env: { PATH: process.env.PATH }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  misconfigured.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  expect(await once(misconfigured, 'exit')).toEqual([1, null]);
+  expect(stderr).toBe('config error: BEACON_TOKEN: is required\n');
 });
 
 describe('configuration', () => {
