@@ -11,6 +11,7 @@ import type { FrontendConfig } from './config.js';
 import { addAuthRoutes, loadUser, requireUser } from './web/auth.js';
 import { createCsrfProtection } from './web/csrf.js';
 import { htmlErrorHandler, notFound } from './web/http-errors.js';
+import { createAssetUrls } from './web/asset-urls.js';
 import { createRenderer } from './web/render.js';
 import { startServerTiming } from './web/server-timing.js';
 import { createSessionMiddleware } from './web/session.js';
@@ -71,7 +72,8 @@ export function addFrontendRoutes(app: Express, deps: FrontendDependencies): Fro
   // One configured secret, two keys: a leaked CSRF token says nothing about the session signing key.
   const csrfSecret = createHmac('sha256', config.sessionSecret).update('pingdummy csrf tokens').digest('hex');
   const csrf = createCsrfProtection({ secret: csrfSecret, secure: config.cookieSecure });
-  const renderer = createRenderer(csrf, { cache: true });
+  const assetUrl = createAssetUrls({ '/static/uplot': UPLOT_DIST_DIR, '/static': PUBLIC_DIR });
+  const renderer = createRenderer(csrf, { cache: true, assetUrl });
   const sessions = createSessionMiddleware({ pool, secret: config.sessionSecret, secure: config.cookieSecure });
 
   const web = express.Router();

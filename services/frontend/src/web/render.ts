@@ -28,7 +28,10 @@ export interface Renderer {
   page(req: Request, res: Response, template: string, data: Record<string, unknown>, status?: number): void;
 }
 
-export function createRenderer(csrf: CsrfProtection, options: { cache: boolean }): Renderer {
+export function createRenderer(
+  csrf: CsrfProtection,
+  options: { cache: boolean; assetUrl: (url: string) => string },
+): Renderer {
   const eta = new Eta({ views: VIEWS_DIR, cache: options.cache, autoEscape: true });
   return {
     page(req, res, template, data, status = 200) {
@@ -43,6 +46,7 @@ export function createRenderer(csrf: CsrfProtection, options: { cache: boolean }
         path: req.path,
         notice: NOTICES[noticeCode] ?? null,
         fmt,
+        asset: options.assetUrl,
       });
       const timing = serverTimingOf(res);
       timing.record('render', performance.now() - renderStarted);
