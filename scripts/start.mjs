@@ -2,12 +2,14 @@
 // `npm start`: runs Pingdummy locally. Starts an embedded Postgres unless DATABASE_URL is set, applies
 // migrations, then runs beacon (3001), worker (3002) and frontend (3000) as child processes with the same
 // environment they get in production. Ctrl-C stops everything, Postgres last.
+// `npm start` runs this file with `exec`, so npm's own signal forwarding reaches it: SIGINT or
+// SIGTERM sent to the npm process stops everything just like Ctrl-C in the terminal.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runMigrations } from '@pingdummy/shared';
+
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = path.join(root, '.data');
@@ -46,8 +48,38 @@ async function startPostgresProcess() {
   return { child, adminUrl: JSON.parse(line).adminUrl };
 }
 
+/** Builds the services (turbo, cached) unless --no-build; an interrupted build stops here. */
+async function buildServices() {
+  if (process.argv.includes('--no-build')) return;
+  const turbo = path.join(root, 'node_modules/turbo/bin/turbo');
+  const args = ['run', 'build', '--output-logs=errors-only', '--filter=./packages/*', '--filter=./services/*'];
+  const code = await new Promise((resolve) => {
+    const child = spawn(process.execPath, [turbo, ...args], { cwd: root, stdio: 'inherit' });
+    const stop = () => child.kill('SIGINT');
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    child.on('close', (exitCode, signal) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve(signal ? 1 : exitCode);
+    });
+  });
+  if (code !== 0) {
+    say(`build failed (exit ${code}); nothing started`);
+    process.exit(code || 1);
+  }
+}
+
+await buildServices();
+// Imported after the build: @pingdummy/shared is one of the packages built above.
+const { runMigrations } = await import('@pingdummy/shared');
+
 let postgres;
 let children = [];
+let shuttingDown = false;
+// Registered before Postgres starts, so an early Ctrl-C still stops whatever has started.
+process.on('SIGINT', () => shutdown(0));
+process.on('SIGTERM', () => shutdown(0));
 // Detached children outlive a crashed launcher unless told to stop.
 process.on('exit', () => {
   for (const { child } of [...children, ...(postgres ? [postgres] : [])]) if (child.exitCode === null) child.kill('SIGTERM');
@@ -113,7 +145,6 @@ children = services.map((service) => {
   return { ...service, child };
 });
 
-let shuttingDown = false;
 async function shutdown(exitCode = 0) {
   if (shuttingDown) return;
   shuttingDown = true;
@@ -138,8 +169,6 @@ async function shutdown(exitCode = 0) {
   say('stopped');
   process.exit(exitCode);
 }
-process.on('SIGINT', () => shutdown(0));
-process.on('SIGTERM', () => shutdown(0));
 
 say(`frontend  http://localhost:${ports.frontend}`);
 say(`beacon    http://localhost:${ports.beacon}/healthz   (internal prober, region ${region})`);

@@ -2,6 +2,8 @@ import { cidrSubnet } from '../src/cidr.js';
 import { assertImmutableImageTag, resolveImageTag } from '../src/image-tag.js';
 import { emptyStateFile, offlineOverride, placeholderOutputs } from '../src/harness/overrides.js';
 import { mirrorRoot, writeCliConfig } from '../src/harness/terraform-cli.js';
+import { MISSING_MIRROR_MESSAGE, defaultMirrorSearch, findProviderMirror } from '../src/harness/provider-mirror.js';
+import { requireProviderMirror } from '../src/harness/plan-environment.js';
 import { mkdtempSync, mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -76,5 +78,39 @@ describe('Terraform CLI configuration', () => {
     expect(readFileSync(file, 'utf8')).toContain(`filesystem_mirror {\n    path    = ${JSON.stringify(root)}`);
     expect(readFileSync(writeCliConfig(path.join(root, 'cli2'), undefined), 'utf8')).not.toContain('filesystem_mirror');
     expect(() => mirrorRoot(path.join(root, 'nothing'))).toThrow(/TF_PROVIDER_MIRROR .* holds no registry.terraform.io/);
+  });
+});
+
+describe('provider mirror discovery', () => {
+  const fakeMirror = (parent: string, name: string) => {
+    const mirror = path.join(parent, name);
+    mkdirSync(path.join(mirror, 'registry.terraform.io', 'hashicorp', 'aws', '5.100.0'), { recursive: true });
+    return mirror;
+  };
+
+  it('prefers TF_PROVIDER_MIRROR, then an implied mirror directory, then a child of a usual parent', () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'mirrors-'));
+    const implied = fakeMirror(root, 'implied');
+    const parent = path.join(root, 'opt');
+    const underParent = fakeMirror(parent, 'tf-plugins');
+    mkdirSync(path.join(parent, 'aaa-unrelated'));
+    expect(findProviderMirror({ TF_PROVIDER_MIRROR: '/explicit' }, { mirrors: [implied], parents: [parent] })).toBe('/explicit');
+    expect(findProviderMirror({}, { mirrors: [path.join(root, 'missing'), implied], parents: [parent] })).toBe(implied);
+    expect(findProviderMirror({}, { mirrors: [], parents: [path.join(root, 'missing'), parent] })).toBe(underParent);
+  });
+
+  it('fails plan tests with one line saying how to get a mirror when there is none', () => {
+    const empty = mkdtempSync(path.join(os.tmpdir(), 'no-mirror-'));
+    const search = { mirrors: [empty], parents: [empty] };
+    expect(findProviderMirror({}, search)).toBeUndefined();
+    expect(() => requireProviderMirror({}, search)).toThrow(MISSING_MIRROR_MESSAGE);
+    expect(MISSING_MIRROR_MESSAGE).not.toContain('\n');
+    expect(MISSING_MIRROR_MESSAGE).toMatch(/set TF_PROVIDER_MIRROR .*terraform providers mirror/);
+  });
+
+  it("lists Terraform's implied local mirror directories", () => {
+    const search = defaultMirrorSearch({ HOME: '/home/u' });
+    expect(search.mirrors).toEqual(['/home/u/.terraform.d/plugins', '/home/u/.local/share/terraform/plugins', '/usr/local/share/terraform/plugins', '/usr/share/terraform/plugins']);
+    expect(search.parents).toContain('/opt');
   });
 });

@@ -1,6 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { OVERRIDE_FILE, emptyStateFile, offlineOverride, type SynthesizedStack } from './overrides.js';
+import { MISSING_MIRROR_MESSAGE, findProviderMirror, type MirrorSearch } from './provider-mirror.js';
 import { run, writeCliConfig } from './terraform-cli.js';
 import type { TerraformPlan } from '../policy/plan-model.js';
 
@@ -19,7 +20,7 @@ export interface PlanEnvironmentOptions {
   readonly outFile?: string;
   /**
    * Folder of the Terraform filesystem mirror (the one holding `registry.terraform.io/`).
-   * @default process.env.TF_PROVIDER_MIRROR - the public registry when unset
+   * @default - TF_PROVIDER_MIRROR, else a mirror found in the usual places, else the public registry
    */
   readonly providerMirror?: string;
   /**
@@ -78,7 +79,7 @@ export async function planEnvironment(options: PlanEnvironmentOptions): Promise<
   const started = performance.now();
   const envDir = path.resolve(options.envDir);
   const log = options.log ?? (() => {});
-  const providerMirror = options.providerMirror ?? process.env.TF_PROVIDER_MIRROR;
+  const providerMirror = options.providerMirror ?? findProviderMirror();
   const outFile = options.outFile ?? path.join(envDir, 'plan.json');
 
   let synthSeconds = 0;
@@ -95,7 +96,7 @@ export async function planEnvironment(options: PlanEnvironmentOptions): Promise<
   }
 
   const cliConfig = writeCliConfig(path.join(envDir, '.tfcli'), providerMirror);
-  log(providerMirror ? 'providers: filesystem mirror (TF_PROVIDER_MIRROR)' : 'providers: public registry (TF_PROVIDER_MIRROR is not set)');
+  log(providerMirror ? `providers: filesystem mirror ${providerMirror}` : 'providers: public registry (no TF_PROVIDER_MIRROR, no local mirror found)');
 
   // The harness works on copies under .terraform/harness/ (git-ignored): cdktf.out/ stays exactly
   // what `cdktf deploy` or `terraform apply` would use, with no mock provider left behind.
@@ -201,13 +202,12 @@ export function summarizePlan(plan: EnvironmentPlan): string {
 }
 
 /**
- * The provider mirror tests plan with. Plan tests never fall back to the registry (no network in
- * CI) and never skip silently: without TF_PROVIDER_MIRROR they fail with this message.
+ * The provider mirror tests plan with: TF_PROVIDER_MIRROR, else one found in the usual places
+ * (`findProviderMirror`). Plan tests never fall back to the registry (no network in CI) and never
+ * skip silently: without a mirror they fail with one line saying how to get one.
  */
-export function requireProviderMirror(environment: NodeJS.ProcessEnv = process.env): string {
-  const mirror = environment.TF_PROVIDER_MIRROR;
-  if (!mirror) {
-    throw new Error('TF_PROVIDER_MIRROR is not set: plan tests need the folder of the Terraform provider filesystem mirror (the one holding registry.terraform.io/); CI exports it');
-  }
+export function requireProviderMirror(environment: NodeJS.ProcessEnv = process.env, search?: MirrorSearch): string {
+  const mirror = findProviderMirror(environment, search);
+  if (!mirror) throw new Error(MISSING_MIRROR_MESSAGE);
   return mirror;
 }

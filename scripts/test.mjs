@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+// `npm test`: gets the machine ready for the test suites, then runs them all.
+// 1. Tools the tests need: Chromium (found on PATH or CHROMIUM_PATH; installed with apt-get when this
+//    is a Debian machine and we are root), Terraform. What cannot be had is said in one line each.
+//    The Terraform provider mirror is found by the infra harness itself (TF_PROVIDER_MIRROR or the
+//    usual folders), so `npx turbo run plan` works the same way.
+// 2. `turbo run build typecheck lint`, then every package's tests one package at a time, both with
+//    --continue: a failing package never hides the results of the others.
+// 3. A closing line `tests: N passed, N failed` (jest's counts, plus one per failed task that printed
+//    none, e.g. a lint error), and a non-zero exit when anything failed.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { countResults } from './test-results.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const say = (line) => process.stdout.write(`[test] ${line}\n`);
+
+function onPath(command) {
+  const found = spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' });
+  return found.status === 0 ? found.stdout.trim() : undefined;
+}
+
+const CHROMIUM_NAMES = ['chromium', 'chromium-browser', 'google-chrome-stable', 'google-chrome'];
+
+function findChromium() {
+  if (process.env.CHROMIUM_PATH && existsSync(process.env.CHROMIUM_PATH)) return process.env.CHROMIUM_PATH;
+  for (const name of CHROMIUM_NAMES) {
+    const found = onPath(name);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function installChromium() {
+  if (process.getuid?.() !== 0 || !onPath('apt-get')) return false;
+  say('Chromium not found: installing it with apt-get (chromium, fonts-dejavu-core)');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const update = spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  if (update.status !== 0) return false;
+  const install = spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium', 'fonts-dejavu-core'], { stdio: ['ignore', 'ignore', 'inherit'], env });
+  return install.status === 0;
+}
+
+function prepareTools() {
+  let chromium = findChromium();
+  if (!chromium && installChromium()) chromium = findChromium();
+  if (chromium) {
+    process.env.CHROMIUM_PATH = chromium;
+    say(`Chromium: ${chromium}`);
+  } else {
+    say('MISSING Chromium: the browser tests will fail; install it (Debian: `apt-get install chromium`) or set CHROMIUM_PATH to a Chromium binary');
+  }
+  const terraform = onPath('terraform');
+  if (terraform) say(`Terraform: ${terraform}`);
+  else say('MISSING terraform: the infra plan tests will fail; install the Terraform CLI (>= 1.10) on PATH');
+}
+
+/** Runs turbo with the given arguments, echoing its output; resolves to { code, output }. */
+function turbo(args) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(root, 'node_modules/turbo/bin/turbo'), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const echo = (stream) => (chunk) => {
+      output += chunk;
+      stream.write(chunk);
+    };
+    child.stdout.on('data', echo(process.stdout));
+    child.stderr.on('data', echo(process.stderr));
+    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+  });
+}
+
+prepareTools();
+const checks = await turbo(['run', 'build', 'typecheck', 'lint', '--continue', '--output-logs=errors-only']);
+const tests = await turbo(['run', 'test', '--concurrency=1', '--continue']);
+const { passed, failed, failedTasks } = countResults(`${checks.output}\n${tests.output}`);
+const anyFailure = checks.code !== 0 || tests.code !== 0;
+// A non-zero turbo exit always counts as at least one failure, even if no line could be attributed.
+const failures = anyFailure ? Math.max(failed, 1) : failed;
+if (failedTasks.length > 0) say(`failed tasks: ${failedTasks.join(', ')}`);
+console.log(`tests: ${passed} passed, ${failures} failed`);
+process.exit(anyFailure ? 1 : 0);
