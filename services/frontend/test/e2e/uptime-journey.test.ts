@@ -67,7 +67,7 @@ const consoleProblems: string[] = [];
 
 beforeAll(async () => {
   await mkdir(SCREENSHOTS, { recursive: true });
-  frontend = await startTestFrontend();
+  frontend = await startTestFrontend({ beaconAllowCidrs: ['127.0.0.1/32'] });
 
   target = createServer((_req, res) => {
     res.writeHead(targetHealthy ? 200 : 500, { 'content-type': 'text/plain' });
