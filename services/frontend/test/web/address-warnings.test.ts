@@ -1,4 +1,5 @@
 import { createApiToken } from '../../src/data/tokens.js';
+import { call } from '../api/harness.js';
 import { Browser, checkFormFields, startTestFrontend, type TestFrontend } from './harness.js';
 
 let frontend: TestFrontend;
@@ -15,14 +16,8 @@ afterAll(async () => {
   await frontend.stop();
 });
 
-const api = async (method: string, path: string, body?: unknown) => {
-  const response = await fetch(`${frontend.url}/api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, json: await response.json() };
-};
+const api = (method: string, path: string, body?: unknown) =>
+  call({ url: `${frontend.url}/api/v1`, close: async () => {} }, method, path, { token, body });
 
 test('the check form creates a check on localhost, and its page says why the beacons will not reach it', async () => {
   const created = await browser.submit('/checks/new', '/checks', checkFormFields({ name: 'My dev server', url: 'http://localhost:8080/' }));
@@ -56,7 +51,7 @@ test('the API creates the check and returns the warning with it; a public URL ha
   expect(moved.status).toBe(200);
   expect(moved.json.warnings).toEqual([{ field: 'url', message: expect.stringContaining('resolves to 10.1.2.3 (private)') }]);
 
-  const openapi = await (await fetch(`${frontend.url}/api/v1/openapi.json`)).json();
+  const openapi = (await api('GET', '/openapi.json')).json;
   const created = openapi.paths['/checks'].post.responses['201'].content['application/json'].schema;
   expect(created).toEqual({ $ref: '#/components/schemas/SavedCheck' });
   expect(openapi.components.schemas.SavedCheck.properties.warnings.items).toEqual({ $ref: '#/components/schemas/CheckWarning' });
