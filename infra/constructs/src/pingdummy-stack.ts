@@ -248,7 +248,11 @@ export class PingdummyStack extends Construct {
       certificateArn: props.certificateArn,
       deletionProtection: protect,
       healthCheck: { path: '/healthz' },
-      environment: { PUBLIC_URL: `https://${props.domainName}` },
+      environment: {
+        PUBLIC_URL: `https://${props.domainName}`,
+        // The public ALB is the one proxy in front: believe its X-Forwarded-For entry and nothing before it.
+        TRUST_PROXY_HOPS: '1',
+      },
       secrets: { ...this.database.connectionSecrets, SESSION_SECRET: { arn: sessionSecretArn } },
     });
 

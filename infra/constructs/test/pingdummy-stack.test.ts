@@ -60,6 +60,11 @@ describe('PingdummyStack', () => {
     expect(container(app, 'frontend').secrets.map((s) => s.name).sort()).toEqual(['DATABASE_URL', 'PGPASSWORD', 'SESSION_SECRET']);
   });
 
+  it('tells the frontend it sits behind one proxy (the ALB), so client addresses come from its X-Forwarded-For entry', () => {
+    const env = Object.fromEntries(container(app, 'frontend').environment.map((e) => [e.name, e.value]));
+    expect(env).toEqual({ PUBLIC_URL: 'https://pingdummy.example.com', TRUST_PROXY_HOPS: '1', PORT: '3000' });
+  });
+
   it('deploys images of the given tag from the registry', () => {
     expect(container(app, 'frontend').image).toMatch(/:3f2a91c0ab12$/);
     expect(Object.values(base.resource.aws_ecr_repository!).map((r) => r.name).sort()).toEqual(['pingdummy/beacon', 'pingdummy/frontend', 'pingdummy/worker']);

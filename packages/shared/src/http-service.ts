@@ -32,6 +32,12 @@ export interface HttpServiceOptions {
   onStop?: () => Promise<void>;
   /** Exit the process on SIGTERM/SIGINT (off in tests). */
   handleSignals?: boolean;
+  /**
+   * Reverse proxies in front of the service (an ALB is 1) whose `X-Forwarded-For` / `X-Forwarded-Proto`
+   * entries are believed. With 0 the client address is the socket's, so a forged header changes nothing.
+   * @default 0
+   */
+  trustProxyHops?: number;
 }
 
 export interface RunningHttpService {
@@ -87,7 +93,7 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 1);
+  app.set('trust proxy', options.trustProxyHops ?? 0);
   app.use(requestContext(logger));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', service: options.name });

@@ -2,16 +2,18 @@ import { createHmac } from 'node:crypto';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Logger, Pool } from '@pingdummy/shared';
+import type { Logger, Pool, ResolveHost } from '@pingdummy/shared';
 import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { createApiRouter } from './api/router.js';
+import { createAddressAdvisor } from './checks/address-warnings.js';
 import type { FrontendConfig } from './config.js';
 import { addAuthRoutes, loadUser, requireUser } from './web/auth.js';
 import { createCsrfProtection } from './web/csrf.js';
 import { htmlErrorHandler, notFound } from './web/http-errors.js';
 import { createAssetUrls } from './web/asset-urls.js';
+import { createKnownDevices } from './web/known-devices.js';
 import { createRenderer } from './web/render.js';
 import { startServerTiming } from './web/server-timing.js';
 import { createSessionMiddleware } from './web/session.js';
@@ -27,6 +29,11 @@ export interface FrontendDependencies {
   config: FrontendConfig;
   pool: Pool;
   logger: Logger;
+  /**
+   * Resolves a check's host when it is saved, to warn about addresses the beacons refuse; tests inject one.
+   * @default - dns.lookup with `all: true`
+   */
+  resolveHost?: ResolveHost;
 }
 
 /** What the app needs to release on shutdown. */
@@ -67,11 +74,14 @@ export function addFrontendRoutes(app: Express, deps: FrontendDependencies): Fro
   app.use('/static', express.static(PUBLIC_DIR, staticOptions));
 
   // The JSON API authenticates with bearer tokens and parses its own bodies: no cookies, sessions or CSRF.
-  app.use('/api/v1', createApiRouter({ pool, logger: deps.logger, checkLimit: config.checkLimitPerAccount }));
+  const addressWarnings = createAddressAdvisor({ allowCidrs: config.beaconAllowCidrs, resolve: deps.resolveHost });
+  app.use('/api/v1', createApiRouter({ pool, logger: deps.logger, checkLimit: config.checkLimitPerAccount, addressWarnings }));
 
   // One configured secret, two keys: a leaked CSRF token says nothing about the session signing key.
   const csrfSecret = createHmac('sha256', config.sessionSecret).update('pingdummy csrf tokens').digest('hex');
   const csrf = createCsrfProtection({ secret: csrfSecret, secure: config.cookieSecure });
+  const knownDevicesSecret = createHmac('sha256', config.sessionSecret).update('pingdummy known devices').digest('hex');
+  const knownDevices = createKnownDevices({ secret: knownDevicesSecret, secure: config.cookieSecure });
   const assetUrl = createAssetUrls({ '/static/uplot': UPLOT_DIST_DIR, '/static': PUBLIC_DIR });
   const renderer = createRenderer(csrf, { cache: true, assetUrl });
   const sessions = createSessionMiddleware({ pool, secret: config.sessionSecret, secure: config.cookieSecure });
@@ -87,9 +97,11 @@ export function addFrontendRoutes(app: Express, deps: FrontendDependencies): Fro
     db: pool,
     renderer,
     rateLimitPerIp: config.authRateLimitPerIp,
+    rateLimitPerEmailAndIp: config.authRateLimitPerEmailAndIp,
     rateLimitPerEmail: config.authRateLimitPerEmail,
+    knownDevices,
   });
-  addPageRoutes(web, { db: pool, renderer, checkLimit: config.checkLimitPerAccount, requireUser });
+  addPageRoutes(web, { db: pool, renderer, checkLimit: config.checkLimitPerAccount, requireUser, addressWarnings });
   web.use(() => {
     throw notFound();
   });

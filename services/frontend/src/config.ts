@@ -1,4 +1,4 @@
-import { env, parseConfig } from '@pingdummy/shared';
+import { env, parseAllowCidrs, parseConfig } from '@pingdummy/shared';
 import { z } from 'zod';
 
 /**
@@ -16,8 +16,20 @@ export function frontendConfigSchema(nodeEnv: string | undefined) {
     STOP_TIMEOUT_MS: env.int(10_000, 0, 120_000),
     /** Login and sign-up attempts per client IP per 15 minutes (in-memory counter, per process). */
     AUTH_RATE_LIMIT_PER_IP: env.int(30, 1, 100_000),
-    /** Failed login attempts per email address per 15 minutes (in-memory counter, per process). */
-    AUTH_RATE_LIMIT_PER_EMAIL: env.int(5, 1, 100_000),
+    /** Failed logins per email address from one client IP per 15 minutes. */
+    AUTH_RATE_LIMIT_PER_EMAIL_AND_IP: env.int(5, 1, 100_000),
+    /** Failed logins per email address from all IPs per 15 minutes; browsers that signed in to it before are exempt. */
+    AUTH_RATE_LIMIT_PER_EMAIL: env.int(20, 1, 100_000),
+    /** Reverse proxies in front (an ALB is 1) whose X-Forwarded-For entry gives the client IP; 0 trusts none. */
+    TRUST_PROXY_HOPS: env.int(0, 0, 10),
+    /** The beacons' BEACON_ALLOW_CIDRS, so a new check aimed at an address they refuse gets a warning. */
+    BEACON_ALLOW_CIDRS: env.list().superRefine((items, ctx) => {
+      try {
+        parseAllowCidrs(items);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    }),
   });
 }
 
@@ -30,7 +42,10 @@ export interface FrontendConfig {
   logLevel: string;
   stopTimeoutMs: number;
   authRateLimitPerIp: number;
+  authRateLimitPerEmailAndIp: number;
   authRateLimitPerEmail: number;
+  trustProxyHops: number;
+  beaconAllowCidrs: string[];
 }
 
 /** Parses the frontend's variables; throws a ConfigError that names the first bad variable. */
@@ -45,6 +60,9 @@ export function parseFrontendConfig(environment: NodeJS.ProcessEnv = process.env
     logLevel: raw.LOG_LEVEL,
     stopTimeoutMs: raw.STOP_TIMEOUT_MS,
     authRateLimitPerIp: raw.AUTH_RATE_LIMIT_PER_IP,
+    authRateLimitPerEmailAndIp: raw.AUTH_RATE_LIMIT_PER_EMAIL_AND_IP,
     authRateLimitPerEmail: raw.AUTH_RATE_LIMIT_PER_EMAIL,
+    trustProxyHops: raw.TRUST_PROXY_HOPS,
+    beaconAllowCidrs: raw.BEACON_ALLOW_CIDRS,
   };
 }

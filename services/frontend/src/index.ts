@@ -1,4 +1,12 @@
-import { createLogger, createPool, pingDatabase, startHttpService, type Logger, type RunningHttpService } from '@pingdummy/shared';
+import {
+  createLogger,
+  createPool,
+  pingDatabase,
+  startHttpService,
+  type Logger,
+  type ResolveHost,
+  type RunningHttpService,
+} from '@pingdummy/shared';
 import { addFrontendRoutes } from './app.js';
 import type { FrontendConfig } from './config.js';
 
@@ -9,6 +17,8 @@ export interface StartFrontendOptions {
   handleSignals?: boolean;
   /** @default a pino logger named "frontend" at config.logLevel */
   logger?: Logger;
+  /** Name resolution for the warnings about a saved check's URL. @default dns.lookup */
+  resolveHost?: ResolveHost;
 }
 
 /** Starts the web frontend (HTML pages and /api/v1) on config.port; stop() drains requests and closes the pool. */
@@ -21,10 +31,11 @@ export async function startFrontend(config: FrontendConfig, options: StartFronte
     logger,
     port: config.port,
     stopTimeoutMs: config.stopTimeoutMs,
+    trustProxyHops: config.trustProxyHops,
     handleSignals: options.handleSignals ?? true,
     readiness: [{ name: 'database', check: () => pingDatabase(pool) }],
     routes: (app) => {
-      routes = addFrontendRoutes(app, { config, pool, logger });
+      routes = addFrontendRoutes(app, { config, pool, logger, resolveHost: options.resolveHost });
     },
     onStop: async () => {
       routes?.close();

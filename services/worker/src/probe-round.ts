@@ -2,7 +2,7 @@ import { parseStatusCodes, type ProbeResult, type ProbeSpecInput } from '@pingdu
 import type { Dispatcher } from 'undici';
 import { BeaconUnreachableError, probeBatch, type Beacon } from './beacon-client.js';
 import type { ClaimedCheck } from './claim-due-checks.js';
-import type { ProbeOutcome } from './decide-state.js';
+import { outcomeOfProbe, type ProbeOutcome } from './decide-state.js';
 
 /** One row of `results`: what one region saw for one check at one due time. */
 export interface RoundResult {
@@ -47,16 +47,18 @@ function toSpec(check: ClaimedCheck): ProbeSpecInput {
 const round = (value: number | null) => (value === null ? null : Math.round(value));
 
 function fromProbe(check: ClaimedCheck, region: string, result: ProbeResult): RoundResult {
-  const latencyMs = Math.round(result.timings.totalMs);
-  const slow = check.degradedThresholdMs !== null && latencyMs > check.degradedThresholdMs;
+  const totalMs = Math.round(result.timings.totalMs);
+  const slow = check.degradedThresholdMs !== null && totalMs > check.degradedThresholdMs;
+  const outcome = outcomeOfProbe(result, slow);
   return {
     checkId: check.id,
     scheduledAt: check.scheduledAt,
     region,
     startedAt: new Date(result.startedAt),
-    outcome: result.ok ? (slow ? 'degraded' : 'up') : 'down',
+    outcome,
     statusCode: result.statusCode,
-    latencyMs,
+    // A refused probe measured only the refusal, not the target.
+    latencyMs: outcome === 'infra_error' ? null : totalMs,
     dnsMs: round(result.timings.dnsMs),
     connectMs: round(result.timings.connectMs),
     tlsMs: round(result.timings.tlsMs),

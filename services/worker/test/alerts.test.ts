@@ -125,6 +125,27 @@ test('down opens an incident and alerts once; recovery resolves it and alerts on
   expect(rollup.rows[0]).toEqual({ probes: 4, ups: 2 });
 });
 
+test('a check whose address the beacon policy refuses is "blocked", not down: no incident, no alert', async () => {
+  const accountId = await seedAccount(db.pool);
+  const channel = await db.pool.query(
+    `INSERT INTO notification_channels (account_id, name, kind, target) VALUES ($1, 'ops', 'webhook', $2) RETURNING id`,
+    [accountId, `${receiver.url}/blocked-hook`],
+  );
+  // 127.0.0.2 is loopback outside the beacon's allow-list (127.0.0.1/32): refused before any packet is sent.
+  const id = await insertCheck(db.pool, accountId, { url: `http://127.0.0.2:${new URL(target.url).port}/`, regions: ['local'], intervalSeconds: 60 });
+  await db.pool.query(`INSERT INTO check_channels (check_id, channel_id) VALUES ($1, $2)`, [id, channel.rows[0].id]);
+  await probeAgain(id);
+  const row = await probeAgain(id);
+  expect(row).toMatchObject({ state: 'pending', consecutive_failures: 0, last_probed_at: null });
+  const results = await db.pool.query(`SELECT DISTINCT outcome, error_class, latency_ms FROM results WHERE check_id = $1`, [id]);
+  expect(results.rows).toEqual([{ outcome: 'infra_error', error_class: 'blocked_address', latency_ms: null }]);
+  const incidents = await db.pool.query(`SELECT count(*)::int AS n FROM incidents WHERE check_id = $1`, [id]);
+  expect(incidents.rows[0].n).toBe(0);
+  const deliveries = await db.pool.query(`SELECT count(*)::int AS n FROM deliveries WHERE check_id = $1`, [id]);
+  expect(deliveries.rows[0].n).toBe(0);
+  expect(receiver.received.filter((request) => request.path === '/blocked-hook')).toEqual([]);
+});
+
 test('a check probed only from a region without a reachable beacon never alerts', async () => {
   const accountId = await seedAccount(db.pool);
   targetStatus = 500;

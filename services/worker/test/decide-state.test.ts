@@ -1,4 +1,4 @@
-import { decideState, type StateBefore } from '../src/decide-state.js';
+import { decideState, outcomeOfProbe, type StateBefore } from '../src/decide-state.js';
 import { alertFor } from '../src/state-changes.js';
 import { nextDueAt } from '../src/record-round.js';
 
@@ -34,6 +34,18 @@ describe('decideState', () => {
     expect(onlyInfra).toEqual({ state: 'up', consecutiveFailures: 0, consecutiveSuccesses: 5, counted: false });
     const withOneFailure = decideState({ ...base, failuresBeforeDown: 1 }, ['infra_error', 'down']);
     expect(withOneFailure.state).toBe('down');
+  });
+
+  test('a probe refused by the address policy is not a vote: it never takes a check down nor brings it back', () => {
+    const blocked = outcomeOfProbe({ ok: false, errorClass: 'blocked_address' }, false);
+    expect(blocked).toBe('infra_error');
+    expect(outcomeOfProbe({ ok: false, errorClass: 'refused' }, false)).toBe('down');
+    expect(outcomeOfProbe({ ok: false, errorClass: 'http_status' }, false)).toBe('down');
+    expect(outcomeOfProbe({ ok: true, errorClass: null }, true)).toBe('degraded');
+    const pending: StateBefore = { ...base, state: 'pending', consecutiveSuccesses: 0, failuresBeforeDown: 1 };
+    expect(decideState(pending, [blocked, blocked])).toEqual({ state: 'pending', consecutiveFailures: 0, consecutiveSuccesses: 0, counted: false });
+    const down: StateBefore = { ...base, state: 'down', consecutiveFailures: 3, consecutiveSuccesses: 0, recoveriesBeforeUp: 1 };
+    expect(decideState(down, [blocked]).state).toBe('down');
   });
 
   test('recovery needs the configured number of good rounds', () => {

@@ -2,6 +2,7 @@ import { jsonErrorHandler, type Logger, type Pool } from '@pingdummy/shared';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { z } from 'zod';
+import { createAddressAdvisor, type AddressAdvisor } from '../checks/address-warnings.js';
 import { CheckLimitError, FieldValidationError, fieldErrorsFromZod } from '../data/errors.js';
 import { authenticateApiToken, type ApiTokenIdentity } from '../data/tokens.js';
 import { buildOpenApiDocument } from './openapi.js';
@@ -12,6 +13,11 @@ export interface ApiRouterOptions {
   logger: Logger;
   /** Most checks per account unless accounts.check_limit says otherwise. */
   checkLimit: number;
+  /**
+   * Warnings about a saved check's URL.
+   * @default - the address policy without an allow-list, names resolved with dns.lookup
+   */
+  addressWarnings?: AddressAdvisor;
   /**
    * Requests per minute per API token (in-memory counter, per process); more get 429.
    * @default 600
@@ -50,7 +56,7 @@ function validate(schema: z.ZodType, value: unknown, res: Response): { data: unk
   return undefined;
 }
 
-function routeHandler(route: ApiRoute, options: ApiRouterOptions): RequestHandler {
+function routeHandler(route: ApiRoute, options: ApiRouterOptions, addressWarnings: AddressAdvisor): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
     try {
       let body: unknown;
@@ -72,6 +78,7 @@ function routeHandler(route: ApiRoute, options: ApiRouterOptions): RequestHandle
         accountId: identity.accountId,
         userId: identity.userId,
         checkLimit: options.checkLimit,
+        addressWarnings,
         params: req.params as Record<string, string>,
         body: body as never,
         query: query as never,
@@ -97,6 +104,7 @@ function routeHandler(route: ApiRoute, options: ApiRouterOptions): RequestHandle
 export function createApiRouter(options: ApiRouterOptions): express.Router {
   const router = express.Router();
   const document = buildOpenApiDocument(apiRoutes);
+  const addressWarnings = options.addressWarnings ?? createAddressAdvisor({ allowCidrs: [] });
 
   router.use((req, res, next) => {
     req.log ??= options.logger; // set by startHttpService; a bare express app (tests) gets the router's logger
@@ -120,7 +128,7 @@ export function createApiRouter(options: ApiRouterOptions): express.Router {
     }),
   );
   router.use(express.json({ limit: API_BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
-  for (const route of apiRoutes) router[route.method](route.path, routeHandler(route, options));
+  for (const route of apiRoutes) router[route.method](route.path, routeHandler(route, options, addressWarnings));
   router.use((_req, res) => sendError(res, 404, 'no such API endpoint; see /api/v1/openapi.json'));
   router.use(jsonErrorHandler);
   return router;

@@ -4,6 +4,7 @@
  */
 import type { Pool } from '@pingdummy/shared';
 import type { z } from 'zod';
+import type { AddressAdvisor } from '../checks/address-warnings.js';
 import { CheckInput, CheckPatch, createCheck, deleteCheck, getCheck, listChecks, setCheckPaused, updateCheck } from '../data/checks.js';
 import { getIncident, listIncidents } from '../data/incidents.js';
 import { listResults } from '../data/results.js';
@@ -17,6 +18,7 @@ import {
   IncidentsQuery,
   ResultListSchema,
   ResultsQuery,
+  SavedCheckSchema,
   UptimeListSchema,
 } from './schemas.js';
 
@@ -25,6 +27,8 @@ export interface ApiRequestContext<Body, Query> {
   accountId: string;
   userId: string;
   checkLimit: number;
+  /** Warnings about a check's URL (an address the beacons refuse); they never stop a save. */
+  addressWarnings: AddressAdvisor;
   params: Record<string, string>;
   body: Body;
   query: Query;
@@ -82,11 +86,11 @@ export const apiRoutes: ApiRoute[] = [
     summary: 'Create a check',
     tag: 'checks',
     body: CheckInput,
-    success: { status: 201, description: 'The new check', schema: CheckSchema },
+    success: { status: 201, description: 'The new check, with warnings about its URL (the check is created either way)', schema: SavedCheckSchema },
     errors: [400, 401, 409, 413],
-    handle: async ({ pool, accountId, body, checkLimit }) => {
+    handle: async ({ pool, accountId, body, checkLimit, addressWarnings }) => {
       const check = await createCheck(pool, accountId, body, { checkLimit });
-      return { body: check, location: `/api/v1/checks/${check.id}` };
+      return { body: { ...check, warnings: await addressWarnings(check.url) }, location: `/api/v1/checks/${check.id}` };
     },
   }),
   route({
@@ -108,9 +112,12 @@ export const apiRoutes: ApiRoute[] = [
     tag: 'checks',
     body: CheckPatch,
     notFound: 'check',
-    success: { status: 200, description: 'The changed check', schema: CheckSchema },
+    success: { status: 200, description: 'The changed check, with warnings about its URL (the change is saved either way)', schema: SavedCheckSchema },
     errors: [400, 401, 404, 413],
-    handle: async ({ pool, accountId, params, body }) => found(await updateCheck(pool, accountId, params.id!, body)),
+    handle: async ({ pool, accountId, params, body, addressWarnings }) => {
+      const check = await updateCheck(pool, accountId, params.id!, body);
+      return check === null ? null : { body: { ...check, warnings: await addressWarnings(check.url) } };
+    },
   }),
   route({
     method: 'delete',

@@ -45,6 +45,17 @@ export const CheckSchema = z.object({
 
 export const CheckListSchema = z.object({ checks: z.array(CheckSchema) });
 
+export const CheckWarningSchema = z.object({
+  field: z.literal('url').describe('The field the warning is about.'),
+  message: z.string().describe('What will go wrong and how to fix it, e.g. an address the beacons refuse.'),
+});
+/** A created or changed check, with what was noticed while saving it (the save happened either way). */
+export const SavedCheckSchema = CheckSchema.extend({
+  warnings: z
+    .array(CheckWarningSchema)
+    .describe('Problems that do not stop the save, e.g. a URL whose address this installation\'s beacons refuse.'),
+});
+
 export const ProbeResultSchema = z.object({
   scheduledAt: timestamp,
   region: z.string(),
@@ -106,6 +117,8 @@ apiSchemas.add(CheckInput, { id: 'CheckInput' });
 apiSchemas.add(CheckPatch, { id: 'CheckPatch' });
 apiSchemas.add(CheckSchema, { id: 'Check' });
 apiSchemas.add(CheckListSchema, { id: 'CheckList' });
+apiSchemas.add(CheckWarningSchema, { id: 'CheckWarning' });
+apiSchemas.add(SavedCheckSchema, { id: 'SavedCheck' });
 apiSchemas.add(ProbeResultSchema, { id: 'ProbeResult' });
 apiSchemas.add(ResultListSchema, { id: 'ResultList' });
 apiSchemas.add(IncidentSchema, { id: 'Incident' });

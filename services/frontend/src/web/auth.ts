@@ -1,9 +1,10 @@
 import type { Pool } from '@pingdummy/shared';
-import { rateLimit, type RateLimitRequestHandler } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit, type RateLimitRequestHandler } from 'express-rate-limit';
 import type { Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
 import { fieldErrors, parseForm, text, type FieldErrors } from './forms.js';
 import { sendError, wantsJson } from './http-errors.js';
+import { normalizeEmail, type KnownDevices } from './known-devices.js';
 import type { Renderer } from './render.js';
 import { destroySession, regenerateSession, saveSession } from './session.js';
 import { createUserWithAccount, EmailTakenError, getUser, verifyLogin, type User } from './users.js';
@@ -58,22 +59,34 @@ export const requireUser: RequestHandler = (req, res, next) => {
   res.status(401).type('text').send('Sign in first.');
 };
 
-function limiter(renderer: Renderer, limit: number, key: 'ip' | 'email', countOnlyFailures: boolean): RateLimitRequestHandler {
+/** Where an attempt comes from: the client IP, IPv6 grouped by /56 as express-rate-limit does. */
+const clientOf = (req: Request) => ipKeyGenerator(req.ip ?? '');
+const emailOf = (req: Request) => {
+  const email = (req.body as Record<string, unknown> | undefined)?.email;
+  return typeof email === 'string' ? normalizeEmail(email) : '';
+};
+
+interface LimiterOptions {
+  limit: number;
+  /** The counter an attempt is added to; @default the client IP */
+  key?: (req: Request) => string;
+  /** Count only attempts that failed (a successful sign-in does not use up the budget). */
+  countOnlyFailures: boolean;
+  /** Attempts that are not counted nor limited. */
+  skip?: (req: Request) => boolean;
+}
+
+function limiter(renderer: Renderer, options: LimiterOptions): RateLimitRequestHandler {
+  const key = options.key;
   return rateLimit({
     windowMs: AUTH_WINDOW_MS,
-    limit,
+    limit: options.limit,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    skipSuccessfulRequests: countOnlyFailures,
+    skipSuccessfulRequests: options.countOnlyFailures,
     requestWasSuccessful: (_req, res) => res.statusCode < 400,
-    ...(key === 'email'
-      ? {
-          keyGenerator: (req: Request) => {
-            const email = (req.body as Record<string, unknown> | undefined)?.email;
-            return `email:${typeof email === 'string' ? email.trim().toLowerCase() : ''}`;
-          },
-        }
-      : {}),
+    ...(key ? { keyGenerator: (req: Request) => key(req) } : {}),
+    ...(options.skip ? { skip: options.skip } : {}),
     handler: (req: Request, res: Response) =>
       sendError(renderer, req, res, 429, 'Too many attempts. Wait 15 minutes, then try again.'),
   });
@@ -90,20 +103,40 @@ async function signIn(req: Request, user: User): Promise<void> {
 export interface AuthRouteOptions {
   db: Pool;
   renderer: Renderer;
+  /** Login and sign-up attempts per client IP. */
   rateLimitPerIp: number;
+  /** Failed logins per email from one client IP. */
+  rateLimitPerEmailAndIp: number;
+  /** Failed logins per email from anywhere, known devices exempt; also sign-ups per email. */
   rateLimitPerEmail: number;
+  knownDevices: KnownDevices;
 }
 
 /**
- * Sign-up, login and logout. Both forms are rate-limited per client IP and per email address with
- * express-rate-limit's in-memory store: counters live in this process (per task, reset on restart).
+ * Sign-up, login and logout, rate-limited with express-rate-limit's in-memory store (counters live in this
+ * process: per task, reset on restart). Logins are limited so that guessing is slow but the owner is never
+ * locked out by someone else's attempts:
+ * 1. per client IP, every attempt: one address cannot try many accounts;
+ * 2. per email and client IP, failures only: one address cannot try many passwords on one account;
+ * 3. per email from all addresses, failures only, skipped for a browser that signed in to that account before
+ *    (known-device cookie): a distributed guess is slowed, while the owner's own browser still gets in.
  */
 export function addAuthRoutes(router: Router, options: AuthRouteOptions): void {
-  const { db, renderer } = options;
-  const loginPerIp = limiter(renderer, options.rateLimitPerIp, 'ip', false);
-  const loginPerEmail = limiter(renderer, options.rateLimitPerEmail, 'email', true);
-  const signupPerIp = limiter(renderer, options.rateLimitPerIp, 'ip', false);
-  const signupPerEmail = limiter(renderer, options.rateLimitPerEmail, 'email', false);
+  const { db, renderer, knownDevices } = options;
+  const loginPerIp = limiter(renderer, { limit: options.rateLimitPerIp, countOnlyFailures: false });
+  const loginPerEmailAndIp = limiter(renderer, {
+    limit: options.rateLimitPerEmailAndIp,
+    key: (req) => `email-ip:${emailOf(req)}|${clientOf(req)}`,
+    countOnlyFailures: true,
+  });
+  const loginPerEmail = limiter(renderer, {
+    limit: options.rateLimitPerEmail,
+    key: (req) => `email:${emailOf(req)}`,
+    countOnlyFailures: true,
+    skip: (req) => knownDevices.recognises(req, emailOf(req)),
+  });
+  const signupPerIp = limiter(renderer, { limit: options.rateLimitPerIp, countOnlyFailures: false });
+  const signupPerEmail = limiter(renderer, { limit: options.rateLimitPerEmail, key: (req) => `email:${emailOf(req)}`, countOnlyFailures: false });
 
   const showSignup = (req: Request, res: Response, values: { email?: string }, errors: FieldErrors, status = 200) =>
     renderer.page(req, res, 'signup', { title: 'Create your account', values, errors }, status);
@@ -122,6 +155,7 @@ export function addAuthRoutes(router: Router, options: AuthRouteOptions): void {
     try {
       const user = await createUserWithAccount(db, parsed.data.email, parsed.data.password);
       await signIn(req, user);
+      knownDevices.remember(req, res, parsed.data.email);
       req.log.info({ userId: user.id, accountId: user.accountId }, 'user signed up');
       res.redirect(303, '/dashboard');
     } catch (error) {
@@ -134,7 +168,7 @@ export function addAuthRoutes(router: Router, options: AuthRouteOptions): void {
     if (res.locals.user) return void res.redirect(303, '/dashboard');
     showLogin(req, res, {}, {});
   });
-  router.post('/login', loginPerIp, loginPerEmail, async (req, res) => {
+  router.post('/login', loginPerIp, loginPerEmailAndIp, loginPerEmail, async (req, res) => {
     const form = parseForm(CredentialsForm, req);
     const values = { email: form.email.trim() };
     const parsed = Credentials.safeParse({ email: values.email, password: form.password });
@@ -145,6 +179,7 @@ export function addAuthRoutes(router: Router, options: AuthRouteOptions): void {
       return showLogin(req, res, values, { form: 'Wrong email or password.' }, 401);
     }
     await signIn(req, user);
+    knownDevices.remember(req, res, parsed.data.email);
     res.redirect(303, '/dashboard');
   });
 

@@ -1,12 +1,13 @@
 import type { Pool } from '@pingdummy/shared';
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
+import type { AddressAdvisor } from '../checks/address-warnings.js';
 import { checkCrossFieldErrors, CheckInput, CheckLimitError, createCheck, deleteCheck, getCheck, setCheckPaused, updateCheck } from '../data/checks.js';
 import { listChannels } from '../data/channels.js';
 import { FieldValidationError, fieldErrorsFromZod } from '../data/errors.js';
 import { listIncidents } from '../data/incidents.js';
 import { listRegions } from '../data/regions.js';
-import { listResults } from '../data/results.js';
+import { listResults, type ProbeResultRow } from '../data/results.js';
 import { getCheckSummary, getDailyUptimeBars, getLatencySeries, SERIES_RANGES, type SeriesRange } from '../data/summaries.js';
 import { currentUser } from './auth.js';
 import {
@@ -26,15 +27,40 @@ import { serverTimingOf } from './server-timing.js';
 
 const ActionForm = z.strictObject({ _csrf: text(200).optional() });
 
+/**
+ * The beacon's refusal when the latest round was refused by the address policy in a region (the worker
+ * counts such a round as no result), otherwise null.
+ */
+function blockedByAddressPolicy(newestFirst: ProbeResultRow[]): string | null {
+  const latest = newestFirst[0]?.scheduledAt;
+  const refused = newestFirst.find((result) => result.scheduledAt === latest && result.errorClass === 'blocked_address');
+  return refused ? (refused.errorMessage ?? 'the address is not allowed') : null;
+}
+
 export interface CheckPageOptions {
   db: Pool;
   renderer: Renderer;
   checkLimit: number;
+  addressWarnings: AddressAdvisor;
 }
 
 /** Create, view, edit, pause, resume and delete checks; every lookup is scoped to the signed-in account. */
 export function addCheckPages(router: Router, options: CheckPageOptions): void {
-  const { db, renderer, checkLimit } = options;
+  const { db, renderer, checkLimit, addressWarnings } = options;
+
+  /** Keeps the warnings about a saved check's URL for its page, which the browser is redirected to. */
+  async function keepWarnings(req: Request, check: { id: string; url: string }): Promise<void> {
+    const messages = (await addressWarnings(check.url)).map((warning) => warning.message);
+    if (messages.length > 0) req.session.checkWarnings = { checkId: check.id, messages };
+  }
+
+  /** The kept warnings of this check, once: a reload no longer shows them. */
+  function takeWarnings(req: Request, checkId: string): string[] {
+    const kept = req.session.checkWarnings;
+    if (!kept || kept.checkId !== checkId) return [];
+    delete req.session.checkWarnings;
+    return kept.messages;
+  }
 
   async function showForm(
     req: Request,
@@ -108,6 +134,7 @@ export function addCheckPages(router: Router, options: CheckPageOptions): void {
     try {
       const check = await createCheck(db, accountId, input, { checkLimit });
       req.log.info({ checkId: check.id }, 'check created');
+      await keepWarnings(req, check);
       res.redirect(303, `/checks/${check.id}?notice=check-created`);
     } catch (error) {
       await saveFailed(req, res, null, error);
@@ -131,6 +158,7 @@ export function addCheckPages(router: Router, options: CheckPageOptions): void {
     );
     const range = SERIES_RANGES.includes(req.query.range as SeriesRange) ? (req.query.range as SeriesRange) : '24h';
     const tlsExpiresAt = results?.find((result) => result.tlsExpiresAt)?.tlsExpiresAt ?? null;
+    const blocked = blockedByAddressPolicy(results ?? []);
     renderer.page(req, res, 'check', {
       title: check.name,
       check,
@@ -139,6 +167,8 @@ export function addCheckPages(router: Router, options: CheckPageOptions): void {
       incidents,
       results: results ?? [],
       tlsExpiresAt,
+      warnings: takeWarnings(req, check.id),
+      blocked,
       range,
       ranges: SERIES_RANGES,
       styles: ['/static/uplot/uPlot.min.css'],
@@ -173,6 +203,7 @@ export function addCheckPages(router: Router, options: CheckPageOptions): void {
     try {
       const check = await updateCheck(db, accountId, existing.id, input);
       if (!check) throw notFound('check');
+      await keepWarnings(req, check);
       res.redirect(303, `/checks/${check.id}?notice=check-saved`);
     } catch (error) {
       await saveFailed(req, res, existing.id, error);

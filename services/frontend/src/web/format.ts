@@ -6,6 +6,7 @@ const STATE_LABELS: Record<string, string> = {
   degraded: 'Degraded',
   pending: 'Pending',
   paused: 'Paused',
+  blocked: 'Blocked by address policy',
 };
 
 /** What the dashboard shows: a paused check is "paused" whatever its last state was. */

@@ -1,5 +1,6 @@
 import type { Pool } from '@pingdummy/shared';
 import type { RequestHandler, Router } from 'express';
+import type { AddressAdvisor } from '../checks/address-warnings.js';
 import { addChannelPages } from './channel-pages.js';
 import { addCheckPages } from './check-pages.js';
 import { addDashboardPages } from './dashboard-pages.js';
@@ -12,6 +13,7 @@ export interface PageRouteOptions {
   renderer: Renderer;
   checkLimit: number;
   requireUser: RequestHandler;
+  addressWarnings: AddressAdvisor;
 }
 
 /** The public pages, then everything behind sign-in. */
@@ -23,7 +25,7 @@ export function addPageRoutes(router: Router, options: PageRouteOptions): void {
     router.use(prefix, options.requireUser);
   }
   addDashboardPages(router, { db, renderer });
-  addCheckPages(router, { db, renderer, checkLimit: options.checkLimit });
+  addCheckPages(router, { db, renderer, checkLimit: options.checkLimit, addressWarnings: options.addressWarnings });
   addChannelPages(router, { db, renderer });
   addSettingsPages(router, { db, renderer });
 }

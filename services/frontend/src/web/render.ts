@@ -50,6 +50,9 @@ export function createRenderer(
       });
       const timing = serverTimingOf(res);
       timing.record('render', performance.now() - renderStarted);
+      // A signed-in page shows the account's data: no browser or shared cache may keep it (back button after
+      // sign-out, a shared computer, a proxy).
+      if (res.locals.user && !data.publicPage) res.set('cache-control', 'no-store');
       res.status(status).type('html').set('server-timing', timing.header()).send(html);
     },
   };

@@ -7,6 +7,10 @@ declare module 'express-session' {
   interface SessionData {
     userId: string;
     accountId: string;
+    /** Warnings from the last save of a check, shown once on its page (post/redirect/get). */
+    checkWarnings?: { checkId: string; messages: string[] };
+    /** A just-created API token, shown once on the next GET /settings, then dropped. */
+    newApiToken?: { name: string; token: string };
   }
 }
 

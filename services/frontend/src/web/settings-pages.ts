@@ -1,7 +1,7 @@
 import type { Pool } from '@pingdummy/shared';
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
-import { createApiToken, listApiTokens, revokeApiToken, type CreatedApiToken } from '../data/tokens.js';
+import { createApiToken, listApiTokens, revokeApiToken } from '../data/tokens.js';
 import { getAccountSettings, SLUG_PATTERN, SlugTakenError, updateStatusPage } from './accounts.js';
 import { currentUser, NewPasswordSchema } from './auth.js';
 import { checkbox, fieldErrors, parseForm, text, type FieldErrors } from './forms.js';
@@ -32,7 +32,14 @@ interface SettingsState {
   statusPage?: { errors: FieldErrors; values: { enabled: boolean; title: string; slug: string } };
   password?: { errors: FieldErrors };
   token?: { errors: FieldErrors; values: { name: string } };
-  createdToken?: CreatedApiToken;
+}
+
+/** A token created by the previous request, once: the session forgets it as this page shows it. */
+function takeNewToken(req: Request): { name: string; token: string } | null {
+  const created = req.session.newApiToken;
+  if (!created) return null;
+  delete req.session.newApiToken;
+  return created;
 }
 
 /** Settings: public status page, password change, API tokens. */
@@ -43,6 +50,7 @@ export function addSettingsPages(router: Router, options: { db: Pool; renderer: 
     const { accountId } = currentUser(res);
     const [account, tokens] = await Promise.all([getAccountSettings(db, accountId), listApiTokens(db, accountId)]);
     if (!account) throw notFound('account');
+    const createdToken = takeNewToken(req);
     const statusPage = state.statusPage ?? {
       errors: {},
       values: { enabled: account.statusPageEnabled, title: account.statusPageTitle ?? '', slug: account.slug },
@@ -57,8 +65,9 @@ export function addSettingsPages(router: Router, options: { db: Pool; renderer: 
         statusPage,
         password: state.password ?? { errors: {} },
         token: state.token ?? { errors: {}, values: { name: '' } },
-        createdToken: state.createdToken ?? null,
+        createdToken,
         tokens,
+        scripts: createdToken ? ['/static/js/copy-token.js'] : [],
       },
       status,
     );
@@ -114,9 +123,10 @@ export function addSettingsPages(router: Router, options: { db: Pool; renderer: 
     }
     const created = await createApiToken(db, user.accountId, user.id, parsed.data.name);
     req.log.info({ tokenId: created.id }, 'api token created');
-    // Rendered, not redirected: the secret must not land in a URL or be shown a second time.
-    res.set('cache-control', 'no-store');
-    await show(req, res, { createdToken: created }, 201);
+    // Post/redirect/get: a reload repeats the GET, not the creation. The secret waits in the session (never in
+    // a URL) for that one GET, which shows it and drops it; the page is no-store like every signed-in page.
+    req.session.newApiToken = { name: created.name, token: created.token };
+    res.redirect(303, '/settings#tokens-heading');
   });
 
   router.post('/settings/tokens/:id/revoke', async (req, res) => {

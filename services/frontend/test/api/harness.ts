@@ -2,16 +2,22 @@ import type { Server } from 'node:http';
 import { createLogger, type Pool } from '@pingdummy/shared';
 import express from 'express';
 import { createApiRouter } from '../../src/api/router.js';
+import { createAddressAdvisor } from '../../src/checks/address-warnings.js';
+import { resolveTestHost } from '../test-resolver.js';
 
 export interface ApiServer {
   url: string;
   close(): Promise<void>;
 }
 
-/** A real HTTP server with only the API router mounted at /api/v1, on a free port. */
-export async function startApiServer(pool: Pool, checkLimit = 50, requestsPerMinute?: number): Promise<ApiServer> {
+/**
+ * A real HTTP server with only the API router mounted at /api/v1, on a free port. Check URLs are resolved by
+ * the test resolver (no DNS query leaves the machine) under the given beacon allow-list.
+ */
+export async function startApiServer(pool: Pool, checkLimit = 50, requestsPerMinute?: number, beaconAllowCidrs: string[] = []): Promise<ApiServer> {
   const app = express();
-  app.use('/api/v1', createApiRouter({ pool, logger: createLogger('api-test', 'silent'), checkLimit, requestsPerMinute }));
+  const addressWarnings = createAddressAdvisor({ allowCidrs: beaconAllowCidrs, resolve: resolveTestHost });
+  app.use('/api/v1', createApiRouter({ pool, logger: createLogger('api-test', 'silent'), checkLimit, requestsPerMinute, addressWarnings }));
   const server = await new Promise<Server>((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });

@@ -67,7 +67,7 @@ const consoleProblems: string[] = [];
 
 beforeAll(async () => {
   await mkdir(SCREENSHOTS, { recursive: true });
-  frontend = await startTestFrontend();
+  frontend = await startTestFrontend({ beaconAllowCidrs: ['127.0.0.1/32'] });
 
   target = createServer((_req, res) => {
     res.writeHead(targetHealthy ? 200 : 500, { 'content-type': 'text/plain' });
@@ -218,6 +218,13 @@ test('sign up, test a webhook channel, create a check that goes up on the dashbo
   await page.getByRole('button', { name: 'Create token' }).click();
   const token = await page.getByLabel('Your new token').inputValue();
   expect(token).toMatch(/^pd_/);
+  // The Copy button (external script) puts it on the clipboard; a reload shows it no more.
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: frontend.url });
+  await page.getByRole('button', { name: 'Copy' }).click();
+  await page.getByRole('button', { name: 'Copied' }).waitFor();
+  expect(await page.evaluate('navigator.clipboard.readText()')).toBe(token);
+  await page.reload();
+  expect(await page.getByLabel('Your new token').count()).toBe(0);
   const api = await fetch(`${frontend.url}/api/v1/checks`, { headers: { authorization: `Bearer ${token}` } });
   expect(api.status).toBe(200);
   expect(JSON.stringify(await api.json())).toContain('Local target');

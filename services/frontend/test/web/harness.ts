@@ -3,6 +3,7 @@ import { createTestDatabase, type TestDatabase } from '@pingdummy/shared/testing
 import type { FrontendConfig } from '../../src/config.js';
 import { startFrontend } from '../../src/index.js';
 import { createLogger } from '@pingdummy/shared';
+import { resolveTestHost } from '../test-resolver.js';
 
 export interface TestFrontend {
   service: RunningHttpService;
@@ -23,10 +24,17 @@ export async function startTestFrontend(overrides: Partial<FrontendConfig> = {})
     logLevel: 'silent',
     stopTimeoutMs: 1000,
     authRateLimitPerIp: 1000,
+    authRateLimitPerEmailAndIp: 1000,
     authRateLimitPerEmail: 1000,
+    trustProxyHops: 0,
+    beaconAllowCidrs: [],
     ...overrides,
   };
-  const service = await startFrontend(config, { handleSignals: false, logger: createLogger('frontend-test', 'silent') });
+  const service = await startFrontend(config, {
+    handleSignals: false,
+    logger: createLogger('frontend-test', 'silent'),
+    resolveHost: resolveTestHost,
+  });
   return {
     service,
     db,

@@ -75,11 +75,24 @@ test('the status page address can be changed, must be well-formed and must not b
 });
 
 test('an API token is shown once, works against /api/v1, and stops working when revoked', async () => {
+  // Post/redirect/get: the POST answers with a redirect, the token appears on the GET that follows.
   const created = await browser.submit('/settings', '/settings/tokens', { name: 'deploy script' });
-  expect(created.status).toBe(201);
-  expect(created.headers.get('cache-control')).toBe('no-store');
-  const token = /id="new-token" class="token-value" type="text" readonly value="(pd_[A-Za-z0-9_-]+)"/.exec(created.body)?.[1];
+  expect(created.status).toBe(303);
+  expect(created.location).toBe('/settings#tokens-heading');
+  expect(created.body).not.toMatch(/pd_[A-Za-z0-9_-]{43}/);
+  const shown = await browser.get(created.location!);
+  expect(shown.status).toBe(200);
+  expect(shown.headers.get('cache-control')).toBe('no-store');
+  const token = /id="new-token" class="token-value" type="text" readonly value="(pd_[A-Za-z0-9_-]+)"/.exec(shown.body)?.[1];
   expect(token).toBeDefined();
+  // The copy button is wired by an external script (the CSP forbids inline ones).
+  expect(shown.body).toContain('data-copy-target="new-token"');
+  expect(shown.body).toMatch(/<script src="\/static\/js\/copy-token\.js\?v=[0-9a-f]+" defer><\/script>/);
+  // Reloading the page neither shows the token again nor creates a second one.
+  const reloaded = await browser.get(created.location!);
+  expect(reloaded.body).not.toContain(token!);
+  expect(reloaded.body).not.toContain('id="new-token"');
+  expect((await frontend.db.pool.query(`SELECT count(*)::int AS n FROM api_tokens WHERE name = 'deploy script'`)).rows[0].n).toBe(1);
 
   const api = await fetch(`${frontend.url}/api/v1/checks`, { headers: { authorization: `Bearer ${token}` } });
   expect(api.status).toBe(200);
