@@ -224,7 +224,7 @@ async function setCheckChannels(client: PoolClient, accountId: string, checkId: 
   if (rows.length !== unique.length) {
     const known = new Set(rows.map((row) => row.id as string));
     const unknown = unique.filter((id) => !known.has(id));
-    throw new FieldValidationError({ channelIds: `unknown channel ${unknown.join(', ')}` });
+    throw new FieldValidationError({ channelIds: `must name channels of this account; unknown: ${unknown.join(', ')}` });
   }
   await client.query(`DELETE FROM check_channels WHERE check_id = $1`, [checkId]);
   if (unique.length > 0) {

@@ -164,10 +164,10 @@ export function formToCheckInput(values: CheckFormValues): { input: CheckInput; 
 
 /** The data layer reports nested paths ("headers.X Y"); the form shows them beside the top-level field. */
 export function topLevelErrors(fields: FieldErrors): FieldErrors {
-  const errors: FieldErrors = {};
+  const errors = new Map<string, string>();
   for (const [path, message] of Object.entries(fields)) {
-    const [field, ...rest] = path.split('.');
-    errors[field ?? 'form'] ??= rest.length > 0 ? `${rest.join('.')}: ${message}` : message;
+    const [field = 'form', ...rest] = path.split('.');
+    if (!errors.has(field)) errors.set(field, rest.length > 0 ? `${rest.join('.')}: ${message}` : message);
   }
-  return errors;
+  return Object.fromEntries(errors);
 }
