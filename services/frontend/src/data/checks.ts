@@ -239,8 +239,8 @@ export interface CreateCheckOptions {
 
 /**
  * Validates and stores a new check.
- * Throws FieldValidationError for bad input (a region without a beacon included) and CheckLimitError when the account is full; the account row
- * is locked while counting, so two concurrent creates cannot both take the last slot.
+ * Throws FieldValidationError for bad input (a region without a beacon included) and CheckLimitError when the
+ * account is full; the account row is locked while counting, so two concurrent creates cannot both take the last slot.
  */
 export async function createCheck(db: Pool, accountId: string, input: CheckInput, options: CreateCheckOptions): Promise<Check> {
   const check = parseOrThrow(CheckInput, input);

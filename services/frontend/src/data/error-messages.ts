@@ -9,7 +9,6 @@ const EXPECTED: Record<string, string> = {
   array: 'a list',
   object: 'an object',
   record: 'an object',
-  null: 'null',
 };
 
 /**

@@ -8,7 +8,7 @@ export type FieldErrors = Record<string, string>;
 /**
  * A text field as a form sends it: one string (a repeated field is a malformed request, not a value). Without
  * `max` its length is left to the value's own schema, so a long value is shown beside its field; with `max`
- * (hidden and secret fields) a longer one is a malformed request.
+ * (hidden fields, selects, passwords) a longer one is a malformed request.
  */
 export const text = (max?: number) => (max === undefined ? z.string() : z.string().max(max, `is longer than ${max} characters`));
 /** A checkbox: present ("on" or any value) or absent. */
