@@ -26,16 +26,28 @@ export const StatusRangeSchema = z
   .tuple([z.number().int().min(100).max(599), z.number().int().min(100).max(599)])
   .refine(([low, high]) => low <= high, 'low must not exceed high');
 
+/** A header name: an RFC 9110 token. */
+export const HeaderName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,200}$/, 'is not a valid header name');
+/**
+ * A header value as Node's HTTP client accepts it: tabs, printable ASCII and Latin-1, at most 4096 characters.
+ * A line break would smuggle another header (the client then refuses the whole request), so it is refused here.
+ */
+export const HeaderValue = z
+  .string()
+  .max(4096, 'must be at most 4096 characters')
+  .regex(/^[\t\x20-\x7e\x80-\xff]*$/, 'must not contain line breaks, control characters or characters beyond Latin-1');
+/** Request headers of a probe: the one rule the API, the web form and the beacon apply. */
+export const ProbeHeaders = z
+  .record(HeaderName, HeaderValue)
+  .refine((headers) => Object.keys(headers).length <= 50, 'must have at most 50 headers');
+
 /** One probe the worker asks a beacon to run. */
 export const ProbeSpec = z.strictObject({
   /** Correlation id chosen by the worker, echoed in the result. */
   id: z.string().min(1).max(200),
   url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).max(2048),
   method: HttpMethod.default('GET'),
-  headers: z
-    .record(z.string().min(1).max(200), z.string().max(4096))
-    .refine((headers) => Object.keys(headers).length <= 50, 'at most 50 headers')
-    .default({}),
+  headers: ProbeHeaders.default({}),
   body: z.string().max(65_536).optional(),
   timeoutMs: z.number().int().min(100).max(60_000).default(10_000),
   expectedStatus: z.array(StatusRangeSchema).min(1).max(20).default([[200, 399]]),

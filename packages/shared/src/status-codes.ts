@@ -8,7 +8,7 @@ export type StatusRange = [number, number];
 export function parseStatusCodes(spec: string): StatusRange[] {
   const items = spec.split(',').map((item) => item.trim()).filter(Boolean);
   if (items.length === 0) throw new Error('must list at least one status code, e.g. 200-299');
-  if (items.length > 20) throw new Error('at most 20 codes or ranges');
+  if (items.length > 20) throw new Error('must have at most 20 codes or ranges');
   return items.map((item) => {
     const match = /^(\d{3})(?:-(\d{3}))?$/.exec(item);
     if (!match) throw new Error(`"${item}" is not a status code or range like 200-299`);

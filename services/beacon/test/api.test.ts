@@ -58,6 +58,12 @@ describe('request validation', () => {
     ['a bad status range', { probes: [{ id: 'a', url: 'https://example.com', expectedStatus: [[300, 200]] }] }, 'probes.0.expectedStatus.0: low must not exceed high'],
     ['an unknown method', { probes: [{ id: 'a', url: 'https://example.com', method: 'TRACE' }] }, 'probes.0.method: Invalid option'],
     ['an empty batch', { probes: [] }, 'probes: Too small: expected array to have >=1 items'],
+    [
+      'a header value with a line break',
+      { probes: [{ id: 'a', url: 'https://example.com', headers: { 'X-A': 'a\r\nInjected: 1' } }] },
+      'probes.0.headers.X-A: must not contain line breaks',
+    ],
+    ['a header name that is not a token', { probes: [{ id: 'a', url: 'https://example.com', headers: { 'X A': 'b' } }] }, 'probes.0.headers.X A: '],
     ['a JSON array', [], '(body): Invalid input: expected object, received array'],
   ])('%s is answered 400 naming the field', async (_name, body, message) => {
     const response = await postProbes(beacon, body);

@@ -5,7 +5,7 @@ import { apiSchemas } from './schemas.js';
 type JsonSchema = Record<string, unknown>;
 
 const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
-  400: 'Validation failed (see fields), malformed JSON or a bad query parameter',
+  400: 'Validation failed (see fields), malformed JSON, a body that is not a JSON object, or a bad query parameter',
   401: 'Missing, invalid or revoked API token',
   404: 'Not found in this account',
   409: 'The account reached its check limit',
@@ -107,7 +107,8 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[]): JsonSchema {
       version: '1.0.0',
       description:
         'Manage uptime checks and read their results, uptime and incidents. Authenticate with a personal API token: ' +
-        '`Authorization: Bearer pd_...` (create one in the web app under API tokens).',
+        '`Authorization: Bearer pd_...` (create one in the web app under API tokens). ' +
+        'No text may contain the NUL character (U+0000); such a field is refused with 400 like any other invalid one.',
     },
     servers: [{ url: '/api/v1' }],
     security: [{ bearerToken: [] }],

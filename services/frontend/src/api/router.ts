@@ -3,7 +3,8 @@ import express, { type NextFunction, type Request, type RequestHandler, type Res
 import { rateLimit } from 'express-rate-limit';
 import type { z } from 'zod';
 import { createAddressAdvisor, type AddressAdvisor } from '../checks/address-warnings.js';
-import { CheckLimitError, FieldValidationError, fieldErrorsFromZod } from '../data/errors.js';
+import { CheckLimitError, FieldValidationError, fieldSentences } from '../data/errors.js';
+import { validateInput } from '../data/validate-input.js';
 import { authenticateApiToken, type ApiTokenIdentity } from '../data/tokens.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { apiRoutes, type ApiRoute } from './routes.js';
@@ -48,13 +49,15 @@ function requireApiToken(pool: Pool): RequestHandler {
   };
 }
 
-/** Validates a body or query with its route schema; sends 400 with per-field messages and returns undefined on failure. */
+/** Validates a body or query with its route schema; sends 400 with one sentence per field and returns undefined on failure. */
 function validate(schema: z.ZodType, value: unknown, res: Response): { data: unknown } | undefined {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return { data: parsed.data };
-  sendError(res, 400, 'validation failed', fieldErrorsFromZod(parsed.error));
+  const validated = validateInput(schema, value);
+  if (validated.success) return { data: validated.data };
+  sendError(res, 400, 'validation failed', fieldSentences(validated.errors));
   return undefined;
 }
+
+const isJsonObject = (value: unknown): boolean => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function routeHandler(route: ApiRoute, options: ApiRouterOptions, addressWarnings: AddressAdvisor): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
@@ -62,6 +65,7 @@ function routeHandler(route: ApiRoute, options: ApiRouterOptions, addressWarning
       let body: unknown;
       if (route.body) {
         if (req.body === undefined) return sendError(res, 400, 'request body must be JSON (Content-Type: application/json)');
+        if (!isJsonObject(req.body)) return sendError(res, 400, 'request body must be a JSON object');
         const validated = validate(route.body, req.body, res);
         if (!validated) return;
         body = validated.data;
@@ -90,7 +94,7 @@ function routeHandler(route: ApiRoute, options: ApiRouterOptions, addressWarning
       if (route.success.status === 204) return void res.status(204).end();
       res.status(route.success.status).json(reply.body);
     } catch (error) {
-      if (error instanceof FieldValidationError) return sendError(res, 400, 'validation failed', error.fields);
+      if (error instanceof FieldValidationError) return sendError(res, 400, 'validation failed', fieldSentences(error.fields));
       if (error instanceof CheckLimitError) return sendError(res, 409, error.message);
       next(error);
     }
@@ -127,7 +131,8 @@ export function createApiRouter(options: ApiRouterOptions): express.Router {
       handler: (_req, res) => sendError(res, 429, 'too many requests for this API token; wait a minute and retry'),
     }),
   );
-  router.use(express.json({ limit: API_BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] }));
+  // Not strict: a JSON scalar body then gets the same clear 400 as an array ("must be a JSON object").
+  router.use(express.json({ limit: API_BODY_LIMIT, strict: false, type: ['application/json', 'application/*+json'] }));
   for (const route of apiRoutes) router[route.method](route.path, routeHandler(route, options, addressWarnings));
   router.use((_req, res) => sendError(res, 404, 'no such API endpoint; see /api/v1/openapi.json'));
   router.use(jsonErrorHandler);

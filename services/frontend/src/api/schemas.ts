@@ -99,16 +99,28 @@ export const UptimeListSchema = z.object({ checks: z.array(CheckUptimeSchema) })
 
 export const ErrorSchema = z.object({
   error: z.string().describe('What went wrong, e.g. "validation failed".'),
-  fields: z.record(z.string(), z.string()).optional().describe('Per-field messages for validation errors.'),
+  fields: z
+    .record(z.string(), z.string())
+    .optional()
+    .describe('Validation errors: one sentence per field (dotted path), starting with its name, e.g. "name is required".'),
 });
+
+/**
+ * A count in the query string: text coerced to a whole number within bounds. Any problem (not a number, a
+ * fraction, out of range, the parameter given twice) gets the one message that says what is expected.
+ */
+function countParameter(max: number, fallback: number) {
+  const message = `must be a single whole number between 1 and ${max}`;
+  return z.coerce.number({ error: message }).int({ error: message }).min(1, message).max(max, message).default(fallback);
+}
 
 /** Query strings arrive as text; these coerce and bound them. */
 export const ResultsQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(MAX_RESULTS_LIMIT).default(100).describe('How many results, newest first.'),
+  limit: countParameter(MAX_RESULTS_LIMIT, 100).describe('How many results, newest first.'),
 });
 export const IncidentsQuery = z.object({
-  checkId: z.uuid('must be a uuid').optional().describe('Only incidents of this check.'),
-  limit: z.coerce.number().int().min(1).max(MAX_INCIDENTS_LIMIT).default(50).describe('How many incidents, newest first.'),
+  checkId: z.uuid('must be a single uuid').optional().describe('Only incidents of this check.'),
+  limit: countParameter(MAX_INCIDENTS_LIMIT, 50).describe('How many incidents, newest first.'),
 });
 
 /** Named schemas of the OpenAPI document (components.schemas). */

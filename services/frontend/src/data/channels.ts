@@ -1,25 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from '@pingdummy/shared';
 import { z } from 'zod';
-import { FieldValidationError, fieldErrorsFromZod } from './errors.js';
+import { inputErrorMap } from './error-messages.js';
+import { parseOrThrow } from './validate-input.js';
 import { isUuid } from './ids.js';
 
 export const CHANNEL_KINDS = ['webhook', 'email'] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
 
-const webhookTarget = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).max(2048);
+const webhookTarget = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
 const emailTarget = z.email('must be an email address').max(320);
+
+/** The longest text each field may hold (characters): the schema's limits and the form's maxlength attributes. */
+export const CHANNEL_TEXT_LIMITS = { name: 200, target: 2048 } as const;
 
 /** A notification channel: a webhook URL or an email address, depending on kind. */
 export const ChannelInput = z
   .strictObject({
-    name: z.string().trim().min(1, 'is required').max(200).describe('Display name.'),
+    name: z.string().trim().min(1, 'is required').max(CHANNEL_TEXT_LIMITS.name).describe('Display name.'),
     kind: z.enum(CHANNEL_KINDS).describe('webhook: POST JSON to target; email: mail target.'),
-    target: z.string().trim().min(1, 'is required').max(2048).describe('Webhook URL (http/https) or email address.'),
+    target: z.string().trim().min(1, 'is required').max(CHANNEL_TEXT_LIMITS.target).describe('Webhook URL (http/https) or email address.'),
   })
   .superRefine((channel, ctx) => {
     const check = channel.kind === 'webhook' ? webhookTarget : emailTarget;
-    const parsed = check.safeParse(channel.target);
+    const parsed = check.safeParse(channel.target, { error: inputErrorMap });
     if (!parsed.success) ctx.addIssue({ code: 'custom', path: ['target'], message: parsed.error.issues[0]!.message });
   });
 export type ChannelInput = z.input<typeof ChannelInput>;
@@ -46,12 +50,6 @@ function toChannel(row: any): Channel {
   return { id: row.id, name: row.name, kind: row.kind, target: row.target, createdAt: row.created_at.toISOString() };
 }
 
-function parseChannel(input: ChannelInput): z.output<typeof ChannelInput> {
-  const parsed = ChannelInput.safeParse(input);
-  if (!parsed.success) throw new FieldValidationError(fieldErrorsFromZod(parsed.error));
-  return parsed.data;
-}
-
 export async function listChannels(db: Pool, accountId: string): Promise<Channel[]> {
   if (!isUuid(accountId)) return [];
   const { rows } = await db.query(
@@ -73,7 +71,7 @@ export async function getChannel(db: Pool, accountId: string, id: string): Promi
 
 /** Validates (FieldValidationError) and stores a channel. */
 export async function createChannel(db: Pool, accountId: string, input: ChannelInput): Promise<Channel> {
-  const channel = parseChannel(input);
+  const channel = parseOrThrow(ChannelInput, input);
   const { rows } = await db.query(
     `INSERT INTO notification_channels (account_id, name, kind, target) VALUES ($1, $2, $3, $4)
      RETURNING id, name, kind, target, created_at`,
@@ -84,7 +82,7 @@ export async function createChannel(db: Pool, accountId: string, input: ChannelI
 
 /** Replaces name, kind and target; null when the channel is not in this account. */
 export async function updateChannel(db: Pool, accountId: string, id: string, input: ChannelInput): Promise<Channel | null> {
-  const channel = parseChannel(input);
+  const channel = parseOrThrow(ChannelInput, input);
   if (!isUuid(accountId) || !isUuid(id)) return null;
   const { rows } = await db.query(
     `UPDATE notification_channels SET name = $3, kind = $4, target = $5 WHERE id = $1 AND account_id = $2

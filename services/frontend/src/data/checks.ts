@@ -4,12 +4,15 @@ import {
   HTTP_METHODS,
   type CheckDefinition,
   parseStatusCodes,
+  ProbeHeaders,
   withTransaction,
   type Pool,
   type PoolClient,
 } from '@pingdummy/shared';
 import { z } from 'zod';
-import { CheckLimitError, FieldValidationError, fieldErrorsFromZod, type FieldErrors } from './errors.js';
+import { CheckLimitError, FieldValidationError, type FieldErrors } from './errors.js';
+import { assertRegionsHaveBeacons } from './regions.js';
+import { parseOrThrow } from './validate-input.js';
 import { isoOrNull, isUuid } from './ids.js';
 
 export { CheckLimitError, FieldValidationError } from './errors.js';
@@ -18,25 +21,24 @@ export const CHECK_STATES = ['pending', 'up', 'down', 'degraded'] as const;
 export type CheckState = (typeof CHECK_STATES)[number];
 export const KEYWORD_MODES = ['present', 'absent'] as const;
 
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,200}$/;
 const REGION_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
+
+/** The longest text each field may hold (characters): the schema's limits and the form's maxlength attributes. */
+export const CHECK_TEXT_LIMITS = { name: 200, url: 2048, body: 16_384, expectedStatusCodes: 200, keyword: 1024 } as const;
 
 /**
  * One schema per field, without defaults: CheckInput adds the database's defaults, CheckPatch makes
  * every field optional. The OpenAPI document is generated from these same schemas.
  */
 const checkFields = {
-  name: z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters').describe('Display name.'),
+  name: z.string().trim().min(1, 'is required').max(CHECK_TEXT_LIMITS.name).describe('Display name.'),
   url: z
     .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
-    .max(2048, 'must be at most 2048 characters')
+    .max(CHECK_TEXT_LIMITS.url, `must be at most ${CHECK_TEXT_LIMITS.url} characters`) // not the URL message above
     .describe('The URL to probe (http or https).'),
   method: z.enum(HTTP_METHODS).describe('HTTP method of the probe.'),
-  headers: z
-    .record(z.string().regex(HEADER_NAME, 'is not a valid header name'), z.string().max(4096))
-    .refine((headers) => Object.keys(headers).length <= 50, 'at most 50 headers')
-    .describe('Request headers sent with every probe.'),
-  body: z.string().max(16_384, 'must be at most 16384 characters').nullable().describe('Request body, or null.'),
+  headers: ProbeHeaders.describe('Request headers sent with every probe (no line breaks in values).'),
+  body: z.string().max(CHECK_TEXT_LIMITS.body).nullable().describe('Request body, or null.'),
   intervalSeconds: z
     .number()
     .int('must be a whole number')
@@ -51,7 +53,7 @@ const checkFields = {
     .describe('Probe timeout in milliseconds; at most intervalSeconds * 1000.'),
   expectedStatusCodes: z
     .string()
-    .max(200)
+    .max(CHECK_TEXT_LIMITS.expectedStatusCodes)
     .superRefine((spec, ctx) => {
       try {
         parseStatusCodes(spec);
@@ -60,7 +62,7 @@ const checkFields = {
       }
     })
     .describe('Accepted status codes, e.g. "200-299,301".'),
-  keyword: z.string().min(1).max(1024).nullable().describe('Text the body must contain (or not), or null.'),
+  keyword: z.string().min(1).max(CHECK_TEXT_LIMITS.keyword).nullable().describe('Text the body must contain (or not), or null.'),
   keywordMode: z.enum(KEYWORD_MODES).nullable().describe('Whether keyword must be present or absent; required iff keyword is set.'),
   degradedThresholdMs: z
     .number()
@@ -74,7 +76,7 @@ const checkFields = {
   regions: z
     .array(z.string().regex(REGION_NAME, 'is not a region name'))
     .max(50)
-    .describe('Regions to probe from; empty means every region with a beacon.'),
+    .describe('Regions to probe from, each one with a beacon (others are refused); empty means every region with a beacon.'),
   paused: z.boolean().describe('Paused checks are not probed.'),
   isPublic: z.boolean().describe('Shown on the account status page.'),
   showUrlPublicly: z.boolean().describe('Show the URL on the status page.'),
@@ -222,18 +224,12 @@ async function setCheckChannels(client: PoolClient, accountId: string, checkId: 
   if (rows.length !== unique.length) {
     const known = new Set(rows.map((row) => row.id as string));
     const unknown = unique.filter((id) => !known.has(id));
-    throw new FieldValidationError({ channelIds: `unknown channel ${unknown.join(', ')}` });
+    throw new FieldValidationError({ channelIds: `must name channels of this account; unknown: ${unknown.join(', ')}` });
   }
   await client.query(`DELETE FROM check_channels WHERE check_id = $1`, [checkId]);
   if (unique.length > 0) {
     await client.query(`INSERT INTO check_channels (check_id, channel_id) SELECT $1, unnest($2::uuid[])`, [checkId, unique]);
   }
-}
-
-function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) throw new FieldValidationError(fieldErrorsFromZod(parsed.error));
-  return parsed.data;
 }
 
 export interface CreateCheckOptions {
@@ -243,8 +239,8 @@ export interface CreateCheckOptions {
 
 /**
  * Validates and stores a new check.
- * Throws FieldValidationError for bad input and CheckLimitError when the account is full; the account row
- * is locked while counting, so two concurrent creates cannot both take the last slot.
+ * Throws FieldValidationError for bad input (a region without a beacon included) and CheckLimitError when the
+ * account is full; the account row is locked while counting, so two concurrent creates cannot both take the last slot.
  */
 export async function createCheck(db: Pool, accountId: string, input: CheckInput, options: CreateCheckOptions): Promise<Check> {
   const check = parseOrThrow(CheckInput, input);
@@ -257,6 +253,7 @@ export async function createCheck(db: Pool, accountId: string, input: CheckInput
     const count = await client.query(`SELECT count(*)::int AS n FROM checks WHERE account_id = $1`, [accountId]);
     if (count.rows[0].n >= limit) throw new CheckLimitError(limit);
 
+    await assertRegionsHaveBeacons(client, check.regions);
     const fields = Object.keys(COLUMN_OF) as (keyof typeof COLUMN_OF)[];
     const inserted = await client.query(
       `INSERT INTO checks (account_id, ${fields.map((field) => COLUMN_OF[field]).join(', ')})
@@ -285,6 +282,7 @@ export async function updateCheck(db: Pool, accountId: string, id: string, patch
     const crossFieldErrors = checkCrossFieldErrors(merged);
     if (Object.keys(crossFieldErrors).length > 0) throw new FieldValidationError(crossFieldErrors);
 
+    if (changes.regions) await assertRegionsHaveBeacons(client, changes.regions, current.regions);
     if (changes.channelIds) await setCheckChannels(client, accountId, id, changes.channelIds);
     const fields = (Object.keys(changes) as CheckFieldName[]).filter(
       (field): field is keyof typeof COLUMN_OF => field !== 'channelIds' && changes[field] !== undefined,

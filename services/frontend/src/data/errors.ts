@@ -23,16 +23,26 @@ export class CheckLimitError extends Error {
   }
 }
 
-/** Turns a zod error into one message per field; unknown keys are reported under their own names. */
+/**
+ * Turns a zod error into one message per field (the first one wins); unknown keys are reported under their own
+ * names. Built through a Map, so a client's "__proto__" key is reported like any other instead of vanishing.
+ */
 export function fieldErrorsFromZod(error: z.ZodError): FieldErrors {
-  const fields: FieldErrors = {};
+  const fields = new Map<string, string>();
+  const add = (field: string, message: string) => {
+    if (!fields.has(field)) fields.set(field, message);
+  };
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) fields[[...issue.path, key].join('.')] ??= 'unknown field';
+      for (const key of issue.keys) add([...issue.path, key].join('.'), 'is not a known field');
       continue;
     }
-    const field = issue.path.map(String).join('.') || '(body)';
-    fields[field] ??= issue.message;
+    add(issue.path.map(String).join('.') || '(body)', issue.message);
   }
-  return fields;
+  return Object.fromEntries(fields);
+}
+
+/** The API's form of field errors: each message a sentence that starts with the field's name ("name is required"). */
+export function fieldSentences(fields: FieldErrors): FieldErrors {
+  return Object.fromEntries(Object.entries(fields).map(([field, message]) => [field, `${field} ${message}`]));
 }

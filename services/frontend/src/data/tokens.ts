@@ -5,6 +5,8 @@ import { isoOrNull, isUuid } from './ids.js';
 /** Plaintext tokens look like `pd_<43 base64url chars>` (32 random bytes). */
 const TOKEN_PATTERN = /^pd_[A-Za-z0-9_-]{43}$/;
 const PREFIX_LENGTH = 10;
+/** A token's name is 1 to this many characters. */
+export const MAX_TOKEN_NAME_LENGTH = 100;
 
 export interface CreatedApiToken {
   /** The secret, shown to the user once; only its SHA-256 is stored. */
@@ -38,7 +40,7 @@ function hashToken(token: string): Buffer {
 /** Creates a personal API token for a user of the account. */
 export async function createApiToken(db: Pool, accountId: string, userId: string, name: string): Promise<CreatedApiToken> {
   const trimmed = name.trim();
-  if (trimmed.length < 1 || trimmed.length > 100) throw new Error('token name must be 1-100 characters');
+  if (trimmed.length < 1 || trimmed.length > MAX_TOKEN_NAME_LENGTH) throw new Error(`token name must be 1-${MAX_TOKEN_NAME_LENGTH} characters`);
   const token = `pd_${randomBytes(32).toString('base64url')}`;
   const tokenPrefix = token.slice(0, PREFIX_LENGTH);
   // The user must belong to the account: a mismatched pair inserts nothing.

@@ -3,6 +3,7 @@ import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import {
   CHANNEL_KINDS,
+  CHANNEL_TEXT_LIMITS,
   ChannelInput,
   createChannel,
   deleteChannel,
@@ -12,13 +13,14 @@ import {
   queueTestDelivery,
   updateChannel,
 } from '../data/channels.js';
-import { FieldValidationError, fieldErrorsFromZod } from '../data/errors.js';
+import { FieldValidationError } from '../data/errors.js';
+import { validateInput } from '../data/validate-input.js';
 import { currentUser } from './auth.js';
 import { parseForm, text, type FieldErrors } from './forms.js';
 import { notFound } from './http-errors.js';
 import type { Renderer } from './render.js';
 
-const ChannelForm = z.strictObject({ _csrf: text(200).optional(), name: text(500), kind: text(20), target: text(4096) });
+const ChannelForm = z.strictObject({ _csrf: text(200).optional(), name: text(), kind: text(20), target: text() });
 const ActionForm = z.strictObject({ _csrf: text(200).optional() });
 type ChannelValues = { name: string; kind: string; target: string };
 
@@ -31,16 +33,16 @@ export function addChannelPages(router: Router, options: { db: Pool; renderer: R
       req,
       res,
       'channel-form',
-      { title: channelId ? `Edit ${values.name}` : 'New channel', channelId, values, errors, kinds: CHANNEL_KINDS },
+      { title: channelId ? `Edit ${values.name}` : 'New channel', channelId, values, errors, kinds: CHANNEL_KINDS, limits: CHANNEL_TEXT_LIMITS },
       status,
     );
 
   /** The form's values, or null after re-rendering it with field errors. */
   function validated(req: Request, res: Response, channelId: string | null): ChannelValues | null {
     const { _csrf: _ignored, ...values } = parseForm(ChannelForm, req);
-    const parsed = ChannelInput.safeParse(values);
+    const parsed = validateInput(ChannelInput, values);
     if (parsed.success) return values;
-    showForm(req, res, channelId, values, fieldErrorsFromZod(parsed.error), 422);
+    showForm(req, res, channelId, values, parsed.errors, 422);
     return null;
   }
 

@@ -3,22 +3,25 @@ import { z } from 'zod';
 import type { Check, CheckInput } from '../data/checks.js';
 import { checkbox, checkboxGroup, text, type FieldErrors } from './forms.js';
 
-/** The check form as submitted: only known fields, each a string (checkbox groups: strings). */
+/**
+ * The check form as submitted: only known fields, each a string (checkbox groups: strings). Typed fields have
+ * no length limit here: the data layer's limits are shown beside the field (the 64 kB body limit still applies).
+ */
 export const CheckForm = z.strictObject({
   _csrf: text(200).optional(),
-  name: text(500),
-  url: text(4096),
+  name: text(),
+  url: text(),
   method: text(20),
-  headers: text(20_000),
-  body: text(20_000),
-  intervalSeconds: text(20),
-  timeoutMs: text(20),
-  expectedStatusCodes: text(500),
-  keyword: text(2000),
+  headers: text(),
+  body: text(),
+  intervalSeconds: text(),
+  timeoutMs: text(),
+  expectedStatusCodes: text(),
+  keyword: text(),
   keywordMode: text(20),
-  degradedThresholdMs: text(20),
-  failuresBeforeDown: text(20),
-  recoveriesBeforeUp: text(20),
+  degradedThresholdMs: text(),
+  failuresBeforeDown: text(),
+  recoveriesBeforeUp: text(),
   regions: checkboxGroup(),
   channelIds: checkboxGroup(),
   paused: checkbox(),
@@ -161,10 +164,10 @@ export function formToCheckInput(values: CheckFormValues): { input: CheckInput; 
 
 /** The data layer reports nested paths ("headers.X Y"); the form shows them beside the top-level field. */
 export function topLevelErrors(fields: FieldErrors): FieldErrors {
-  const errors: FieldErrors = {};
+  const errors = new Map<string, string>();
   for (const [path, message] of Object.entries(fields)) {
-    const [field, ...rest] = path.split('.');
-    errors[field ?? 'form'] ??= rest.length > 0 ? `${rest.join('.')}: ${message}` : message;
+    const [field = 'form', ...rest] = path.split('.');
+    if (!errors.has(field)) errors.set(field, rest.length > 0 ? `${rest.join('.')}: ${message}` : message);
   }
-  return errors;
+  return Object.fromEntries(errors);
 }

@@ -2,12 +2,13 @@ import type { Pool } from '@pingdummy/shared';
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import type { AddressAdvisor } from '../checks/address-warnings.js';
-import { checkCrossFieldErrors, CheckInput, CheckLimitError, createCheck, deleteCheck, getCheck, setCheckPaused, updateCheck } from '../data/checks.js';
+import { CHECK_TEXT_LIMITS, checkCrossFieldErrors, CheckInput, CheckLimitError, createCheck, deleteCheck, getCheck, setCheckPaused, updateCheck } from '../data/checks.js';
 import { listChannels } from '../data/channels.js';
-import { FieldValidationError, fieldErrorsFromZod } from '../data/errors.js';
+import { FieldValidationError } from '../data/errors.js';
 import { listIncidents } from '../data/incidents.js';
 import { listRegions } from '../data/regions.js';
 import { listResults, type ProbeResultRow } from '../data/results.js';
+import { validateInput } from '../data/validate-input.js';
 import { getCheckSummary, getDailyUptimeBars, getLatencySeries, SERIES_RANGES, type SeriesRange } from '../data/summaries.js';
 import { currentUser } from './auth.js';
 import {
@@ -82,6 +83,7 @@ export function addCheckPages(router: Router, options: CheckPageOptions): void {
         regions: allRegions,
         channels,
         methods: METHODS,
+        limits: CHECK_TEXT_LIMITS,
       },
       status,
     );
@@ -91,7 +93,7 @@ export function addCheckPages(router: Router, options: CheckPageOptions): void {
   async function validatedInput(req: Request, res: Response, checkId: string | null): Promise<CheckInput | null> {
     const values = formToValues(parseForm(CheckForm, req));
     const { input, errors } = formToCheckInput(values);
-    const parsed = CheckInput.safeParse(input);
+    const parsed = validateInput(CheckInput, input);
     // zod skips the cross-field rules while a field is invalid; the form shows all problems at once.
     const crossField = checkCrossFieldErrors({
       intervalSeconds: input.intervalSeconds ?? Number.POSITIVE_INFINITY,
@@ -99,7 +101,7 @@ export function addCheckPages(router: Router, options: CheckPageOptions): void {
       keyword: input.keyword ?? null,
       keywordMode: input.keywordMode ?? null,
     });
-    const all = { ...crossField, ...(parsed.success ? {} : topLevelErrors(fieldErrorsFromZod(parsed.error))), ...errors };
+    const all = { ...crossField, ...(parsed.success ? {} : topLevelErrors(parsed.errors)), ...errors };
     if (Object.keys(all).length > 0) {
       await showForm(req, res, { checkId, values, errors: all }, 422);
       return null;

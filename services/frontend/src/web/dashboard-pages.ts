@@ -48,7 +48,11 @@ export interface DashboardView extends Omit<DashboardChecksPage, 'checks'> {
  * a repeated parameter, a page that is not a number) falls back to the default instead of an error page.
  */
 export function dashboardQueryOf(req: Request): DashboardQuery {
-  const param = (name: string) => (typeof req.query[name] === 'string' ? (req.query[name] as string) : '');
+  // A NUL character cannot reach Postgres: a parameter holding one is malformed.
+  const param = (name: string) => {
+    const value = req.query[name];
+    return typeof value === 'string' && !value.includes('\u0000') ? value : '';
+  };
   const state = param('state');
   const page = Number.parseInt(param('page'), 10);
   return {

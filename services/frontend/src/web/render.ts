@@ -41,8 +41,10 @@ export function createRenderer(
         title: 'Pingdummy',
         ...data,
         user: res.locals.user ?? null,
-        // Public (cacheable) pages have no forms and must not set a cookie.
-        csrfToken: data.publicPage ? '' : csrf.token(req, res),
+        // Public (cacheable) pages have no forms and must not set a cookie. Neither do error pages sent before the
+        // session was loaded (a form too large to read): a token bound to no session would replace the visitor's
+        // cookie and expire every form open in their other tabs.
+        csrfToken: data.publicPage || req.session === undefined ? '' : csrf.token(req, res),
         path: req.path,
         notice: NOTICES[noticeCode] ?? null,
         fmt,

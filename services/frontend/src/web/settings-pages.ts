@@ -1,7 +1,7 @@
 import type { Pool } from '@pingdummy/shared';
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
-import { createApiToken, listApiTokens, revokeApiToken } from '../data/tokens.js';
+import { createApiToken, listApiTokens, MAX_TOKEN_NAME_LENGTH, revokeApiToken } from '../data/tokens.js';
 import { getAccountSettings, SLUG_PATTERN, SlugTakenError, updateStatusPage } from './accounts.js';
 import { currentUser, NewPasswordSchema } from './auth.js';
 import { checkbox, fieldErrors, parseForm, text, type FieldErrors } from './forms.js';
@@ -10,9 +10,11 @@ import type { Renderer } from './render.js';
 import { regenerateSession, saveSession } from './session.js';
 import { changePassword, endOtherSessions } from './users.js';
 
-const StatusPageForm = z.strictObject({ _csrf: text(200).optional(), enabled: checkbox(), title: text(500), slug: text(200) });
+const StatusPageForm = z.strictObject({ _csrf: text(200).optional(), enabled: checkbox(), title: text(), slug: text() });
+/** The longest status page title and token name (characters): the schemas' limits and the inputs' maxlength. */
+const SETTINGS_TEXT_LIMITS = { title: 200, slug: 63, tokenName: MAX_TOKEN_NAME_LENGTH, password: 200 } as const;
 const StatusPageValues = z.object({
-  title: z.string().trim().max(200, 'must be at most 200 characters'),
+  title: z.string().trim().max(SETTINGS_TEXT_LIMITS.title, `must be at most ${SETTINGS_TEXT_LIMITS.title} characters`),
   slug: z
     .string()
     .trim()
@@ -24,8 +26,14 @@ const PasswordForm = z.strictObject({
   newPassword: text(200),
   confirmPassword: text(200),
 });
-const TokenForm = z.strictObject({ _csrf: text(200).optional(), name: text(500) });
-const TokenValues = z.object({ name: z.string().trim().min(1, 'is required').max(100, 'must be at most 100 characters') });
+const TokenForm = z.strictObject({ _csrf: text(200).optional(), name: text() });
+const TokenValues = z.object({
+  name: z
+    .string()
+    .trim()
+    .min(1, 'is required')
+    .max(MAX_TOKEN_NAME_LENGTH, `must be at most ${MAX_TOKEN_NAME_LENGTH} characters`),
+});
 const ActionForm = z.strictObject({ _csrf: text(200).optional() });
 
 interface SettingsState {
@@ -68,6 +76,7 @@ export function addSettingsPages(router: Router, options: { db: Pool; renderer: 
         createdToken,
         tokens,
         scripts: createdToken ? ['/static/js/copy-token.js'] : [],
+        limits: SETTINGS_TEXT_LIMITS,
       },
       status,
     );

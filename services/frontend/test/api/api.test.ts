@@ -127,7 +127,7 @@ describe('checks', () => {
   test('unknown fields and wrong types are 400', async () => {
     const unknown = await asAlice('POST', '/checks', { name: 'x', url: 'https://e.com', owner: 'me' });
     expect(unknown.status).toBe(400);
-    expect(unknown.json.fields).toEqual({ owner: 'unknown field' });
+    expect(unknown.json.fields).toEqual({ owner: 'owner is not a known field' });
     const wrongType = await asAlice('POST', '/checks', { name: 'x', url: 'https://e.com', intervalSeconds: '60', paused: 'no' });
     expect(wrongType.status).toBe(400);
     expect(Object.keys(wrongType.json.fields).sort()).toEqual(['intervalSeconds', 'paused']);
@@ -135,6 +135,49 @@ describe('checks', () => {
     expect(array.status).toBe(400);
     const scalar = await asAlice('POST', '/checks', '"a string"');
     expect(scalar.status).toBe(400);
+  });
+
+  test('every field message is a sentence that starts with the field name', async () => {
+    const missing = await asAlice('POST', '/checks', { url: 'https://e.com' });
+    expect(missing.json).toEqual({ error: 'validation failed', fields: { name: 'name is required' } });
+    const proto = await asAlice('POST', '/checks', '{"__proto__": {}, "name": "x", "url": "https://e.com"}');
+    expect(proto.status).toBe(400);
+    expect(proto.json.fields).toEqual({ ['__proto__']: '__proto__ is not a known field' });
+    const types = await asAlice('POST', '/checks', {
+      name: 'x'.repeat(201),
+      url: 'https://e.com',
+      method: 'BREW',
+      intervalSeconds: '60',
+      timeoutMs: 1.5,
+      paused: 'no',
+      regions: 'eu',
+      headers: { 'bad name': 'x' },
+    });
+    expect(types.json.fields).toEqual({
+      name: 'name must be at most 200 characters',
+      method: 'method must be one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS',
+      intervalSeconds: 'intervalSeconds must be a number',
+      timeoutMs: 'timeoutMs must be a whole number',
+      paused: 'paused must be true or false',
+      regions: 'regions must be a list',
+      'headers.bad name': 'headers.bad name is not a valid header name',
+    });
+    for (const body of ['[{"name": "x"}]', '"a string"', 'null', '42']) {
+      const refused = await asAlice('POST', '/checks', body);
+      expect([body, refused.status, refused.json]).toEqual([body, 400, { error: 'request body must be a JSON object' }]);
+    }
+    const check = (await asAlice('POST', '/checks', { name: 'q', url: 'https://e.com' })).json;
+    for (const query of ['limit=1&limit=2', 'limit=abc', 'limit=0', 'limit=2.5', 'limit=501']) {
+      const refused = await asAlice('GET', `/checks/${check.id}/results?${query}`);
+      expect([query, refused.status, refused.json.fields]).toEqual([
+        query,
+        400,
+        { limit: 'limit must be a single whole number between 1 and 500' },
+      ]);
+    }
+    const twice = await asAlice('GET', `/incidents?checkId=${check.id}&checkId=${check.id}`);
+    expect(twice.json.fields).toEqual({ checkId: 'checkId must be a single uuid' });
+    await asAlice('DELETE', `/checks/${check.id}`);
   });
 
   test('malformed JSON is 400, a missing JSON body is 400 and a body over 64 kB is 413', async () => {
@@ -153,7 +196,7 @@ describe('checks', () => {
     const check = (await asAlice('POST', '/checks', { name: 'p', url: 'https://e.com', intervalSeconds: 20, timeoutMs: 1000 })).json;
     const unknown = await asAlice('PATCH', `/checks/${check.id}`, { id: 'x' });
     expect(unknown.status).toBe(400);
-    expect(unknown.json.fields).toEqual({ id: 'unknown field' });
+    expect(unknown.json.fields).toEqual({ id: 'id is not a known field' });
     const tooLong = await asAlice('PATCH', `/checks/${check.id}`, { timeoutMs: 25_000 });
     expect(tooLong.status).toBe(400);
     expect(tooLong.json.fields.timeoutMs).toMatch(/20000/);

@@ -78,6 +78,19 @@ test('documented enums and bounds are the values the validator accepts', () => {
   expect(inputSchema.properties.intervalSeconds).toMatchObject({ minimum: 10, maximum: 86_400, default: 60 });
 });
 
+test('the documented header rules are the ones the validator applies', () => {
+  const { propertyNames, additionalProperties } = inputSchema.properties.headers;
+  const namePattern = new RegExp(propertyNames.pattern);
+  const valuePattern = new RegExp(additionalProperties.pattern);
+  for (const name of ['X-Probe', 'bad name', 'X:A', '']) {
+    expect([name, namePattern.test(name)]).toEqual([name, invalidFields(CheckInput, { ...validCheck, headers: { [name]: 'v' } }).length === 0]);
+  }
+  for (const value of ['plain', 'tab\tok', 'caf\u00e9', 'a\r\nInjected: 1', 'a\nb', 'a\rb', 'euro \u20ac']) {
+    expect([value, valuePattern.test(value)]).toEqual([value, invalidFields(CheckInput, { ...validCheck, headers: { 'X-A': value } }).length === 0]);
+  }
+  expect(valuePattern.test('a\r\nInjected: 1')).toBe(false);
+});
+
 test('every route the router serves is documented, with its request body and responses', () => {
   const router = createApiRouter({ pool: {} as Pool, logger: createLogger('openapi-test', 'silent'), checkLimit: 1 });
   const served: string[] = [];

@@ -22,6 +22,8 @@ beforeAll(async () => {
   db = await createTestDatabase();
   alice = await insertAccount(db.pool);
   bob = await insertAccount(db.pool);
+  // Regions a worker has registered (its beacons); only these can be chosen.
+  await db.pool.query(`INSERT INTO probe_regions (name) VALUES ('eu-west-1'), ('us-east-1')`);
 });
 afterAll(async () => {
   await db.drop();
@@ -120,7 +122,7 @@ test('unknown fields and wrong types are refused', async () => {
   const unknown = await validationErrorOf(
     createCheck(db.pool, alice.accountId, { name: 'x', url: 'https://e.com', sneaky: 1 } as CheckInput, limit),
   );
-  expect(unknown).toEqual({ sneaky: 'unknown field' });
+  expect(unknown).toEqual({ sneaky: 'is not a known field' });
   const wrongType = await validationErrorOf(
     createCheck(db.pool, alice.accountId, { name: 'x', url: 'https://e.com', intervalSeconds: '60' } as unknown as CheckInput, limit),
   );
@@ -196,7 +198,7 @@ test('updateCheck applies a patch, validates it against the stored row and resch
     keywordMode: expect.any(String),
   });
   expect(await validationErrorOf(updateCheck(db.pool, alice.accountId, check.id, { extra: true } as never))).toEqual({
-    extra: 'unknown field',
+    extra: 'is not a known field',
   });
   const withKeyword = await updateCheck(db.pool, alice.accountId, check.id, { keyword: 'up', keywordMode: 'present' });
   expect(withKeyword).toMatchObject({ keyword: 'up', keywordMode: 'present' });
@@ -226,4 +228,25 @@ test("another account (or a malformed id) gets null/false for a check, never an 
   expect(await deleteCheck(db.pool, alice.accountId, check.id)).toBe(true);
   expect(await getCheck(db.pool, alice.accountId, check.id)).toBeNull();
   expect(await deleteCheck(db.pool, alice.accountId, check.id)).toBe(false);
+});
+
+test('regions must have a beacon; a region already on the check stays allowed after its beacon is gone', async () => {
+  const refused = await validationErrorOf(
+    createCheck(db.pool, alice.accountId, { name: 'mars', url: 'https://e.com', regions: ['eu-west-1', 'mars-1'] }, limit),
+  );
+  expect(refused).toEqual({ regions: 'must name regions with a beacon; mars-1 has none (available: eu-west-1, us-east-1)' });
+
+  const check = await createCheck(db.pool, alice.accountId, { name: 'eu', url: 'https://e.com', regions: ['eu-west-1'] }, limit);
+  expect(Object.keys(await validationErrorOf(updateCheck(db.pool, alice.accountId, check.id, { regions: ['mars-1'] })))).toEqual(['regions']);
+  await db.pool.query(`DELETE FROM probe_regions WHERE name = 'eu-west-1'`);
+  try {
+    const renamed = await updateCheck(db.pool, alice.accountId, check.id, { name: 'eu (beacon gone)', regions: ['eu-west-1'] });
+    expect(renamed).toMatchObject({ name: 'eu (beacon gone)', regions: ['eu-west-1'] });
+    await expect(createCheck(db.pool, alice.accountId, { name: 'eu again', url: 'https://e.com', regions: ['eu-west-1'] }, limit)).rejects.toThrow(
+      /eu-west-1 has none/,
+    );
+  } finally {
+    await db.pool.query(`INSERT INTO probe_regions (name) VALUES ('eu-west-1')`);
+    await deleteCheck(db.pool, alice.accountId, check.id);
+  }
 });
