@@ -89,7 +89,13 @@ export function addFrontendRoutes(app: Express, deps: FrontendDependencies): Fro
     rateLimitPerIp: config.authRateLimitPerIp,
     rateLimitPerEmail: config.authRateLimitPerEmail,
   });
-  addPageRoutes(web, { db: pool, renderer, checkLimit: config.checkLimitPerAccount, requireUser });
+  addPageRoutes(web, {
+    db: pool,
+    renderer,
+    checkLimit: config.checkLimitPerAccount,
+    emailDeliveryConfigured: config.emailDeliveryConfigured,
+    requireUser,
+  });
   web.use(() => {
     throw notFound();
   });

@@ -18,6 +18,12 @@ export function frontendConfigSchema(nodeEnv: string | undefined) {
     AUTH_RATE_LIMIT_PER_IP: env.int(30, 1, 100_000),
     /** Failed login attempts per email address per 15 minutes (in-memory counter, per process). */
     AUTH_RATE_LIMIT_PER_EMAIL: env.int(5, 1, 100_000),
+    /**
+     * Whether the worker can send email (it has SMTP_URL or SES_REGION). The frontend never sees
+     * those (SMTP_URL may hold a password); this flag only lets the channels pages warn when email
+     * channels would receive nothing.
+     */
+    EMAIL_DELIVERY_CONFIGURED: env.boolean(false),
   });
 }
 
@@ -31,6 +37,8 @@ export interface FrontendConfig {
   stopTimeoutMs: number;
   authRateLimitPerIp: number;
   authRateLimitPerEmail: number;
+  /** EMAIL_DELIVERY_CONFIGURED: false makes the channels pages say email channels receive nothing. */
+  emailDeliveryConfigured: boolean;
 }
 
 /** Parses the frontend's variables; throws a ConfigError that names the first bad variable. */
@@ -46,5 +54,6 @@ export function parseFrontendConfig(environment: NodeJS.ProcessEnv = process.env
     stopTimeoutMs: raw.STOP_TIMEOUT_MS,
     authRateLimitPerIp: raw.AUTH_RATE_LIMIT_PER_IP,
     authRateLimitPerEmail: raw.AUTH_RATE_LIMIT_PER_EMAIL,
+    emailDeliveryConfigured: raw.EMAIL_DELIVERY_CONFIGURED,
   };
 }

@@ -24,6 +24,7 @@ export async function startTestFrontend(overrides: Partial<FrontendConfig> = {})
     stopTimeoutMs: 1000,
     authRateLimitPerIp: 1000,
     authRateLimitPerEmail: 1000,
+    emailDeliveryConfigured: true,
     ...overrides,
   };
   const service = await startFrontend(config, { handleSignals: false, logger: createLogger('frontend-test', 'silent') });
