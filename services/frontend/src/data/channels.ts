@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { buildAlertBody, type Pool } from '@pingdummy/shared';
+import { buildAlertBody, hostNameProblem, type Pool } from '@pingdummy/shared';
 import { z } from 'zod';
 import { FieldValidationError, fieldErrorsFromZod } from './errors.js';
 import { isUuid } from './ids.js';
@@ -7,7 +7,14 @@ import { isUuid } from './ids.js';
 export const CHANNEL_KINDS = ['webhook', 'email'] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
 
-const webhookTarget = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).max(2048);
+const webhookTarget = z
+  .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+  .max(2048)
+  // The notifier would refuse such a host at every delivery (invalid_url); say it now instead.
+  .superRefine((url, ctx) => {
+    const problem = hostNameProblem(new URL(url).hostname);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 const emailTarget = z.email('must be an email address').max(320);
 
 /** A notification channel: a webhook URL or an email address, depending on kind. */

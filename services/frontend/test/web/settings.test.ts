@@ -108,6 +108,9 @@ test('channels: validation beside the field, creation, and a queued test deliver
   expect(bad.status).toBe(422);
   expect(bad.body).toContain('value="not-an-address"');
   expect(bad.body).toMatch(/id="target-error">must be an email address/);
+  const longLabel = await browser.submit('/channels/new', '/channels', { name: 'Hook', kind: 'webhook', target: `https://${'a'.repeat(64)}.example.com/hook` });
+  expect(longLabel.status).toBe(422);
+  expect(longLabel.body).toMatch(/id="target-error">host name label &quot;a{20}...&quot; is 64 characters long; at most 63 are allowed/);
   const ok = await browser.submit('/channels/new', '/channels', { name: 'Mail', kind: 'email', target: 'ops@example.com' });
   expect(ok.location).toBe('/channels?notice=channel-created');
   const list = await browser.get('/channels');
