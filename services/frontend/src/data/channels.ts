@@ -12,6 +12,8 @@ const webhookTarget = z
   .max(2048)
   // The notifier would refuse such a host at every delivery (invalid_url); say it now instead.
   .superRefine((url, ctx) => {
+    // Refinements run even after z.url() failed; that failure is already reported.
+    if (!URL.canParse(url)) return;
     const problem = hostNameProblem(new URL(url).hostname);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
