@@ -125,6 +125,8 @@ const services = [
     env: {
       PORT: String(ports.frontend),
       SESSION_SECRET: process.env.SESSION_SECRET ?? secrets.sessionSecret,
+      // The frontend never sees SMTP_URL (it may hold a password); it only learns whether email works.
+      EMAIL_DELIVERY_CONFIGURED: process.env.EMAIL_DELIVERY_CONFIGURED ?? String(Boolean(process.env.SMTP_URL || process.env.SES_REGION)),
       COOKIE_SECURE: process.env.COOKIE_SECURE ?? 'false',
     },
   },

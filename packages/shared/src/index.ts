@@ -1,3 +1,4 @@
+export * from './alert-body.js';
 export * from './beacon-api.js';
 export * from './check-definition.js';
 export * from './config.js';

@@ -3,6 +3,7 @@ import {
   checkAddress,
   classifyOutboundError,
   createGuardedAgent,
+  hostNameProblem,
   isAddressAllowed,
   parseAllowCidrs,
   requestFollowingRedirects,
@@ -16,6 +17,8 @@ const TEST_ZONE: Record<string, LookupAddress[]> = {
   'v6-loopback.test': [{ address: '::1', family: 6 }],
   'mapped.test': [{ address: '::ffff:10.0.0.1', family: 6 }],
   'nat64.test': [{ address: '64:ff9b::a9fe:a9fe', family: 6 }],
+  'pod-identity.test': [{ address: 'fd00:ec2::23', family: 6 }],
+  'six-to-four.test': [{ address: '2002:a9fe:a9fe::1', family: 6 }],
   // One public and one private answer: the private one must sink the whole connection.
   'mixed.test': [
     { address: '93.184.215.14', family: 4 },
@@ -139,6 +142,135 @@ describe('bypass corpus: every attempt is refused before a byte is sent', () => 
     const classified = classifyOutboundError(error);
     expect(classified.errorClass).toBe(errorClass);
     expect(classified.message).toMatch(reason);
+  });
+});
+
+/**
+ * The cloud metadata endpoints in every spelling that reaches them: each must be refused even when
+ * an operator allows everything (0.0.0.0/0 and ::/0) to reach an internal network.
+ */
+const METADATA_SPELLINGS: string[] = [
+  // The endpoints themselves (EC2 IMDS, ECS, EKS Pod Identity, Time Sync, DNS; IPv4 and IPv6).
+  '169.254.169.254',
+  '169.254.170.2',
+  '169.254.170.23',
+  '169.254.169.123',
+  '169.254.169.253',
+  'fd00:ec2::254',
+  'fd00:ec2::23',
+  'fd00:ec2::123',
+  'fd00:ec2::253',
+  // IPv6 forms that embed 169.254.169.254 (a9fe:a9fe).
+  '::ffff:169.254.169.254', // IPv4-mapped
+  '::ffff:0:a9fe:a9fe', // SIIT (IPv4-translated)
+  '::ffff:0:169.254.169.254',
+  '::a9fe:a9fe', // IPv4-compatible
+  '::169.254.169.254',
+  '64:ff9b::a9fe:a9fe', // NAT64, well-known prefix
+  '64:ff9b::169.254.169.254',
+  '64:ff9b::a9fe:aa17', // NAT64 to EKS Pod Identity 169.254.170.23
+  '64:ff9b::a9fe:aa02', // NAT64 to ECS 169.254.170.2
+  '64:ff9b:1:a9fe:a9:fe00::', // local-use NAT64, /48 layout
+  '64:ff9b:1:a9:fe:a9fe::', // local-use NAT64, /56 layout
+  '64:ff9b:1:0:a9:fea9:fe00:0', // local-use NAT64, /64 layout
+  '64:ff9b:1::a9fe:a9fe', // local-use NAT64, /96 layout
+  '2002:a9fe:a9fe::', // 6to4
+  '2002:a9fe:a9fe:1234::1',
+  '2001:0:4136:e378:8000:63bf:5601:5601', // Teredo client 169.254.169.254 (stored inverted)
+  '2001:0:a9fe:a9fe::1', // Teredo server 169.254.169.254
+  '2600:1f18::a9fe:a9fe', // any /96 NAT64 prefix: the low 32 bits
+];
+
+const ALLOW_EVERYTHING = ['0.0.0.0/0', '::/0'];
+
+describe('a broad allow-list (0.0.0.0/0, ::/0) never opens the metadata endpoints', () => {
+  const allowEverything = parseAllowCidrs(ALLOW_EVERYTHING);
+
+  test('the allow-list really is broad: internal and tunnelled addresses pass', () => {
+    for (const ip of ['10.0.0.1', '127.0.0.1', '169.254.10.10', 'fd12::1', '64:ff9b::a00:1', '2002:c0a8:101::1', '::ffff:0:a00:1']) {
+      expect([ip, checkAddress(ip, allowEverything)]).toEqual([ip, { allowed: true }]);
+    }
+  });
+
+  test.each(METADATA_SPELLINGS)('%s is refused as a metadata endpoint', (ip) => {
+    const verdict = checkAddress(ip, allowEverything);
+    expect(verdict).toEqual({ allowed: false, reason: expect.stringMatching(/cloud metadata endpoint/) });
+  });
+
+  test('an embedding IPv6 address names the range and the IPv4 address it carries', () => {
+    expect(checkAddress('64:ff9b::a9fe:aa17', allowEverything)).toEqual({
+      allowed: false,
+      reason: 'NAT64, embeds cloud metadata endpoint 169.254.170.23',
+    });
+    expect(checkAddress('2001:0:4136:e378:8000:63bf:5601:5601', allowEverything)).toEqual({
+      allowed: false,
+      reason: 'Teredo, embeds cloud metadata endpoint 169.254.169.254',
+    });
+    expect(checkAddress('2600:1f18::a9fe:a9fe', allowEverything)).toEqual({
+      allowed: false,
+      reason: 'embeds cloud metadata endpoint 169.254.169.254',
+    });
+  });
+
+  describe('end to end through the guarded agent', () => {
+    const agent = createGuardedAgent({ allowCidrs: ALLOW_EVERYTHING, resolve: testResolve, connectTimeoutMs: 2_000 });
+    afterAll(() => agent.close());
+
+    const urls: Array<[url: string, reason: RegExp]> = [
+      ...METADATA_SPELLINGS.map((ip): [string, RegExp] => [`http://${ip.includes(':') ? `[${ip}]` : ip}/latest/meta-data/`, /metadata/]),
+      ['http://2852039166/', /169\.254\.169\.254 \(cloud metadata endpoint\)/],
+      ['http://nat64.test/', /nat64\.test resolves to 64:ff9b::a9fe:a9fe \(NAT64, embeds cloud metadata endpoint 169\.254\.169\.254\)/],
+      ['http://pod-identity.test/', /pod-identity\.test resolves to fd00:ec2::23 \(cloud metadata endpoint\)/],
+      ['http://six-to-four.test/', /6to4, embeds cloud metadata endpoint 169\.254\.169\.254/],
+    ];
+
+    test.each(urls)('%s -> blocked_address', async (url, reason) => {
+      const error = await requestFollowingRedirects({ url }, { dispatcher: agent }).then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+      const classified = classifyOutboundError(error);
+      expect(classified.errorClass).toBe('blocked_address');
+      expect(classified.message).toMatch(reason);
+    });
+  });
+});
+
+describe('host names DNS cannot carry are invalid URLs, refused before any lookup', () => {
+  const label63 = 'a'.repeat(63);
+  const name253 = [label63, label63, label63, 'a'.repeat(61)].join('.');
+
+  test('hostNameProblem: 253 characters and 63-character labels are the limits', () => {
+    expect(name253).toHaveLength(253);
+    expect(hostNameProblem(name253)).toBeNull();
+    expect(hostNameProblem(`${name253}.`)).toBeNull(); // the root dot is not part of the length
+    expect(hostNameProblem(`${name253}a`)).toBe('host name is 254 characters long; at most 253 are allowed');
+    expect(hostNameProblem(`${label63}.test`)).toBeNull();
+    expect(hostNameProblem(`${label63}a.test`)).toBe(`host name label "${'a'.repeat(20)}..." is 64 characters long; at most 63 are allowed`);
+    expect(hostNameProblem('[::1]')).toBeNull();
+    expect(hostNameProblem('127.0.0.1')).toBeNull();
+  });
+
+  const asked: string[] = [];
+  const recordingResolve: ResolveHost = async (hostname) => {
+    asked.push(hostname);
+    return [{ address: '127.0.0.1', family: 4 }];
+  };
+  const agent = createGuardedAgent({ allowCidrs: ALLOW_EVERYTHING, resolve: recordingResolve, connectTimeoutMs: 2_000 });
+  afterAll(() => agent.close());
+
+  test.each([
+    ['a 300-character name', `http://${'a'.repeat(300)}/`, /^host name is 300 characters long; at most 253 are allowed$/],
+    ['a 64-character label', `http://${'b'.repeat(64)}.test/`, /^host name label "b{20}\.\.\." is 64 characters long; at most 63 are allowed$/],
+  ])('%s is invalid_url, whether the URL is parsed by the redirect follower or handed straight to the agent', async (_what, url, message) => {
+    asked.length = 0;
+    const followed = await requestFollowingRedirects({ url }, { dispatcher: agent }).catch((caught: unknown) => caught);
+    expect(classifyOutboundError(followed)).toEqual({ errorClass: 'invalid_url', message: expect.stringMatching(message) });
+    // A webhook sender calls undici directly; the guarded lookup refuses the name all the same.
+    const { request } = await import('undici');
+    const direct = await request(url, { dispatcher: agent }).catch((caught: unknown) => caught);
+    expect(classifyOutboundError(direct)).toEqual({ errorClass: 'invalid_url', message: expect.stringMatching(message) });
+    expect(asked).toEqual([]);
   });
 });
 

@@ -318,3 +318,49 @@ test('with the default (empty) allow-list, 127.0.0.1 is refused and the server n
     await strict.stop();
   }
 });
+
+test('allowing everything (0.0.0.0/0, ::/0) still refuses the metadata endpoints in every spelling', async () => {
+  const open = await startTestBeacon({ BEACON_ALLOW_CIDRS: '0.0.0.0/0,::/0' });
+  try {
+    const reachable = await probeOne(open, { url: `${target.origin}/ok` });
+    expect(reachable.ok).toBe(true); // the allow-list really opens internal addresses
+    const metadataUrls = [
+      'http://169.254.169.254/latest/meta-data/',
+      'http://169.254.170.2/v2/credentials',
+      'http://169.254.170.23/v1/credentials',
+      'http://169.254.169.123/',
+      'http://169.254.169.253/',
+      'http://[fd00:ec2::254]/latest/meta-data/',
+      'http://[fd00:ec2::23]/v1/credentials',
+      'http://[fd00:ec2::123]/',
+      'http://[fd00:ec2::253]/',
+      'http://[::ffff:169.254.169.254]/',
+      'http://[64:ff9b::a9fe:a9fe]/',
+      'http://[64:ff9b::a9fe:aa17]/',
+      'http://[2002:a9fe:a9fe::]/',
+      'http://[::a9fe:a9fe]/',
+      'http://[::ffff:0:a9fe:a9fe]/',
+      'http://[2001:0:4136:e378:8000:63bf:5601:5601]/',
+    ];
+    const { results } = await probeBatch(
+      open,
+      metadataUrls.map((url, index) => ({ id: `m${index}`, url, timeoutMs: 2_000 })),
+    );
+    expect(results.map(({ errorClass, errorMessage }, index) => [metadataUrls[index], errorClass, errorMessage])).toEqual(
+      metadataUrls.map((url) => [url, 'blocked_address', expect.stringMatching(/cloud metadata endpoint/)]),
+    );
+  } finally {
+    await open.stop();
+  }
+});
+
+test('a host name longer than DNS allows fails as invalid_url, without a lookup', async () => {
+  const longName = 'a'.repeat(300);
+  const result = await probeOne(beacon, { url: `http://${longName}/` });
+  expect(result).toMatchObject({
+    ok: false,
+    errorClass: 'invalid_url',
+    errorMessage: 'host name is 300 characters long; at most 253 are allowed',
+  });
+  expect(result.timings.dnsMs).toBeNull();
+});

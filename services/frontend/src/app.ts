@@ -101,7 +101,14 @@ export function addFrontendRoutes(app: Express, deps: FrontendDependencies): Fro
     rateLimitPerEmail: config.authRateLimitPerEmail,
     knownDevices,
   });
-  addPageRoutes(web, { db: pool, renderer, checkLimit: config.checkLimitPerAccount, requireUser, addressWarnings });
+  addPageRoutes(web, {
+    db: pool,
+    renderer,
+    checkLimit: config.checkLimitPerAccount,
+    emailDeliveryConfigured: config.emailDeliveryConfigured,
+    requireUser,
+    addressWarnings,
+  });
   web.use(() => {
     throw notFound();
   });

@@ -30,6 +30,12 @@ export function frontendConfigSchema(nodeEnv: string | undefined) {
         ctx.addIssue({ code: 'custom', message: (error as Error).message });
       }
     }),
+    /**
+     * Whether the worker can send email (it has SMTP_URL or SES_REGION). The frontend never sees
+     * those (SMTP_URL may hold a password); this flag only lets the channels pages warn when email
+     * channels would receive nothing.
+     */
+    EMAIL_DELIVERY_CONFIGURED: env.boolean(false),
   });
 }
 
@@ -46,6 +52,8 @@ export interface FrontendConfig {
   authRateLimitPerEmail: number;
   trustProxyHops: number;
   beaconAllowCidrs: string[];
+  /** EMAIL_DELIVERY_CONFIGURED: false makes the channels pages say email channels receive nothing. */
+  emailDeliveryConfigured: boolean;
 }
 
 /** Parses the frontend's variables; throws a ConfigError that names the first bad variable. */
@@ -64,5 +72,6 @@ export function parseFrontendConfig(environment: NodeJS.ProcessEnv = process.env
     authRateLimitPerEmail: raw.AUTH_RATE_LIMIT_PER_EMAIL,
     trustProxyHops: raw.TRUST_PROXY_HOPS,
     beaconAllowCidrs: raw.BEACON_ALLOW_CIDRS,
+    emailDeliveryConfigured: raw.EMAIL_DELIVERY_CONFIGURED,
   };
 }

@@ -3,7 +3,7 @@ import type { ClaimedCheck } from './claim-due-checks.js';
 import { decideState, type StateAfter } from './decide-state.js';
 import type { RoundResult } from './probe-round.js';
 import { addToRollups } from './rollups.js';
-import { recordStateChange } from './state-changes.js';
+import { recordStateChange, type StateChange } from './state-changes.js';
 
 export interface RecordSummary {
   /** Result rows written (rows already present from an earlier attempt are not counted). */
@@ -13,6 +13,8 @@ export interface RecordSummary {
   /** Checks whose lease had passed to another worker: their results are kept, their state is not ours to change. */
   fenced: number;
   stateChanges: number;
+  /** Each state change and the incident it opened or resolved, to be logged after the commit. */
+  changes: StateChange[];
 }
 
 /**
@@ -124,18 +126,18 @@ export async function recordRound(
       ],
     );
     const ours = new Set(advanced.rows.map((row) => row.id as string));
-    let stateChanges = 0;
+    const changes: StateChange[] = [];
     for (const check of ordered) {
       const after = decisions.get(check.id)!;
       if (!ours.has(check.id) || after.state === check.state) continue;
-      stateChanges += 1;
-      await recordStateChange(client, check, after.state, resultsByCheck.get(check.id) ?? [], publicUrl);
+      changes.push(await recordStateChange(client, check, after.state, resultsByCheck.get(check.id) ?? [], publicUrl));
     }
     return {
       inserted: inserted.rowCount ?? 0,
       advanced: ours.size,
       fenced: checks.length - ours.size,
-      stateChanges,
+      stateChanges: changes.length,
+      changes,
     };
   });
 }

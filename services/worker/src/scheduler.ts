@@ -3,6 +3,7 @@ import { createBeaconAgent, type Beacon } from './beacon-client.js';
 import { claimDueChecks, type ClaimedCheck } from './claim-due-checks.js';
 import { probeRound } from './probe-round.js';
 import { recordRound } from './record-round.js';
+import { logStateChange } from './state-changes.js';
 
 export interface SchedulerOptions {
   pool: Pool;
@@ -99,7 +100,9 @@ export class Scheduler {
       this.stats.checksProbed += checks.length;
       this.stats.resultsInserted += summary.inserted;
       this.stats.fenced += summary.fenced;
-      if (summary.fenced > 0 || summary.stateChanges > 0) options.logger.info(summary, 'round recorded');
+      const { changes, ...counts } = summary;
+      for (const change of changes) logStateChange(options.logger, change);
+      if (counts.fenced > 0 || counts.stateChanges > 0) options.logger.info(counts, 'round recorded');
     } catch (error) {
       this.stats.failedRounds += 1;
       // The leases expire and another tick (here or elsewhere) re-claims the same due times: nothing is lost.

@@ -1,10 +1,13 @@
 import { startBeacon, parseBeaconConfig } from '@pingdummy/beacon';
-import { createLogger, type RunningHttpService } from '@pingdummy/shared';
+import { buildAlertBody, createLogger, type RunningHttpService } from '@pingdummy/shared';
 import { createTestDatabase, type TestDatabase } from '@pingdummy/shared/testing';
 import { parseWorkerConfig, startWorker, type RunningWorker } from '../src/index.js';
 import { BEACON_TOKEN, insertCheck, seedAccount, startServer, waitFor, type TestServer } from './helpers.js';
 
 const quiet = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
+/** Every line the worker logs at info and above, parsed: the worker's real pino output. */
+const logLines: Array<Record<string, unknown>> = [];
+const capturing = createLogger('worker', 'info', { write: (line: string) => void logLines.push(JSON.parse(line)) });
 let db: TestDatabase;
 let beacon: RunningHttpService;
 let target: TestServer;
@@ -36,7 +39,7 @@ beforeAll(async () => {
       NOTIFIER_POLL_MS: '100',
       LOG_LEVEL: 'silent',
     }),
-    { handleSignals: false, logger: quiet },
+    { handleSignals: false, logger: capturing },
   );
 });
 
@@ -106,6 +109,17 @@ test('down opens an incident and alerts once; recovery resolves it and alerts on
   const [downHook, upHook] = hooks.map((hook) => ({ ...hook, json: JSON.parse(hook.body) }));
   expect(downHook!.json.event).toBe('down');
   expect(downHook!.json.text).toContain('Shop API is DOWN');
+  // The body is the shared builder's, the one the frontend's "send a test" uses too.
+  expect(downHook!.json).toEqual(
+    buildAlertBody({
+      event: 'down',
+      occurredAt: down.state_changed_at,
+      check: { id, name: 'Shop API', url: `${target.url}/health`, state: 'down' },
+      incident: { id: incident.rows[0].id, startedAt: incident.rows[0].started_at, resolvedAt: null, cause: incident.rows[0].cause },
+      cause: incident.rows[0].cause,
+      publicUrl: 'http://localhost:3000',
+    }),
+  );
   expect(upHook!.json.event).toBe('up');
   expect(upHook!.json.incident.resolvedAt).not.toBeNull();
   expect(downHook!.headers['idempotency-key']).toBeTruthy();
@@ -118,6 +132,19 @@ test('down opens an incident and alerts once; recovery resolves it and alerts on
     { event: 'down', status: 'delivered' },
     { event: 'up', status: 'delivered' },
   ]);
+
+  // Each state change and each incident is logged at info, after its transaction committed.
+  const incidentId = incident.rows[0].id;
+  const logged = (msg: string) =>
+    logLines.filter((line) => line.msg === msg && line.checkId === id).map(({ level, from, to, incidentId }) => ({ level, from, to, incidentId }));
+  await waitFor(async () => (logged('incident resolved').length > 0 ? true : null), 5_000, 'the incident resolved log line');
+  expect(logged('check state changed')).toEqual([
+    { level: 30, from: 'pending', to: 'up', incidentId: null },
+    { level: 30, from: 'up', to: 'down', incidentId },
+    { level: 30, from: 'down', to: 'up', incidentId },
+  ]);
+  expect(logged('incident opened')).toEqual([{ level: 30, from: 'up', to: 'down', incidentId }]);
+  expect(logged('incident resolved')).toEqual([{ level: 30, from: 'down', to: 'up', incidentId }]);
   const rollup = await db.pool.query(
     `SELECT sum(probe_count)::int AS probes, sum(up_count)::int AS ups FROM rollups_hourly WHERE check_id = $1`,
     [id],

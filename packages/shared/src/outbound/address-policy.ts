@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
+import { embeddedIPv4Addresses } from './embedded-ipv4.js';
 
 type Address = ipaddr.IPv4 | ipaddr.IPv6;
 
@@ -7,11 +8,22 @@ type Address = ipaddr.IPv4 | ipaddr.IPv6;
 export type AllowedCidr = { readonly address: Address; readonly prefixLength: number; readonly text: string };
 
 /**
- * Cloud metadata endpoints: refused even when an allow-list covers them, because reaching one hands
- * out the task's or instance's credentials (EC2 IMDS, ECS task metadata and credentials, EC2 IMDS
- * over IPv6).
+ * AWS's link-local service endpoints: refused even when an allow-list covers them (0.0.0.0/0 and
+ * ::/0 included). The credential endpoints hand out the instance's, task's or pod's AWS credentials;
+ * Time Sync and the DNS resolver hand out nothing, but no monitor or webhook has a reason to reach
+ * them either, so the whole family is refused alike, as "cloud metadata endpoint".
  */
-const METADATA_ADDRESSES = new Set(['169.254.169.254', '169.254.170.2', 'fd00:ec2::254']);
+const METADATA_ADDRESSES: ReadonlySet<string> = new Set([
+  '169.254.169.254', // EC2 instance metadata (IMDS)
+  'fd00:ec2::254', // IMDS over IPv6
+  '169.254.170.2', // ECS task metadata and credentials
+  '169.254.170.23', // EKS Pod Identity credentials
+  'fd00:ec2::23', // EKS Pod Identity over IPv6
+  '169.254.169.123', // Amazon Time Sync
+  'fd00:ec2::123', // Amazon Time Sync over IPv6
+  '169.254.169.253', // Amazon DNS resolver
+  'fd00:ec2::253', // Amazon DNS resolver over IPv6
+]);
 
 /** IANA's global unicast block; everything outside it is reserved, multicast or local. */
 const IPV6_GLOBAL_UNICAST = ipaddr.IPv6.parseCIDR('2000::/3');
@@ -71,7 +83,8 @@ function unmappedPrefix(address: Address, prefixLength: number): number {
  * Decides whether the outbound client may dial an address. Steps:
  * 1. Parse; anything that is not a plain IPv4/IPv6 address (zone ids included) is refused.
  * 2. Unmap IPv4-mapped IPv6 (`::ffff:127.0.0.1`) and decide on the IPv4 address.
- * 3. Cloud metadata addresses are refused, allow-list or not.
+ * 3. Cloud metadata addresses are refused, allow-list or not, and so is any IPv6 address that
+ *    embeds one (NAT64, 6to4, Teredo, IPv4-compatible, SIIT; see embeddedIPv4Addresses).
  * 4. An address inside an allow-list entry passes.
  * 5. Otherwise only global unicast passes: ipaddr.js names every special range (loopback, private,
  *    link-local, CGNAT, benchmarking, documentation, NAT64, 6to4, Teredo, ...), and IPv6 must also
@@ -91,6 +104,14 @@ export function checkAddress(ip: string, allowCidrs: readonly AllowedCidr[] = []
   const address = unmap(parsed);
   const normalized = address.toString();
   if (METADATA_ADDRESSES.has(normalized)) return { allowed: false, reason: 'cloud metadata endpoint' };
+  if (address instanceof ipaddr.IPv6) {
+    const embedded = embeddedIPv4Addresses(address).find((ipv4) => METADATA_ADDRESSES.has(ipv4.toString()));
+    if (embedded) {
+      const reason = `embeds cloud metadata endpoint ${embedded.toString()}`;
+      const range = specialRange(address);
+      return { allowed: false, reason: range ? `${range}, ${reason}` : reason };
+    }
+  }
 
   for (const cidr of allowCidrs) {
     if (cidr.address.kind() === address.kind() && address.match(cidr.address, cidr.prefixLength)) {
@@ -98,12 +119,16 @@ export function checkAddress(ip: string, allowCidrs: readonly AllowedCidr[] = []
     }
   }
 
+  const range = specialRange(address);
+  return range ? { allowed: false, reason: range } : { allowed: true };
+}
+
+/** The special-purpose range an address lies in, e.g. `loopback`; null for global unicast. */
+function specialRange(address: Address): string | null {
   const range = address.range();
-  if (range !== 'unicast') return { allowed: false, reason: describeRange(range) };
-  if (address instanceof ipaddr.IPv6 && !address.match(IPV6_GLOBAL_UNICAST)) {
-    return { allowed: false, reason: 'not global unicast' };
-  }
-  return { allowed: true };
+  if (range !== 'unicast') return describeRange(range);
+  if (address instanceof ipaddr.IPv6 && !address.match(IPV6_GLOBAL_UNICAST)) return 'not global unicast';
+  return null;
 }
 
 /** True when `ip` may be dialled under the given allow-list (see checkAddress). */

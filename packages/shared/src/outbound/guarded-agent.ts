@@ -4,6 +4,8 @@ import { isIP, type Socket } from 'node:net';
 import type { ConnectionOptions, TLSSocket } from 'node:tls';
 import { Agent, buildConnector } from 'undici';
 import { assertAddressAllowed, parseAllowCidrs, type AllowedCidr, type BlockedAddressError } from './address-policy.js';
+import { hostNameProblem } from './host-name.js';
+import { InvalidOutboundUrlError } from './redirects.js';
 
 /** Resolves a host name to every address it has (dns.lookup with `all: true` by default). */
 export type ResolveHost = (hostname: string) => Promise<LookupAddress[]>;
@@ -69,11 +71,15 @@ type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | Lo
 
 /**
  * A `net.connect` lookup that resolves the name, refuses the whole connection when ANY resolved
- * address is not allowed, and hands exactly the checked addresses to the socket. Checking here,
+ * address is not allowed, and hands exactly the checked addresses to the socket. A name DNS cannot
+ * carry (see hostNameProblem) is refused before any lookup. Checking here,
  * rather than before the request, closes the DNS-rebinding gap: what is checked is what is dialled.
  */
 export function createGuardedLookup(allowCidrs: readonly AllowedCidr[], resolve: ResolveHost = defaultResolve) {
   return (hostname: string, options: LookupOptions, callback: LookupCallback): void => {
+    // Callers that skip parseOutboundUrl (a plain undici request) still never ask DNS for such a name.
+    const problem = hostNameProblem(hostname);
+    if (problem) return callback(new InvalidOutboundUrlError(problem), []);
     resolve(hostname).then(
       (addresses) => {
         const usable = addresses.filter((entry) => !options.family || entry.family === options.family);

@@ -1,4 +1,5 @@
 export * from './address-policy.js';
 export * from './classify-error.js';
 export * from './guarded-agent.js';
+export * from './host-name.js';
 export * from './redirects.js';

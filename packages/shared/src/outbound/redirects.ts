@@ -1,4 +1,5 @@
 import { request, type Dispatcher } from 'undici';
+import { hostNameProblem } from './host-name.js';
 
 /** A URL the outbound client will not request: unparsable, or a scheme other than http/https. */
 export class InvalidOutboundUrlError extends Error {
@@ -15,7 +16,7 @@ export class TooManyRedirectsError extends Error {
   }
 }
 
-/** Parses an outbound URL; only http and https are accepted. */
+/** Parses an outbound URL; only http and https, with a host name DNS can carry, are accepted. */
 export function parseOutboundUrl(value: string | URL, base?: URL): URL {
   let url: URL;
   try {
@@ -26,6 +27,8 @@ export function parseOutboundUrl(value: string | URL, base?: URL): URL {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new InvalidOutboundUrlError(`${url.protocol} URLs are not allowed (only http and https)`);
   }
+  const problem = hostNameProblem(url.hostname);
+  if (problem) throw new InvalidOutboundUrlError(problem);
   return url;
 }
 

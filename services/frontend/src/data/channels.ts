@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Pool } from '@pingdummy/shared';
+import { buildAlertBody, hostNameProblem, type Pool } from '@pingdummy/shared';
 import { z } from 'zod';
 import { inputErrorMap } from './error-messages.js';
 import { parseOrThrow } from './validate-input.js';
@@ -8,7 +8,16 @@ import { isUuid } from './ids.js';
 export const CHANNEL_KINDS = ['webhook', 'email'] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
 
-const webhookTarget = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
+const webhookTarget = z
+  .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+  .max(2048)
+  // The notifier would refuse such a host at every delivery (invalid_url); say it now instead.
+  .superRefine((url, ctx) => {
+    // Refinements run even after z.url() failed; that failure is already reported.
+    if (!URL.canParse(url)) return;
+    const problem = hostNameProblem(new URL(url).hostname);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 const emailTarget = z.email('must be an email address').max(320);
 
 /** The longest text each field may hold (characters): the schema's limits and the form's maxlength attributes. */
@@ -101,19 +110,19 @@ export async function deleteChannel(db: Pool, accountId: string, id: string): Pr
 
 /**
  * Puts a 'test' delivery for the channel into the outbox; the worker's notifier sends it within about a second.
+ * Its body is built like a real alert's (buildAlertBody), so a receiver set up with a test handles alerts too.
  * Returns the delivery id (poll it with getDelivery), or null when the channel is not in this account.
  */
 export async function queueTestDelivery(db: Pool, accountId: string, channelId: string): Promise<string | null> {
-  if (!isUuid(accountId) || !isUuid(channelId)) return null;
+  const channel = await getChannel(db, accountId, channelId);
+  if (!channel) return null;
+  const payload = buildAlertBody({ event: 'test', occurredAt: new Date(), channelName: channel.name });
   const { rows } = await db.query(
     `INSERT INTO deliveries (account_id, channel_id, event, payload, idempotency_key)
-     SELECT ch.account_id, ch.id, 'test',
-            jsonb_build_object('event', 'test', 'channel', jsonb_build_object('id', ch.id, 'name', ch.name, 'kind', ch.kind),
-                               'message', 'Test notification from Pingdummy', 'sentAt', now()),
-            $3
+     SELECT ch.account_id, ch.id, 'test', $3::jsonb, $4
      FROM notification_channels ch WHERE ch.id = $1 AND ch.account_id = $2
      RETURNING id::text`,
-    [channelId, accountId, `test:${channelId}:${randomUUID()}`],
+    [channel.id, accountId, JSON.stringify(payload), `test:${channel.id}:${randomUUID()}`],
   );
   return rows[0]?.id ?? null;
 }

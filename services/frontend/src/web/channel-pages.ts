@@ -18,22 +18,25 @@ import { validateInput } from '../data/validate-input.js';
 import { currentUser } from './auth.js';
 import { parseForm, text, type FieldErrors } from './forms.js';
 import { notFound } from './http-errors.js';
-import type { Renderer } from './render.js';
+import { EMAIL_UNCONFIGURED, type Renderer } from './render.js';
 
 const ChannelForm = z.strictObject({ _csrf: text(200).optional(), name: text(), kind: text(20), target: text() });
 const ActionForm = z.strictObject({ _csrf: text(200).optional() });
 type ChannelValues = { name: string; kind: string; target: string };
 
 /** Notification channels (webhook, email): list, create, edit, delete and "send a test". */
-export function addChannelPages(router: Router, options: { db: Pool; renderer: Renderer }): void {
-  const { db, renderer } = options;
+export function addChannelPages(router: Router, options: { db: Pool; renderer: Renderer; emailDeliveryConfigured: boolean }): void {
+  const { db, renderer, emailDeliveryConfigured } = options;
+  /** The notice after a create or save: an email channel that cannot be delivered to is said so. */
+  const noticeFor = (action: 'created' | 'saved', kind: string) =>
+    kind === 'email' && !emailDeliveryConfigured ? `email-channel-${action}-unconfigured` : `channel-${action}`;
 
   const showForm = (req: Request, res: Response, channelId: string | null, values: ChannelValues, errors: FieldErrors, status = 200) =>
     renderer.page(
       req,
       res,
       'channel-form',
-      { title: channelId ? `Edit ${values.name}` : 'New channel', channelId, values, errors, kinds: CHANNEL_KINDS, limits: CHANNEL_TEXT_LIMITS },
+      { title: channelId ? `Edit ${values.name}` : 'New channel', channelId, values, errors, kinds: CHANNEL_KINDS, limits: CHANNEL_TEXT_LIMITS, emailDeliveryConfigured },
       status,
     );
 
@@ -48,7 +51,14 @@ export function addChannelPages(router: Router, options: { db: Pool; renderer: R
 
   router.get('/channels', async (req, res) => {
     const channels = await listChannels(db, currentUser(res).accountId);
-    renderer.page(req, res, 'channels', { title: 'Notification channels', channels, scripts: ['/static/js/channels.js'] });
+    const emailWarning = !emailDeliveryConfigured && channels.some((channel) => channel.kind === 'email') ? EMAIL_UNCONFIGURED : null;
+    renderer.page(req, res, 'channels', {
+      title: 'Notification channels',
+      channels,
+      emailDeliveryConfigured,
+      emailWarning,
+      scripts: ['/static/js/channels.js'],
+    });
   });
 
   router.get('/channels/new', (req, res) => showForm(req, res, null, { name: '', kind: 'webhook', target: '' }, {}));
@@ -62,7 +72,7 @@ export function addChannelPages(router: Router, options: { db: Pool; renderer: R
       if (!(error instanceof FieldValidationError)) throw error;
       return showForm(req, res, null, values, error.fields, 422);
     }
-    res.redirect(303, '/channels?notice=channel-created');
+    res.redirect(303, `/channels?notice=${noticeFor('created', values.kind)}`);
   });
 
   router.get('/channels/:id/edit', async (req, res) => {
@@ -83,7 +93,7 @@ export function addChannelPages(router: Router, options: { db: Pool; renderer: R
       if (!(error instanceof FieldValidationError)) throw error;
       return showForm(req, res, existing.id, values, error.fields, 422);
     }
-    res.redirect(303, '/channels?notice=channel-saved');
+    res.redirect(303, `/channels?notice=${noticeFor('saved', values.kind)}`);
   });
 
   router.post('/channels/:id/delete', async (req, res) => {

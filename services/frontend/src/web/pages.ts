@@ -12,6 +12,8 @@ export interface PageRouteOptions {
   db: Pool;
   renderer: Renderer;
   checkLimit: number;
+  /** False: the channels pages say that email channels receive nothing. */
+  emailDeliveryConfigured: boolean;
   requireUser: RequestHandler;
   addressWarnings: AddressAdvisor;
 }
@@ -26,6 +28,6 @@ export function addPageRoutes(router: Router, options: PageRouteOptions): void {
   }
   addDashboardPages(router, { db, renderer });
   addCheckPages(router, { db, renderer, checkLimit: options.checkLimit, addressWarnings: options.addressWarnings });
-  addChannelPages(router, { db, renderer });
+  addChannelPages(router, { db, renderer, emailDeliveryConfigured: options.emailDeliveryConfigured });
   addSettingsPages(router, { db, renderer });
 }

@@ -7,6 +7,10 @@ import { serverTimingOf } from './server-timing.js';
 
 export const VIEWS_DIR = fileURLToPath(new URL('../../views', import.meta.url));
 
+/** Shown wherever an email channel is made or listed while the worker cannot send email. */
+export const EMAIL_UNCONFIGURED =
+  'email delivery is not configured on this server, so email channels receive nothing until the worker is given SMTP_URL or SES_REGION (and the frontend EMAIL_DELIVERY_CONFIGURED=true).';
+
 /** Short confirmations after a redirect, chosen by a code in the query string (never free text from the URL). */
 const NOTICES: Record<string, string> = {
   'check-created': 'Check created. The first probe runs within a few seconds.',
@@ -16,6 +20,8 @@ const NOTICES: Record<string, string> = {
   'check-deleted': 'Check deleted.',
   'channel-created': 'Channel created.',
   'channel-saved': 'Channel saved.',
+  'email-channel-created-unconfigured': `Channel created, but ${EMAIL_UNCONFIGURED}`,
+  'email-channel-saved-unconfigured': `Channel saved, but ${EMAIL_UNCONFIGURED}`,
   'channel-deleted': 'Channel deleted.',
   'password-changed': 'Password changed. Your other sessions were signed out.',
   'status-page-saved': 'Status page settings saved.',

@@ -23,7 +23,7 @@ const HORIZONTAL_OVERFLOW = 'document.documentElement.scrollWidth - document.doc
 interface Receiver {
   server: Server;
   url: string;
-  bodies: { event?: string; check?: { name?: string } }[];
+  bodies: { event?: string; text?: string; check?: { name?: string } }[];
 }
 
 function listen(server: Server): Promise<string> {
@@ -242,7 +242,12 @@ test('the target fails: the check goes down with an incident and a webhook, then
   targetHealthy = false;
   await page.goto('/dashboard');
   await waitFor('the check to be down on the dashboard', async () => (await stateOnDashboard(page, checkId)) === 'down', 35_000);
-  await waitFor('a "down" webhook', () => receiver.bodies.find((body) => body.event === 'down'), 15_000);
+  const downBody = await waitFor('a "down" webhook', () => receiver.bodies.find((body) => body.event === 'down'), 15_000);
+  // The "send a test" body is shaped like a real alert: same fields, a Slack-compatible text in both.
+  const testBody = receiver.bodies.find((body) => body.event === 'test')!;
+  expect(Object.keys(testBody).sort()).toEqual(Object.keys(downBody).sort());
+  expect(testBody.text).toEqual(expect.stringContaining('Test notification'));
+  expect(downBody.text).toEqual(expect.stringContaining('is DOWN'));
   await page.goto(`/checks/${checkId}`);
   expect(await page.locator('.incidents-table').textContent()).toContain('Ongoing');
   expect(await page.locator('.results-table').textContent()).toMatch(/http_status/);

@@ -28,6 +28,7 @@ export async function startTestFrontend(overrides: Partial<FrontendConfig> = {})
     authRateLimitPerEmail: 1000,
     trustProxyHops: 0,
     beaconAllowCidrs: [],
+    emailDeliveryConfigured: true,
     ...overrides,
   };
   const service = await startFrontend(config, {

@@ -1,3 +1,4 @@
+import { buildAlertBody } from '@pingdummy/shared';
 import { Browser, checkFormFields, startTestFrontend, type TestFrontend } from './harness.js';
 
 let frontend: TestFrontend;
@@ -120,6 +121,9 @@ test('channels: validation beside the field, creation, and a queued test deliver
   expect(bad.status).toBe(422);
   expect(bad.body).toContain('value="not-an-address"');
   expect(bad.body).toMatch(/id="target-error">must be an email address/);
+  const longLabel = await browser.submit('/channels/new', '/channels', { name: 'Hook', kind: 'webhook', target: `https://${'a'.repeat(64)}.example.com/hook` });
+  expect(longLabel.status).toBe(422);
+  expect(longLabel.body).toMatch(/id="target-error">host name label &quot;a{20}...&quot; is 64 characters long; at most 63 are allowed/);
   const ok = await browser.submit('/channels/new', '/channels', { name: 'Mail', kind: 'email', target: 'ops@example.com' });
   expect(ok.location).toBe('/channels?notice=channel-created');
   const list = await browser.get('/channels');
@@ -132,7 +136,54 @@ test('channels: validation beside the field, creation, and a queued test deliver
   expect(queued.status).toBe(202);
   const { deliveryId, statusUrl } = JSON.parse(queued.body);
   expect(statusUrl).toBe(`/channels/${channelId}/deliveries/${deliveryId}.json`);
-  const row = await frontend.db.pool.query(`SELECT event, channel_id FROM deliveries WHERE id = $1`, [deliveryId]);
-  expect(row.rows[0]).toEqual({ event: 'test', channel_id: channelId });
+  const row = await frontend.db.pool.query(`SELECT event, channel_id, payload FROM deliveries WHERE id = $1`, [deliveryId]);
+  expect(row.rows[0]).toMatchObject({ event: 'test', channel_id: channelId });
   expect(JSON.parse((await browser.get(statusUrl)).body).status).toBe('pending');
+
+  // The test body has the fields of a real alert (the worker builds those with the same function), text included.
+  const realAlert = buildAlertBody({
+    event: 'down',
+    occurredAt: new Date(),
+    check: { id: 'c', name: 'Shop', url: 'https://shop.example.com', state: 'down' },
+    incident: null,
+    cause: 'http_status: HTTP 500',
+    publicUrl: 'http://localhost:3000',
+  });
+  const testBody = row.rows[0].payload;
+  expect(Object.keys(testBody).sort()).toEqual(Object.keys(realAlert).sort());
+  expect(testBody).toMatchObject({ event: 'test', text: expect.stringContaining('Test notification from Pingdummy for channel "Mail"') });
+});
+
+test('channels: without email delivery configured, creating or listing an email channel says so', async () => {
+  const noEmail = await startTestFrontend({ emailDeliveryConfigured: false });
+  try {
+    const user = new Browser(noEmail.url);
+    await user.signUp('no-mail@example.com');
+    const form = await user.get('/channels/new');
+    expect(form.body).toContain('Email delivery is not configured on this server');
+
+    const webhook = await user.submit('/channels/new', '/channels', { name: 'Hook', kind: 'webhook', target: 'https://hooks.example.com/x' });
+    expect(webhook.location).toBe('/channels?notice=channel-created');
+    expect((await user.get('/channels')).body).not.toContain('email delivery is not configured');
+
+    const created = await user.submit('/channels/new', '/channels', { name: 'Mail', kind: 'email', target: 'ops@example.com' });
+    expect(created.location).toBe('/channels?notice=email-channel-created-unconfigured');
+    const afterCreate = await user.get(created.location!);
+    expect(afterCreate.body).toMatch(/class="notice" role="status">Channel created, but email delivery is not configured on this server, so email channels receive nothing until the worker is given SMTP_URL or SES_REGION/);
+
+    const list = await user.get('/channels');
+    expect(list.body).toMatch(/class="warning" role="alert">Warning: email delivery is not configured/);
+    expect(list.body).toContain('not delivered: email is not configured');
+  } finally {
+    await noEmail.stop();
+  }
+});
+
+test('channels: with email delivery configured, an email channel gets no warning', async () => {
+  const form = await browser.get('/channels/new');
+  expect(form.body).not.toContain('Email delivery is not configured');
+  const list = await browser.get('/channels');
+  expect(list.body).toContain('ops@example.com');
+  expect(list.body).not.toContain('email delivery is not configured');
+  expect(list.body).not.toContain('not delivered: email is not configured');
 });

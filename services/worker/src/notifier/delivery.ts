@@ -1,11 +1,14 @@
+import type { AlertBody, NotificationEvent } from '@pingdummy/shared';
+
 /** A delivery claimed from the outbox. */
 export interface Delivery {
   id: string;
   accountId: string;
   channelKind: 'webhook' | 'email';
   channelTarget: string;
-  event: 'down' | 'up' | 'degraded' | 'test';
-  payload: { text: string } & Record<string, unknown>;
+  event: NotificationEvent;
+  /** What the webhook receives as JSON, and email is made from (built by buildAlertBody). */
+  payload: AlertBody;
   idempotencyKey: string;
   attempts: number;
 }
