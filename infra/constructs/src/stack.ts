@@ -245,7 +245,8 @@ export class Stack extends EnvironmentStack {
       s3PublicAccessBlock: baseline.s3PublicAccessBlock ?? protect,
       sessionManagerLogging: baseline.sessionManagerLogging ?? protect,
       config: baseline.config ?? false,
-      sessionInstanceRoleNames: [this.bastion.roleName],
+      // Container instances run the SSM agent too: a session there must be able to stream its transcript.
+      sessionInstanceRoleNames: [this.bastion.roleName, ...(this.cluster.instanceRoleName ? [this.cluster.instanceRoleName] : [])],
     });
     if (webAcl) {
       this.webAcl = new WebAcl(this, 'web-acl', { name: prefix });

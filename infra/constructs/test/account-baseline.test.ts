@@ -141,7 +141,8 @@ describe('Stack baseline defaults', () => {
     expect(Object.keys(json.resource)).toEqual(expect.arrayContaining(['aws_cloudtrail', 'aws_guardduty_detector', 'aws_s3_account_public_access_block', 'aws_ssm_document', 'aws_wafv2_web_acl']));
     expect(stack.webAclArn).toBeDefined();
     expect(json.output).toHaveProperty('web_acl_arn');
-    expect(JSON.stringify(json.resource.aws_iam_role_policy)).toContain('session-manager-logging');
+    const sessionPolicies = Object.values(json.resource.aws_iam_role_policy as Record<string, { name: string; role: string }>).filter((p) => p.name === 'session-manager-logging');
+    expect(sessionPolicies.map((p) => p.role)).toEqual([expect.stringMatching(/aws_iam_role\.bastion_role/), expect.stringMatching(/aws_iam_role\.cluster_instance-role/)]);
   });
 
   it('has none of it outside production unless asked, and takes each switch', () => {

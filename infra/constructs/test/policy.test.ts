@@ -43,7 +43,7 @@ describe('policy rules', () => {
   it('has a rule for each requirement', () => {
     expect(POLICY_RULES.map((r) => r.id)).toEqual([
       'imds-v2', 'no-public-ip-in-private-subnets', 'no-world-ingress', 'rds-hardening', 's3-hardening', 'alb-hardening',
-      'ecr-hardening', 'log-retention', 'no-secrets-in-environment', 'non-root-containers', 'iam-no-wildcard-admin', 'iam-role-permissions-boundary', 'vpc-flow-logs',
+      'ecr-hardening', 'log-retention', 'no-secrets-in-environment', 'non-root-containers', 'iam-no-wildcard-admin', 'iam-role-permissions-boundary', 'github-oidc-trust-scoped', 'vpc-flow-logs',
       'cloudtrail-hardening', 'public-alb-web-acl', 'cost-allocation-tags',
     ]);
   });
@@ -175,6 +175,28 @@ describe('policy rules', () => {
     expect(violations([role({ permissions_boundary: 'arn:aws:iam::123456789012:policy/b' })], 'iam-role-permissions-boundary')).toEqual([]);
     expect(violations([role({}, ['permissions_boundary'])], 'iam-role-permissions-boundary')).toEqual([]);
     expect(violations([role({ permissions_boundary: null })], 'iam-role-permissions-boundary')[0]!.message).toMatch(/^role app has no permissions_boundary/);
+  });
+
+  it('github-oidc-trust-scoped: reports GitHub trusts without a subject, with patterns or StringLike', () => {
+    const trust = (condition: Record<string, unknown>): Fixture => ({
+      type: 'aws_iam_role', name: 'deploy',
+      values: { assume_role_policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRoleWithWebIdentity', Principal: { Federated: 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com' }, Condition: condition }] }) },
+    });
+    const aud = { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' };
+    const rule = 'github-oidc-trust-scoped';
+    expect(violations([trust({ StringEquals: { ...aud, 'token.actions.githubusercontent.com:sub': ['repo:acme/app:environment:prod', 'repo:acme/app:ref:refs/heads/main'] } })], rule)).toEqual([]);
+    expect(violations([trust({ StringEquals: aud })], rule)[0]!.message).toMatch(/^GitHub OIDC trust without a condition on the token subject/);
+    expect(violations([trust({ StringEquals: aud, StringLike: { 'token.actions.githubusercontent.com:sub': 'repo:acme/app:*' } })], rule)[0]!.message).toMatch(/^GitHub OIDC subject compared with StringLike/);
+    expect(violations([trust({ StringEquals: { ...aud, 'token.actions.githubusercontent.com:sub': 'repo:acme/app:*' } })], rule)[0]!.message).toBe('GitHub OIDC subject repo:acme/app:* is a pattern: list exact environments and branches');
+    const document = (values: string[]): TerraformPlan => ({
+      ...planOf([]),
+      configuration: { root_module: { resources: [{ address: 'data.aws_iam_policy_document.trust', mode: 'data', type: 'aws_iam_policy_document', name: 'trust', expressions: { statement: [{
+        actions: { constant_value: ['sts:AssumeRoleWithWebIdentity'] },
+        condition: [{ test: { constant_value: 'StringEquals' }, variable: { constant_value: 'token.actions.githubusercontent.com:sub' }, values: { constant_value: values } }],
+      }] } }] } },
+    });
+    expect(checkStackPlan(document(['repo:acme/app:environment:prod']), { production: false }, 'test', [rule])).toEqual([]);
+    expect(checkStackPlan(document(['repo:acme/app:*']), { production: false }, 'test', [rule])).toHaveLength(1);
   });
 
   it('cloudtrail-hardening: reports single-region trails, missing global events and log file validation', () => {

@@ -311,6 +311,58 @@ const iamNoWildcardAdmin: PolicyRule = {
   },
 };
 
+const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
+
+/** A condition of a trust statement, whether read from policy JSON or from configuration. */
+interface TrustCondition { readonly test: string; readonly variable: string; readonly values: string[] }
+
+/** What is wrong with a GitHub web-identity trust statement, if anything. */
+function githubTrustProblem(conditions: TrustCondition[]): string | undefined {
+  const subjects = conditions.filter((c) => c.variable === `${GITHUB_OIDC_HOST}:sub`);
+  if (subjects.length === 0) return 'GitHub OIDC trust without a condition on the token subject: any repository on GitHub could assume the role';
+  for (const c of subjects) {
+    if (c.test !== 'StringEquals') return `GitHub OIDC subject compared with ${c.test}, not StringEquals: patterns admit other branches, pull requests or forks`;
+    const wildcard = c.values.find((v) => v.includes('*') || v.includes('?'));
+    if (wildcard) return `GitHub OIDC subject ${wildcard} is a pattern: list exact environments and branches`;
+  }
+  return undefined;
+}
+
+const githubOidcTrustScoped: PolicyRule = {
+  id: 'github-oidc-trust-scoped',
+  description: 'Roles trusting GitHub Actions pin exact subjects (environments, branches) with StringEquals, never a wildcard',
+  check: (plan) => {
+    const found: Array<Omit<Violation, 'rule'>> = [];
+    for (const r of [...plan.resources, ...plan.dataSources]) {
+      for (const attribute of POLICY_ATTRIBUTES) {
+        for (const s of parsePolicy(r.values[attribute]) ?? []) {
+          if (!asList(s.Action).includes('sts:AssumeRoleWithWebIdentity')) continue;
+          const conditions = Object.entries(s.Condition ?? {}).flatMap(([test, entries]) =>
+            Object.entries(entries).map(([variable, values]) => ({ test, variable, values: asList(values) })));
+          const github = JSON.stringify((s as { Principal?: unknown }).Principal ?? '').includes(GITHUB_OIDC_HOST) || conditions.some((c) => c.variable.startsWith(GITHUB_OIDC_HOST));
+          const problem = github ? githubTrustProblem(conditions) : undefined;
+          if (problem) found.push({ address: r.address, message: problem });
+        }
+      }
+    }
+    // Trust documents whose JSON is only known at apply (the provider ARN): read them from configuration.
+    for (const document of plan.policyDocumentConfigs()) {
+      const statements = (document.expressions?.statement as Array<Record<string, unknown>> | undefined) ?? [];
+      for (const statement of statements) {
+        if (!asList((statement.actions as ConfigExpression | undefined)?.constant_value).includes('sts:AssumeRoleWithWebIdentity')) continue;
+        const conditions = ((statement.condition as Array<Record<string, ConfigExpression>> | undefined) ?? []).map((c) => ({
+          test: String(c.test?.constant_value ?? ''),
+          variable: String(c.variable?.constant_value ?? ''),
+          values: asList(c.values?.constant_value),
+        }));
+        const problem = conditions.some((c) => c.variable.startsWith(GITHUB_OIDC_HOST)) ? githubTrustProblem(conditions) : undefined;
+        if (problem) found.push({ address: document.address, message: problem });
+      }
+    }
+    return dedupe(found);
+  },
+};
+
 const iamRolePermissionsBoundary: PolicyRule = {
   id: 'iam-role-permissions-boundary',
   description: 'Every IAM role carries a permissions boundary',
@@ -393,6 +445,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   nonRootContainers,
   iamNoWildcardAdmin,
   iamRolePermissionsBoundary,
+  githubOidcTrustScoped,
   vpcFlowLogs,
   cloudTrailHardening,
   publicAlbWebAcl,
