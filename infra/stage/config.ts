@@ -1,6 +1,11 @@
 import type { PingdummyEnvironment } from '@stack/constructs';
 
-/** Stage: the same shape as prod, smaller, cheaper (one NAT gateway), unprotected. */
+/**
+ * Stage: the same shape as prod, smaller, cheaper (one NAT gateway), unprotected. Of the account
+ * baseline it keeps what costs cents (CloudTrail, S3 public access block, session logging) and
+ * the WAF (where a managed rule blocking a real request should show up first); GuardDuty stays
+ * off to save its volume-based charge (infra/README.md, "Account baseline").
+ */
 export const config: PingdummyEnvironment = {
   name: 'pingdummy',
   environment: 'stage',
@@ -13,6 +18,8 @@ export const config: PingdummyEnvironment = {
   githubRepository: 'example/pingdummy',
   singleNatGateway: true,
   protect: false,
+  accountBaseline: { cloudTrail: true, s3PublicAccessBlock: true, sessionManagerLogging: true, guardDuty: false, config: false },
+  webAcl: true,
   instanceType: 't3.medium',
   minInstances: 1,
   maxInstances: 3,

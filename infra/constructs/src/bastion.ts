@@ -1,7 +1,5 @@
 import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group/index.js';
-import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile/index.js';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template/index.js';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group/index.js';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule/index.js';
@@ -9,6 +7,7 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { Construct } from 'constructs';
 import { assertResourceName } from './naming.js';
 import { serviceTrustPolicy } from './policy-document.js';
+import { stackInstanceProfile, stackRole } from './stack-role.js';
 
 export interface BastionProps {
   /** Prefix of every resource name, e.g. `pingdummy-prod`. */
@@ -108,7 +107,7 @@ export class Bastion extends Construct {
       cidrIpv4: '0.0.0.0/0',
     });
 
-    const role = new IamRole(this, 'role', {
+    const role = stackRole(this, 'role', {
       name,
       assumeRolePolicy: serviceTrustPolicy(this, 'trust', 'ec2.amazonaws.com').json,
     });
@@ -117,7 +116,7 @@ export class Bastion extends Construct {
       role: role.name,
       policyArn: 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore',
     });
-    const profile = new IamInstanceProfile(this, 'profile', { name, role: role.name });
+    const profile = stackInstanceProfile(this, 'profile', { name, role: role.name });
 
     const launchTemplate = new LaunchTemplate(this, 'launch-template', {
       name,

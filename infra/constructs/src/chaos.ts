@@ -1,9 +1,9 @@
 import { FisExperimentTemplate, type FisExperimentTemplateStopCondition } from '@cdktf/provider-aws/lib/fis-experiment-template/index.js';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy/index.js';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
 import { Construct } from 'constructs';
 import { assertResourceName } from './naming.js';
 import { policyDocument, serviceTrustPolicy } from './policy-document.js';
+import { stackRole } from './stack-role.js';
 
 /** A service whose tasks an experiment may stop. */
 export interface ChaosService {
@@ -83,7 +83,7 @@ export class Chaos extends Construct {
       throw new Error('Chaos needs something to break: give services, drainContainerInstances or databaseArn');
     }
 
-    const role = new IamRole(this, 'role', {
+    const role = stackRole(this, 'role', {
       name: `${props.name}-fis`,
       assumeRolePolicy: serviceTrustPolicy(this, 'trust', 'fis.amazonaws.com').json,
     });

@@ -2,13 +2,12 @@ import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group/inde
 import { EcsCapacityProvider } from '@cdktf/provider-aws/lib/ecs-capacity-provider/index.js';
 import { EcsClusterCapacityProviders } from '@cdktf/provider-aws/lib/ecs-cluster-capacity-providers/index.js';
 import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster/index.js';
-import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile/index.js';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template/index.js';
 import { Construct } from 'constructs';
 import { assertResourceName } from './naming.js';
 import { serviceTrustPolicy } from './policy-document.js';
+import { stackInstanceProfile, stackRole } from './stack-role.js';
 
 /** The ECS-optimized Amazon Linux 2023 AMI, resolved by EC2 at launch: planning needs no AWS call. */
 export const ECS_OPTIMIZED_AL2023_AMI = 'resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id';
@@ -123,7 +122,7 @@ export class Cluster extends Construct {
 
     const capacityProviders = ['FARGATE', 'FARGATE_SPOT'];
     if (enableEc2Capacity) {
-      const role = new IamRole(this, 'instance-role', {
+      const role = stackRole(this, 'instance-role', {
         name: `${name}-ecs-instance`,
         assumeRolePolicy: serviceTrustPolicy(this, 'instance-trust', 'ec2.amazonaws.com').json,
       });
@@ -136,7 +135,7 @@ export class Cluster extends Construct {
         role: role.name,
         policyArn: 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore',
       });
-      const profile = new IamInstanceProfile(this, 'instance-profile', { name: `${name}-ecs-instance`, role: role.name });
+      const profile = stackInstanceProfile(this, 'instance-profile', { name: `${name}-ecs-instance`, role: role.name });
 
       const userData = [
         '#!/bin/bash',

@@ -6,11 +6,11 @@ import { EcsService, type EcsServiceLoadBalancer } from '@cdktf/provider-aws/lib
 import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition/index.js';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy/index.js';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
 import type { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { assertResourceName } from './naming.js';
 import { policyDocument, serviceTrustPolicy } from './policy-document.js';
+import { stackRole } from './stack-role.js';
 
 /** A value the container reads from Secrets Manager or SSM Parameter Store at start. */
 export interface ContainerSecret {
@@ -214,7 +214,7 @@ export class EcsWorkload extends Construct {
     });
     this.logGroupName = logGroup.name;
 
-    const executionRole = new IamRole(this, 'execution-role', {
+    const executionRole = stackRole(this, 'execution-role', {
       name: `${fullName}-execution`,
       assumeRolePolicy: serviceTrustPolicy(this, 'execution-trust', 'ecs-tasks.amazonaws.com').json,
       tags,
@@ -238,7 +238,7 @@ export class EcsWorkload extends Construct {
     }
     this.executionRoleArn = executionRole.arn;
 
-    const taskRole = new IamRole(this, 'task-role', {
+    const taskRole = stackRole(this, 'task-role', {
       name: `${fullName}-task`,
       assumeRolePolicy: serviceTrustPolicy(this, 'task-trust', 'ecs-tasks.amazonaws.com').json,
       tags,

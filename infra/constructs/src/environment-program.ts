@@ -6,6 +6,8 @@ import { EnvironmentRoles } from './environment-roles.js';
 import { defaultStateBucket } from './environment-stack.js';
 import { GithubOidc } from './github-oidc.js';
 import { PingdummyStack, type PingdummyStackProps } from './pingdummy-stack.js';
+import { StackPermissions } from './stack-permissions.js';
+import { applyRoleBoundary } from './stack-role.js';
 import { StateBackend } from './state-backend.js';
 
 /** The configuration file of one environment (`infra/<env>/config.ts`). */
@@ -14,6 +16,12 @@ export interface PingdummyEnvironment extends Omit<PingdummyStackProps, 'imageTa
   readonly opsAccountId: string;
   /** GitHub repository (`owner/name`) whose `<environment>` GitHub environment may deploy. */
   readonly githubRepository: string;
+  /**
+   * Branches whose GitHub Actions jobs may assume the deploy role without the GitHub environment
+   * (and so without its reviewers); `[]` leaves the environment as the only way in.
+   * @default ['main']
+   */
+  readonly githubBranches?: string[];
 }
 
 /**
@@ -33,7 +41,8 @@ export function createApp(): App {
 /**
  * The stacks of one environment:
  * - `<name>-<env>-bootstrap` (local state, applied once by an administrator): the state bucket,
- *   the roles the ops account assumes, the GitHub Actions deploy role;
+ *   the deploy policy and permissions boundary (StackPermissions), the roles the ops account
+ *   assumes, the GitHub Actions deploy role;
  * - `<name>-<env>-base`, `-data`, `-app`: PingdummyStack.
  */
 export function definePingdummyEnvironment(app: Construct, config: PingdummyEnvironment & { readonly imageTag: string }): PingdummyStack {
@@ -45,16 +54,32 @@ export function definePingdummyEnvironment(app: Construct, config: PingdummyEnvi
     allowedAccountIds: [config.accountId],
     defaultTags: [{ tags: { project: config.name, environment: config.environment, service: 'bootstrap' } }],
   });
-  const state = new StateBackend(bootstrap, 'state', { bucketName: defaultStateBucket(config.name, config.environment, config.accountId) });
-  const roles = new EnvironmentRoles(bootstrap, 'roles', { environment: config.environment, opsAccountId: config.opsAccountId });
+  const stateBucketName = defaultStateBucket(config.name, config.environment, config.accountId);
+  const state = new StateBackend(bootstrap, 'state', { bucketName: stateBucketName });
+  const permissions = new StackPermissions(bootstrap, 'permissions', {
+    name: `${config.name}-${config.environment}`,
+    accountId: config.accountId,
+    stateBucketName,
+  });
+  // The bootstrap's own roles stay outside STACK_IAM_PATH: no deploy may change them. They carry the boundary too.
+  applyRoleBoundary(bootstrap, { permissionsBoundaryArn: permissions.permissionsBoundaryArn, path: '/' });
+  const roles = new EnvironmentRoles(bootstrap, 'roles', {
+    environment: config.environment,
+    opsAccountId: config.opsAccountId,
+    deployPolicyArn: permissions.deployPolicyArn,
+  });
   const github = new GithubOidc(bootstrap, 'github', {
     roleName: `${config.name}-${config.environment}-deploy`,
     repository: config.githubRepository,
-    subjects: [`environment:${config.environment}`],
+    environments: [config.environment],
+    branches: config.githubBranches ?? ['main'],
+    policyArns: [permissions.deployPolicyArn],
   });
   new TerraformOutput(bootstrap, 'state_bucket', { value: state.bucketName });
   new TerraformOutput(bootstrap, 'deploy_role_arn', { value: github.roleArn });
   new TerraformOutput(bootstrap, 'role_arns', { value: roles.roleArns });
+  new TerraformOutput(bootstrap, 'permissions_boundary_arn', { value: permissions.permissionsBoundaryArn });
+  new TerraformOutput(bootstrap, 'deploy_policy_arn', { value: permissions.deployPolicyArn });
 
   return new PingdummyStack(app, config.name, config);
 }

@@ -2,6 +2,8 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
 import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { assertResourceName } from './naming.js';
+import { permissionsBoundaryArn } from './stack-permissions.js';
+import { applyRoleBoundary } from './stack-role.js';
 
 /** Where a stack keeps its Terraform state. */
 export type StateLocation =
@@ -34,6 +36,11 @@ export interface EnvironmentStackProps {
    * @default {}
    */
   readonly tags?: Record<string, string>;
+  /**
+   * Permissions boundary every IAM role of the stack carries (roles live under `/stack/`).
+   * @default - `<project>-<environment>-permissions-boundary` of the account, created by StackPermissions in the bootstrap stack
+   */
+  readonly permissionsBoundaryArn?: string;
 }
 
 /** The default state bucket name of an environment. */
@@ -44,7 +51,8 @@ export function defaultStateBucket(project: string, environment: string, account
 /**
  * A Terraform stack of one environment: the AWS provider pinned to the environment's account and
  * region with default tags (`project`, `environment`, `service`), and its own state file
- * (`<project>/<environment>/<part>.tfstate`) in S3 with S3-native locking.
+ * (`<project>/<environment>/<part>.tfstate`) in S3 with S3-native locking. Every IAM role created
+ * inside carries the environment's permissions boundary and lives under `/stack/` (see `stackRole`).
  *
  * @example
  * const data = new EnvironmentStack(app, 'pingdummy-prod-data', { project: 'pingdummy', environment: 'prod', accountId, region, part: 'data' });
@@ -81,6 +89,7 @@ export class EnvironmentStack extends TerraformStack {
     this.region = props.region;
     this.part = part;
     this.namePrefix = `${props.project}-${props.environment}`;
+    applyRoleBoundary(this, { permissionsBoundaryArn: props.permissionsBoundaryArn ?? permissionsBoundaryArn(props.accountId, this.namePrefix) });
 
     this.provider = new AwsProvider(this, 'aws', {
       region: props.region,

@@ -2,7 +2,6 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group/index.js';
 import { Eip } from '@cdktf/provider-aws/lib/eip/index.js';
 import { FlowLog } from '@cdktf/provider-aws/lib/flow-log/index.js';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy/index.js';
 import { InternetGateway } from '@cdktf/provider-aws/lib/internet-gateway/index.js';
 import { NatGateway } from '@cdktf/provider-aws/lib/nat-gateway/index.js';
@@ -14,6 +13,7 @@ import { Construct } from 'constructs';
 import { cidrSubnet } from './cidr.js';
 import { assertResourceName } from './naming.js';
 import { policyDocument, serviceTrustPolicy } from './policy-document.js';
+import { stackRole } from './stack-role.js';
 
 export interface NetworkProps {
   /** Prefix of every resource name, e.g. `pingdummy-prod`. */
@@ -207,7 +207,7 @@ export class Network extends Construct {
         name: `/vpc/${name}/flow-logs`,
         retentionInDays: flowLogRetentionDays,
       });
-      const role = new IamRole(this, 'flow-log-role', {
+      const role = stackRole(this, 'flow-log-role', {
         name: `${name}-flow-logs`,
         assumeRolePolicy: serviceTrustPolicy(this, 'flow-log-trust', 'vpc-flow-logs.amazonaws.com').json,
       });

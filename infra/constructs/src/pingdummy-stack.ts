@@ -155,6 +155,7 @@ export class PingdummyStack extends Construct {
       region: props.region,
       state: props.state,
       tags: props.tags,
+      permissionsBoundaryArn: props.permissionsBoundaryArn,
     };
     const base = this.base;
     const protect = base.protect;
@@ -247,6 +248,7 @@ export class PingdummyStack extends Construct {
       publicZoneId: base.dns.publicZoneId,
       certificateArn: props.certificateArn,
       deletionProtection: protect,
+      webAclArn: base.webAclArn,
       healthCheck: { path: '/healthz' },
       environment: {
         PUBLIC_URL: `https://${props.domainName}`,

@@ -1,5 +1,6 @@
 import { TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
+import { AccountBaseline, type AccountBaselineFeatures } from './account-baseline.js';
 import { Alarms } from './alarms.js';
 import { Bastion } from './bastion.js';
 import { Cluster } from './cluster.js';
@@ -10,6 +11,7 @@ import { isProductionEnvironment } from './naming.js';
 import { Network } from './network.js';
 import { Registry } from './registry.js';
 import { SecurityGroups } from './security-groups.js';
+import { WebAcl } from './web-acl.js';
 
 export interface StackProps {
   /** Environment name, e.g. `stage` or `prod`; `prod` turns on the production defaults. */
@@ -98,11 +100,29 @@ export interface StackProps {
    * @default {}
    */
   readonly tags?: Record<string, string>;
+  /**
+   * The account's security baseline (CloudTrail, GuardDuty, S3 public access block, Session
+   * Manager logging, AWS Config); each feature left out follows `protect`, except AWS Config (off).
+   * @default - everything but AWS Config when protected, nothing otherwise
+   */
+  readonly accountBaseline?: AccountBaselineFeatures;
+  /**
+   * A WAF web ACL with AWS managed rule groups for the public load balancers (`webAclArn`).
+   * @default - same as `protect`
+   */
+  readonly webAcl?: boolean;
+  /**
+   * Permissions boundary of every IAM role of the stack.
+   * @default - `<name>-<environment>-permissions-boundary` (StackPermissions)
+   */
+  readonly permissionsBoundaryArn?: string;
 }
 
 /**
  * The base of an environment in one Terraform stack, like Segment's Stack: network, security
- * groups, bastion, DNS, load-balancer log bucket, ECS cluster, registry and alarm topics.
+ * groups, bastion, DNS, load-balancer log bucket, ECS cluster, registry and alarm topics; with
+ * `protect` (production) also the account baseline (CloudTrail, GuardDuty, S3 public access
+ * block, Session Manager logging) and a WAF web ACL for public load balancers.
  * Services go in stacks of their own that read these outputs.
  *
  * @example
@@ -127,6 +147,12 @@ export class Stack extends EnvironmentStack {
   public readonly registry: Registry;
   /** The alarm topics. */
   public readonly alarms: Alarms;
+  /** The account's security baseline. */
+  public readonly accountBaseline: AccountBaseline;
+  /** The WAF web ACL of public load balancers, when on. */
+  public readonly webAcl?: WebAcl;
+  /** ARN of that web ACL (give it to WebService), when on. */
+  public readonly webAclArn?: string;
   /** Whether production protections are on. */
   public readonly protect: boolean;
   /** Retention of log groups, in days (services follow it). */
@@ -161,11 +187,14 @@ export class Stack extends EnvironmentStack {
       part: 'base',
       state: props.state,
       tags: props.tags,
+      permissionsBoundaryArn: props.permissionsBoundaryArn,
     });
     const availabilityZones = props.availabilityZones ?? ['a', 'b', 'c'].map((zone) => `${props.region}${zone}`);
     const singleNatGateway = props.singleNatGateway ?? !isProductionEnvironment(props.environment);
     const repositories = props.repositories ?? [name];
     const logRetentionDays = props.logRetentionDays ?? (protect ? 90 : 30);
+    const baseline = props.accountBaseline ?? {};
+    const webAcl = props.webAcl ?? protect;
     const prefix = this.namePrefix;
     const instanceTags = (service: string) => ({ ...props.tags, project: name, environment: props.environment, service });
     this.protect = protect;
@@ -207,6 +236,22 @@ export class Stack extends EnvironmentStack {
     });
     this.registry = new Registry(this, 'registry', { repositories });
     this.alarms = new Alarms(this, 'alarms', { name: prefix });
+    this.accountBaseline = new AccountBaseline(this, 'account-baseline', {
+      name: prefix,
+      accountId: props.accountId,
+      region: props.region,
+      cloudTrail: baseline.cloudTrail ?? protect,
+      guardDuty: baseline.guardDuty ?? protect,
+      s3PublicAccessBlock: baseline.s3PublicAccessBlock ?? protect,
+      sessionManagerLogging: baseline.sessionManagerLogging ?? protect,
+      config: baseline.config ?? false,
+      // Container instances run the SSM agent too: a session there must be able to stream its transcript.
+      sessionInstanceRoleNames: [this.bastion.roleName, ...(this.cluster.instanceRoleName ? [this.cluster.instanceRoleName] : [])],
+    });
+    if (webAcl) {
+      this.webAcl = new WebAcl(this, 'web-acl', { name: prefix });
+      this.webAclArn = this.webAcl.webAclArn;
+    }
 
     this.vpcId = this.network.vpcId;
     this.publicSubnetIds = this.network.publicSubnetIds;
@@ -242,6 +287,7 @@ export class Stack extends EnvironmentStack {
       warning_topic_arn: this.alarms.warningTopicArn,
       critical_topic_arn: this.alarms.criticalTopicArn,
       repository_urls: this.registry.repositoryUrls,
+      web_acl_arn: this.webAclArn ?? '',
     };
     for (const [key, value] of Object.entries(outputs)) new TerraformOutput(this, key, { value });
   }

@@ -4,6 +4,7 @@ import { LbListener } from '@cdktf/provider-aws/lib/lb-listener/index.js';
 import type { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group/index.js';
 import { Lb } from '@cdktf/provider-aws/lib/lb/index.js';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record/index.js';
+import { Wafv2WebAclAssociation } from '@cdktf/provider-aws/lib/wafv2-web-acl-association/index.js';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { EcsWorkload, serviceTags, type ContainerServiceOptions } from './ecs-workload.js';
@@ -56,6 +57,11 @@ export interface WebServiceProps extends ContainerServiceOptions {
    * @default 30
    */
   readonly deregistrationDelaySeconds?: number;
+  /**
+   * WAF v2 web ACL to associate with the load balancer (e.g. `Stack.webAclArn`).
+   * @default - no web ACL
+   */
+  readonly webAclArn?: string;
 }
 
 /**
@@ -120,6 +126,9 @@ export class WebService extends Construct {
       tags,
     });
     this.targetGroup = serviceTargetGroup(this, props.name, { ...props, tags });
+    if (props.webAclArn) {
+      new Wafv2WebAclAssociation(this, 'web-acl', { resourceArn: this.loadBalancer.arn, webAclArn: props.webAclArn });
+    }
 
     this.certificateArn = props.certificateArn ?? this.validatedCertificate(props.domainName, props.publicZoneId!, tags);
 

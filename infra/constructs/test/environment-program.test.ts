@@ -22,6 +22,28 @@ describe('environment programs', () => {
     expect(Object.values(bootstrap.resource.aws_iam_role!).map((r) => r.name).sort()).toEqual(['pingdummy-stage-deploy', 'stage-admin', 'stage-readonly']);
   });
 
+  it('gives the deploy role the deploy policy only, trusted by the GitHub environment and main branch', () => {
+    const bootstrap = stack('pingdummy-stage-bootstrap');
+    expect(Object.values(bootstrap.resource.aws_iam_policy!).map((p) => p.name).sort()).toEqual(['pingdummy-stage-deploy', 'pingdummy-stage-permissions-boundary']);
+    const attachments = Object.values(bootstrap.resource.aws_iam_role_policy_attachment!).map((a) => String(a.policy_arn));
+    expect(attachments.some((arn) => /AdministratorAccess|IAMFullAccess|PowerUserAccess/.test(arn))).toBe(false);
+    const documents = JSON.stringify((bootstrap as unknown as { data: unknown }).data);
+    expect(documents).toContain('"repo:acme/pingdummy:environment:stage","repo:acme/pingdummy:ref:refs/heads/main"');
+    expect(documents).not.toContain('repo:acme/pingdummy:*');
+  });
+
+  it('gives every role of every stack the permissions boundary; stack roles live under /stack/, bootstrap roles outside', () => {
+    const boundary = 'arn:aws:iam::222233334444:policy/pingdummy-stage-permissions-boundary';
+    for (const name of ['pingdummy-stage-base', 'pingdummy-stage-app']) {
+      const roles = Object.values(stack(name).resource.aws_iam_role!);
+      expect(roles.length).toBeGreaterThan(0);
+      for (const role of roles) expect(role).toMatchObject({ path: '/stack/', permissions_boundary: boundary });
+    }
+    for (const role of Object.values(stack('pingdummy-stage-bootstrap').resource.aws_iam_role!)) {
+      expect(role).toMatchObject({ path: '/', permissions_boundary: expect.stringMatching(/^\$\{aws_iam_policy\.permissions_boundary_[\w]+\.arn\}$/) });
+    }
+  });
+
   it('keeps bootstrap and ops state local, outside cdktf.out', () => {
     expect(stack('pingdummy-stage-bootstrap').terraform.backend).toEqual({ local: { path: '../../../.state/pingdummy-stage-bootstrap.tfstate' } });
     expect(stack('pingdummy-ops').terraform.backend).toEqual({ local: { path: '../../../.state/pingdummy-ops.tfstate' } });

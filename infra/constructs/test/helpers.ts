@@ -1,6 +1,7 @@
 import { Testing } from 'cdktf';
 import type {} from 'cdktf/lib/testing/adapters/jest.js';
 import type { Construct } from 'constructs';
+import { applyRoleBoundary } from '../src/stack-role.js';
 
 Testing.setupJest();
 
@@ -10,8 +11,14 @@ export interface Synthesized {
   readonly json: { resource?: Record<string, Record<string, Record<string, unknown>>>; data?: Record<string, Record<string, Record<string, unknown>>>; output?: Record<string, unknown> };
 }
 
+/** The permissions boundary `synth` applies, as an EnvironmentStack would. */
+export const TEST_BOUNDARY = 'arn:aws:iam::123456789012:policy/test-permissions-boundary';
+
 export function synth(build: (scope: Construct) => void): Synthesized {
-  const text = Testing.synthScope(build);
+  const text = Testing.synthScope((scope) => {
+    applyRoleBoundary(scope, { permissionsBoundaryArn: TEST_BOUNDARY });
+    build(scope);
+  });
   return { text, json: JSON.parse(text) as Synthesized['json'] };
 }
 

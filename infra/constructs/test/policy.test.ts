@@ -43,7 +43,8 @@ describe('policy rules', () => {
   it('has a rule for each requirement', () => {
     expect(POLICY_RULES.map((r) => r.id)).toEqual([
       'imds-v2', 'no-public-ip-in-private-subnets', 'no-world-ingress', 'rds-hardening', 's3-hardening', 'alb-hardening',
-      'ecr-hardening', 'log-retention', 'no-secrets-in-environment', 'non-root-containers', 'iam-no-wildcard-admin', 'vpc-flow-logs', 'cost-allocation-tags',
+      'ecr-hardening', 'log-retention', 'no-secrets-in-environment', 'non-root-containers', 'iam-no-wildcard-admin', 'iam-role-permissions-boundary', 'github-oidc-trust-scoped', 'vpc-flow-logs',
+      'cloudtrail-hardening', 'public-alb-web-acl', 'cost-allocation-tags',
     ]);
   });
 
@@ -149,6 +150,71 @@ describe('policy rules', () => {
       configuration: { root_module: { resources: [{ address: 'data.aws_iam_policy_document.d', mode: 'data', type: 'aws_iam_policy_document', name: 'd', expressions: { statement: [{ actions: { constant_value: ['*'] }, resources: { constant_value: ['*'] } }] } }] } },
     };
     expect(checkStackPlan(withDocument, { production: false }, 'test', ['iam-no-wildcard-admin'])[0]!.message).toBe('policy document allows * on *');
+  });
+
+  it('iam-no-wildcard-admin: reports iam:* and NotAction on *, and IAMFullAccess attached or listed', () => {
+    const policy = (statement: Record<string, unknown>) => ({ type: 'aws_iam_policy', name: 'p', values: { policy: JSON.stringify({ Statement: [statement] }) } });
+    expect(violations([policy({ Effect: 'Allow', Action: ['ec2:*', 'iam:*'], Resource: '*' })], 'iam-no-wildcard-admin')[0]!.message).toBe('policy allows iam:* on *');
+    expect(violations([policy({ Effect: 'Allow', Action: 'iam:Create*', Resource: '*' })], 'iam-no-wildcard-admin')[0]!.message).toBe('policy allows iam:Create* on *');
+    expect(violations([policy({ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' })], 'iam-no-wildcard-admin')[0]!.message).toBe('policy allows NotAction iam:* on *');
+    // Scoped IAM writes, IAM reads and denials are fine.
+    expect(violations([policy({ Effect: 'Allow', Action: 'iam:*', Resource: 'arn:aws:iam::123456789012:role/stack/*' })], 'iam-no-wildcard-admin')).toEqual([]);
+    expect(violations([policy({ Effect: 'Allow', Action: ['iam:Get*', 'iam:List*'], Resource: '*' })], 'iam-no-wildcard-admin')).toEqual([]);
+    expect(violations([policy({ Effect: 'Deny', Action: '*', Resource: '*' })], 'iam-no-wildcard-admin')).toEqual([]);
+    expect(violations([{ type: 'aws_iam_role_policy_attachment', name: 'bad', values: { policy_arn: 'arn:aws:iam::aws:policy/IAMFullAccess' } }], 'iam-no-wildcard-admin')[0]!.message).toBe('attaches IAMFullAccess');
+    expect(violations([{ type: 'aws_iam_role', name: 'bad', values: { managed_policy_arns: ['arn:aws:iam::aws:policy/AdministratorAccess'] } }], 'iam-no-wildcard-admin')[0]!.message).toBe('attaches AdministratorAccess');
+    const withDocument: TerraformPlan = {
+      ...planOf([]),
+      configuration: { root_module: { resources: [{ address: 'data.aws_iam_policy_document.d', mode: 'data', type: 'aws_iam_policy_document', name: 'd', expressions: { statement: [{ actions: { constant_value: ['iam:*'] }, resources: { constant_value: ['*'] } }] } }] } },
+    };
+    expect(checkStackPlan(withDocument, { production: false }, 'test', ['iam-no-wildcard-admin'])[0]!.message).toBe('policy document allows iam:* on *');
+  });
+
+  it('iam-role-permissions-boundary: reports roles without a permissions boundary', () => {
+    const role = (values: Record<string, unknown>, unknown?: string[]): Fixture => ({ type: 'aws_iam_role', name: 'r', values: { name: 'app', ...values }, unknown });
+    expect(violations([role({ permissions_boundary: 'arn:aws:iam::123456789012:policy/b' })], 'iam-role-permissions-boundary')).toEqual([]);
+    expect(violations([role({}, ['permissions_boundary'])], 'iam-role-permissions-boundary')).toEqual([]);
+    expect(violations([role({ permissions_boundary: null })], 'iam-role-permissions-boundary')[0]!.message).toMatch(/^role app has no permissions_boundary/);
+  });
+
+  it('github-oidc-trust-scoped: reports GitHub trusts without a subject, with patterns or StringLike', () => {
+    const trust = (condition: Record<string, unknown>): Fixture => ({
+      type: 'aws_iam_role', name: 'deploy',
+      values: { assume_role_policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRoleWithWebIdentity', Principal: { Federated: 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com' }, Condition: condition }] }) },
+    });
+    const aud = { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' };
+    const rule = 'github-oidc-trust-scoped';
+    expect(violations([trust({ StringEquals: { ...aud, 'token.actions.githubusercontent.com:sub': ['repo:acme/app:environment:prod', 'repo:acme/app:ref:refs/heads/main'] } })], rule)).toEqual([]);
+    expect(violations([trust({ StringEquals: aud })], rule)[0]!.message).toMatch(/^GitHub OIDC trust without a condition on the token subject/);
+    expect(violations([trust({ StringEquals: aud, StringLike: { 'token.actions.githubusercontent.com:sub': 'repo:acme/app:*' } })], rule)[0]!.message).toMatch(/^GitHub OIDC subject compared with StringLike/);
+    expect(violations([trust({ StringEquals: { ...aud, 'token.actions.githubusercontent.com:sub': 'repo:acme/app:*' } })], rule)[0]!.message).toBe('GitHub OIDC subject repo:acme/app:* is a pattern: list exact environments and branches');
+    const document = (values: string[]): TerraformPlan => ({
+      ...planOf([]),
+      configuration: { root_module: { resources: [{ address: 'data.aws_iam_policy_document.trust', mode: 'data', type: 'aws_iam_policy_document', name: 'trust', expressions: { statement: [{
+        actions: { constant_value: ['sts:AssumeRoleWithWebIdentity'] },
+        condition: [{ test: { constant_value: 'StringEquals' }, variable: { constant_value: 'token.actions.githubusercontent.com:sub' }, values: { constant_value: values } }],
+      }] } }] } },
+    });
+    expect(checkStackPlan(document(['repo:acme/app:environment:prod']), { production: false }, 'test', [rule])).toEqual([]);
+    expect(checkStackPlan(document(['repo:acme/app:*']), { production: false }, 'test', [rule])).toHaveLength(1);
+  });
+
+  it('cloudtrail-hardening: reports single-region trails, missing global events and log file validation', () => {
+    const trail = (values: Record<string, unknown>): Fixture => ({ type: 'aws_cloudtrail', name: 't', values: { is_multi_region_trail: true, include_global_service_events: true, enable_log_file_validation: true, enable_logging: true, ...values } });
+    expect(violations([trail({})], 'cloudtrail-hardening')).toEqual([]);
+    expect(violations([trail({ is_multi_region_trail: false })], 'cloudtrail-hardening')[0]!.message).toMatch(/^is_multi_region_trail is not true/);
+    expect(violations([trail({ include_global_service_events: false })], 'cloudtrail-hardening')[0]!.message).toMatch(/^include_global_service_events is not true/);
+    expect(violations([trail({ enable_log_file_validation: false })], 'cloudtrail-hardening')[0]!.message).toMatch(/^enable_log_file_validation is not true/);
+    expect(violations([trail({ enable_logging: false })], 'cloudtrail-hardening')[0]!.message).toBe('enable_logging is false');
+  });
+
+  it('public-alb-web-acl: reports internet-facing ALBs without a web ACL, in production only', () => {
+    const lb: Fixture = { type: 'aws_lb', name: 'web', values: { load_balancer_type: 'application', internal: false } };
+    const internal: Fixture = { type: 'aws_lb', name: 'api', values: { load_balancer_type: 'application', internal: true } };
+    expect(violations([lb, internal], 'public-alb-web-acl', true).map((v) => v.address)).toEqual(['test: aws_lb.web']);
+    expect(violations([lb], 'public-alb-web-acl', false)).toEqual([]);
+    const association: Fixture = { type: 'aws_wafv2_web_acl_association', name: 'web', values: {}, refs: { resource_arn: 'aws_lb.web' } };
+    expect(violations([lb, association], 'public-alb-web-acl', true)).toEqual([]);
   });
 
   it('vpc-flow-logs: reports VPCs without flow logs', () => {

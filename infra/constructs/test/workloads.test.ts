@@ -160,6 +160,13 @@ describe('WebService', () => {
   it('refuses to guess a certificate', () => {
     expect(() => synth((scope) => new WebService(scope, 'frontend', { ...props, publicZoneId: undefined }))).toThrow(/give certificateArn .* or publicZoneId/);
   });
+
+  it('associates the load balancer with a web ACL when given one, and with none otherwise', () => {
+    const webAclArn = 'arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/acme-prod/1';
+    const guarded = synth((scope) => new WebService(scope, 'frontend', { ...props, webAclArn }));
+    expect(onlyResource(guarded, 'aws_wafv2_web_acl_association')).toEqual({ resource_arn: expect.stringMatching(/^\$\{aws_lb\.[\w-]+\.arn\}$/), web_acl_arn: webAclArn });
+    expect(resourcesOf(out, 'aws_wafv2_web_acl_association')).toHaveLength(0);
+  });
 });
 
 describe('Worker', () => {

@@ -34,3 +34,11 @@ it('protects production: deletion protection and multi-AZ on the database, a NAT
   expect(values('pingdummy-prod-base', 'aws_nat_gateway')).toHaveLength(3);
   expect(values('pingdummy-prod-app', 'aws_lb').find((lb) => lb.internal === false)).toMatchObject({ enable_deletion_protection: true });
 });
+
+it('has the account baseline on by default: CloudTrail, GuardDuty, S3 public access block, session logging, WAF on the public ALB; no AWS Config', () => {
+  const types = (stack: string) => new Set((plan.stacks[stack]!.planned_values?.root_module?.resources ?? []).map((r) => r.type));
+  const base = types('pingdummy-prod-base');
+  for (const type of ['aws_cloudtrail', 'aws_guardduty_detector', 'aws_s3_account_public_access_block', 'aws_ssm_document', 'aws_wafv2_web_acl']) expect(base).toContain(type);
+  expect(base).not.toContain('aws_config_configuration_recorder');
+  expect(types('pingdummy-prod-app')).toContain('aws_wafv2_web_acl_association');
+});

@@ -26,3 +26,11 @@ describe.each(POLICY_RULES.map((rule) => [rule.id, rule.description]))('policy %
     expect(formatViolations(checkEnvironmentPlan(plan, { production: false }, [id]))).toBe('');
   });
 });
+
+it('has the account baseline stage keeps (config.ts): CloudTrail, S3 public access block, session logging, WAF; no GuardDuty or AWS Config', () => {
+  const types = (stack: string) => new Set((plan.stacks[stack]!.planned_values?.root_module?.resources ?? []).map((r) => r.type));
+  const base = types('pingdummy-stage-base');
+  for (const type of ['aws_cloudtrail', 'aws_s3_account_public_access_block', 'aws_ssm_document', 'aws_wafv2_web_acl']) expect(base).toContain(type);
+  for (const type of ['aws_guardduty_detector', 'aws_config_configuration_recorder']) expect(base).not.toContain(type);
+  expect(types('pingdummy-stage-app')).toContain('aws_wafv2_web_acl_association');
+});

@@ -121,7 +121,7 @@ const rdsHardening: PolicyRule = {
     }),
 };
 
-interface PolicyStatement { Effect?: string; Action?: string | string[]; NotAction?: unknown; Resource?: string | string[]; Condition?: Record<string, Record<string, string | string[] | boolean>> }
+interface PolicyStatement { Effect?: string; Action?: string | string[]; NotAction?: string | string[]; Resource?: string | string[]; Condition?: Record<string, Record<string, string | string[] | boolean>> }
 const asList = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : value === undefined ? [] : [String(value)]);
 
 function parsePolicy(text: unknown): PolicyStatement[] | undefined {
@@ -252,45 +252,124 @@ const nonRootContainers: PolicyRule = {
     }),
 };
 
-const ADMIN_POLICIES = new Set(['arn:aws:iam::aws:policy/AdministratorAccess']);
+/** Managed policies that make their holder an administrator (IAMFullAccess can create one). */
+const ADMIN_POLICIES = new Set(['arn:aws:iam::aws:policy/AdministratorAccess', 'arn:aws:iam::aws:policy/IAMFullAccess']);
 const POLICY_ATTRIBUTES = ['policy', 'assume_role_policy', 'json'];
 
-function wildcardAdmin(statements: PolicyStatement[]): boolean {
-  return statements.some((s) => (s.Effect ?? 'Allow') === 'Allow' && asList(s.Action).some((a) => a === '*' || a === '*:*') && asList(s.Resource).includes('*'));
+/**
+ * Actions that grant everything, or any IAM write: `*`, `*:*`, `iam:*`, and IAM wildcards other
+ * than reads (`iam:Get*`, `iam:List*`).
+ */
+function unboundedAction(action: string): boolean {
+  if (action === '*' || action === '*:*') return true;
+  const [service, name = ''] = action.toLowerCase().split(':');
+  return service === 'iam' && name.includes('*') && !/^(get|list)[a-z]*\*$/.test(name);
+}
+
+/** The unbounded action an Allow statement grants on `*` (NotAction counts as everything but a few), if any. */
+function unboundedGrant(effect: unknown, actions: string[], notActions: string[], resources: string[]): string | undefined {
+  if ((effect ?? 'Allow') !== 'Allow' || !resources.includes('*')) return undefined;
+  if (notActions.length > 0) return `NotAction ${notActions.join(', ')}`;
+  return actions.find(unboundedAction);
 }
 
 const iamNoWildcardAdmin: PolicyRule = {
   id: 'iam-no-wildcard-admin',
-  description: 'No IAM policy allows `*` actions on `*` resources (nor attaches AdministratorAccess)',
+  description: 'No IAM policy allows `*`, `iam:*` (or NotAction) on `*` resources; AdministratorAccess and IAMFullAccess are never attached',
   check: (plan) => {
     const found: Array<Omit<Violation, 'rule'>> = [];
     for (const r of [...plan.resources, ...plan.dataSources]) {
-      for (const attribute of POLICY_ATTRIBUTES) {
-        const statements = parsePolicy(r.values[attribute]);
-        if (statements && wildcardAdmin(statements)) found.push({ address: r.address, message: `${attribute} allows * on *` });
+      const policies = [
+        ...POLICY_ATTRIBUTES.map((attribute) => ({ where: attribute, text: r.values[attribute] })),
+        ...blocks(r.values, 'inline_policy').map((inline) => ({ where: 'inline_policy', text: inline.policy })),
+      ];
+      for (const { where, text } of policies) {
+        for (const s of parsePolicy(text) ?? []) {
+          const grant = unboundedGrant(s.Effect, asList(s.Action), asList(s.NotAction), asList(s.Resource));
+          if (grant) found.push({ address: r.address, message: `${where} allows ${grant} on *` });
+        }
       }
-      for (const inline of blocks(r.values, 'inline_policy')) {
-        const statements = parsePolicy(inline.policy);
-        if (statements && wildcardAdmin(statements)) found.push({ address: r.address, message: 'inline_policy allows * on *' });
-      }
-      if (/_policy_attachment$/.test(r.type) && ADMIN_POLICIES.has(String(r.values.policy_arn))) {
-        found.push({ address: r.address, message: 'attaches AdministratorAccess' });
+      const attached = /_policy_attachment$/.test(r.type) ? [String(r.values.policy_arn)] : asList(r.values.managed_policy_arns);
+      for (const arn of attached.filter((a) => ADMIN_POLICIES.has(a))) {
+        found.push({ address: r.address, message: `attaches ${arn.split('/').pop()!}` });
       }
     }
     // Policy documents whose JSON is only known at apply: read the statements from configuration.
     for (const document of plan.policyDocumentConfigs()) {
       const statements = (document.expressions?.statement as Array<Record<string, ConfigExpression>> | undefined) ?? [];
       for (const statement of statements) {
-        const effect = statement.effect?.constant_value ?? 'Allow';
-        const actions = asList(statement.actions?.constant_value);
-        const resources = asList(statement.resources?.constant_value);
-        if (effect === 'Allow' && actions.some((a) => a === '*' || a === '*:*') && resources.includes('*')) {
-          found.push({ address: document.address, message: 'policy document allows * on *' });
-        }
+        const grant = unboundedGrant(
+          statement.effect?.constant_value,
+          asList(statement.actions?.constant_value),
+          asList(statement.not_actions?.constant_value),
+          asList(statement.resources?.constant_value),
+        );
+        if (grant) found.push({ address: document.address, message: `policy document allows ${grant} on *` });
       }
     }
     return dedupe(found);
   },
+};
+
+const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
+
+/** A condition of a trust statement, whether read from policy JSON or from configuration. */
+interface TrustCondition { readonly test: string; readonly variable: string; readonly values: string[] }
+
+/** What is wrong with a GitHub web-identity trust statement, if anything. */
+function githubTrustProblem(conditions: TrustCondition[]): string | undefined {
+  const subjects = conditions.filter((c) => c.variable === `${GITHUB_OIDC_HOST}:sub`);
+  if (subjects.length === 0) return 'GitHub OIDC trust without a condition on the token subject: any repository on GitHub could assume the role';
+  for (const c of subjects) {
+    if (c.test !== 'StringEquals') return `GitHub OIDC subject compared with ${c.test}, not StringEquals: patterns admit other branches, pull requests or forks`;
+    const wildcard = c.values.find((v) => v.includes('*') || v.includes('?'));
+    if (wildcard) return `GitHub OIDC subject ${wildcard} is a pattern: list exact environments and branches`;
+  }
+  return undefined;
+}
+
+const githubOidcTrustScoped: PolicyRule = {
+  id: 'github-oidc-trust-scoped',
+  description: 'Roles trusting GitHub Actions pin exact subjects (environments, branches) with StringEquals, never a wildcard',
+  check: (plan) => {
+    const found: Array<Omit<Violation, 'rule'>> = [];
+    for (const r of [...plan.resources, ...plan.dataSources]) {
+      for (const attribute of POLICY_ATTRIBUTES) {
+        for (const s of parsePolicy(r.values[attribute]) ?? []) {
+          if (!asList(s.Action).includes('sts:AssumeRoleWithWebIdentity')) continue;
+          const conditions = Object.entries(s.Condition ?? {}).flatMap(([test, entries]) =>
+            Object.entries(entries).map(([variable, values]) => ({ test, variable, values: asList(values) })));
+          const github = JSON.stringify((s as { Principal?: unknown }).Principal ?? '').includes(GITHUB_OIDC_HOST) || conditions.some((c) => c.variable.startsWith(GITHUB_OIDC_HOST));
+          const problem = github ? githubTrustProblem(conditions) : undefined;
+          if (problem) found.push({ address: r.address, message: problem });
+        }
+      }
+    }
+    // Trust documents whose JSON is only known at apply (the provider ARN): read them from configuration.
+    for (const document of plan.policyDocumentConfigs()) {
+      const statements = (document.expressions?.statement as Array<Record<string, unknown>> | undefined) ?? [];
+      for (const statement of statements) {
+        if (!asList((statement.actions as ConfigExpression | undefined)?.constant_value).includes('sts:AssumeRoleWithWebIdentity')) continue;
+        const conditions = ((statement.condition as Array<Record<string, ConfigExpression>> | undefined) ?? []).map((c) => ({
+          test: String(c.test?.constant_value ?? ''),
+          variable: String(c.variable?.constant_value ?? ''),
+          values: asList(c.values?.constant_value),
+        }));
+        const problem = conditions.some((c) => c.variable.startsWith(GITHUB_OIDC_HOST)) ? githubTrustProblem(conditions) : undefined;
+        if (problem) found.push({ address: document.address, message: problem });
+      }
+    }
+    return dedupe(found);
+  },
+};
+
+const iamRolePermissionsBoundary: PolicyRule = {
+  id: 'iam-role-permissions-boundary',
+  description: 'Every IAM role carries a permissions boundary',
+  check: (plan) =>
+    plan.ofType('aws_iam_role')
+      .filter((r) => !plan.isUnknown(r, 'permissions_boundary') && !String(r.values.permissions_boundary ?? ''))
+      .map((r) => ({ address: r.address, message: `role ${String(r.values.name ?? '?')} has no permissions_boundary: create it with stackRole (the deploy role may not create it otherwise)` })),
 };
 
 const vpcFlowLogs: PolicyRule = {
@@ -300,6 +379,30 @@ const vpcFlowLogs: PolicyRule = {
     plan.ofType('aws_vpc')
       .filter((vpc) => plan.referrers('aws_flow_log', 'vpc_id', vpc.address).length === 0)
       .map((vpc) => ({ address: vpc.address, message: 'VPC without aws_flow_log' })),
+};
+
+const cloudTrailHardening: PolicyRule = {
+  id: 'cloudtrail-hardening',
+  description: 'CloudTrail trails are multi-region, include global service events and validate log files',
+  check: (plan) =>
+    plan.ofType('aws_cloudtrail').flatMap((r) => {
+      const problems: string[] = [];
+      if (r.values.is_multi_region_trail !== true) problems.push('is_multi_region_trail is not true: activity in other regions goes unrecorded');
+      if (r.values.include_global_service_events !== true) problems.push('include_global_service_events is not true: IAM and STS calls go unrecorded');
+      if (r.values.enable_log_file_validation !== true) problems.push('enable_log_file_validation is not true: changed or deleted log files cannot be detected');
+      if (r.values.enable_logging === false) problems.push('enable_logging is false');
+      return problems.map((message) => ({ address: r.address, message }));
+    }),
+};
+
+const publicAlbWebAcl: PolicyRule = {
+  id: 'public-alb-web-acl',
+  description: 'In production, every internet-facing ALB is associated with a WAF web ACL',
+  check: (plan, options) =>
+    !options.production ? [] : plan.ofType('aws_lb')
+      .filter((lb) => (lb.values.load_balancer_type ?? 'application') === 'application' && lb.values.internal !== true)
+      .filter((lb) => plan.referrers('aws_wafv2_web_acl_association', 'resource_arn', lb.address).length === 0)
+      .map((lb) => ({ address: lb.address, message: 'internet-facing load balancer without aws_wafv2_web_acl_association (WebService webAclArn)' })),
 };
 
 /** Tags every taggable resource carries (the provider's default tags), so costs split per environment and service. */
@@ -341,6 +444,10 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   noSecretsInEnvironment,
   nonRootContainers,
   iamNoWildcardAdmin,
+  iamRolePermissionsBoundary,
+  githubOidcTrustScoped,
   vpcFlowLogs,
+  cloudTrailHardening,
+  publicAlbWebAcl,
   costAllocationTags,
 ];
