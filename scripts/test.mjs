@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: gets the machine ready for the test suites, then runs them all.
-// 1. Tools the tests need: Chromium (found on PATH or CHROMIUM_PATH; installed with apt-get when this
-//    is a Debian machine and we are root), Terraform. What cannot be had is said in one line each.
+// 1. Tools the tests need: Chromium (found on PATH or CHROMIUM_PATH), Podman and podman-compose for
+//    the container tests; each installed with apt-get when missing on a Debian machine where we are
+//    root. Terraform is checked. What cannot be had is said in one line each.
 //    The Terraform provider mirror is found by the infra harness itself (TF_PROVIDER_MIRROR or the
 //    usual folders), so `npx turbo run plan` works the same way.
 // 2. `turbo run build typecheck lint`, then every package's tests one package at a time, both with
@@ -33,19 +34,25 @@ function findChromium() {
   return undefined;
 }
 
-function installChromium() {
+/** apt-get install, when this is a Debian machine and we are root; false when it cannot or fails. */
+function aptInstall(packages) {
   if (process.getuid?.() !== 0 || !onPath('apt-get')) return false;
-  say('Chromium not found: installing it with apt-get (chromium, fonts-dejavu-core)');
+  say(`installing with apt-get: ${packages.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const update = spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
   if (update.status !== 0) return false;
-  const install = spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium', 'fonts-dejavu-core'], { stdio: ['ignore', 'ignore', 'inherit'], env });
+  const install = spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { stdio: ['ignore', 'ignore', 'inherit'], env });
   return install.status === 0;
 }
 
+// The container tests (docker/): Podman with runc, podman-compose, debootstrap for the local base
+// images, and what rootful Podman needs for networks and overlay storage.
+const CONTAINER_TOOLS = ['podman', 'podman-compose', 'debootstrap'];
+const CONTAINER_PACKAGES = ['podman', 'podman-compose', 'buildah', 'debootstrap', 'runc', 'uidmap', 'slirp4netns', 'fuse-overlayfs', 'containernetworking-plugins', 'iptables', 'ca-certificates'];
+
 function prepareTools() {
   let chromium = findChromium();
-  if (!chromium && installChromium()) chromium = findChromium();
+  if (!chromium && aptInstall(['chromium', 'fonts-dejavu-core'])) chromium = findChromium();
   if (chromium) {
     process.env.CHROMIUM_PATH = chromium;
     say(`Chromium: ${chromium}`);
@@ -55,6 +62,10 @@ function prepareTools() {
   const terraform = onPath('terraform');
   if (terraform) say(`Terraform: ${terraform}`);
   else say('MISSING terraform: the infra plan tests will fail; install the Terraform CLI (>= 1.10) on PATH');
+  let missing = CONTAINER_TOOLS.filter((tool) => !onPath(tool));
+  if (missing.length > 0 && aptInstall(CONTAINER_PACKAGES)) missing = CONTAINER_TOOLS.filter((tool) => !onPath(tool));
+  if (missing.length === 0) say('Podman: found (container tests run)');
+  else say(`MISSING ${missing.join(', ')}: the container tests are skipped; install them (Debian: \`apt-get install ${CONTAINER_PACKAGES.join(' ')}\`)`);
 }
 
 /** Runs turbo with the given arguments, echoing its output; resolves to { code, output }. */
