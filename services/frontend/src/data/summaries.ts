@@ -20,23 +20,6 @@ export interface CheckSummary {
   lastProbedAt: string | null;
 }
 
-export type SeriesRange = '24h' | '7d' | '30d';
-export const SERIES_RANGES: readonly SeriesRange[] = ['24h', '7d', '30d'];
-
-export interface LatencyPoint {
-  /** Start of the bucket, ISO 8601. */
-  t: string;
-  region: string;
-  avgMs: number | null;
-  p95Ms: number | null;
-}
-
-export interface LatencySeries {
-  regions: string[];
-  /** One point per bucket and region (nulls where no probe ran), ordered by t then region. */
-  points: LatencyPoint[];
-}
-
 export interface DailyUptimeBar {
   /** UTC day, YYYY-MM-DD. */
   day: string;
@@ -275,58 +258,6 @@ export async function getCheckSummary(db: Pool, accountId: string, checkId: stri
 export function forgetCachedSummaries(db: Pool, accountId?: string): void {
   if (accountId) settledCache.get(db)?.delete(accountId);
   else settledCache.delete(db);
-}
-
-/**
- * Average and p95 latency per bucket and region: hourly buckets for 24h and 7d, daily buckets for 30d.
- * Null when the check is not in this account.
- */
-export async function getLatencySeries(
-  db: Pool,
-  accountId: string,
-  checkId: string,
-  range: SeriesRange,
-): Promise<LatencySeries | null> {
-  if (!isUuid(accountId) || !isUuid(checkId) || !SERIES_RANGES.includes(range)) return null;
-  const daily = range === '30d';
-  const bucketMs = daily ? DAY_MS : HOUR_MS;
-  const buckets = range === '24h' ? 24 : range === '7d' ? 168 : 30;
-  const table = daily ? 'rollups_daily' : 'rollups_hourly';
-  const { rows } = await db.query(
-    `WITH bounds AS (SELECT date_trunc($4, now(), 'UTC') - ($3::int - 1) * $5::interval AS first_bucket)
-     SELECT c.id, r.bucket_start, r.region, r.latency_sum, r.latency_hist,
-            (SELECT first_bucket FROM bounds) AS first_bucket
-     FROM checks c
-     LEFT JOIN ${table} r ON r.check_id = c.id AND r.bucket_start >= (SELECT first_bucket FROM bounds)
-     WHERE c.id = $1 AND c.account_id = $2
-     ORDER BY r.bucket_start, r.region`,
-    [checkId, accountId, buckets, daily ? 'day' : 'hour', daily ? '1 day' : '1 hour'],
-  );
-  if (rows.length === 0) return null;
-  const firstBucket: number = rows[0].first_bucket.getTime();
-  const byKey = new Map<string, { avgMs: number | null; p95Ms: number | null }>();
-  const regions = new Set<string>();
-  for (const row of rows) {
-    if (!row.bucket_start) continue;
-    regions.add(row.region);
-    const histogram: number[] = row.latency_hist;
-    const samples = histogram.reduce((sum, count) => sum + count, 0);
-    byKey.set(`${row.bucket_start.getTime()}|${row.region}`, {
-      avgMs: samples > 0 ? Math.round(Number(row.latency_sum) / samples) : null,
-      p95Ms: percentileFromHistogram(histogram, 0.95),
-    });
-  }
-  const sortedRegions = [...regions].sort();
-  const points: LatencyPoint[] = [];
-  for (let index = 0; index < buckets; index++) {
-    const start = firstBucket + index * bucketMs;
-    const t = new Date(start).toISOString();
-    for (const region of sortedRegions) {
-      const values = byKey.get(`${start}|${region}`) ?? { avgMs: null, p95Ms: null };
-      points.push({ t, region, ...values });
-    }
-  }
-  return { regions: sortedRegions, points };
 }
 
 /**

@@ -7,7 +7,8 @@ import { FieldValidationError, fieldErrorsFromZod } from '../data/errors.js';
 import { listIncidents } from '../data/incidents.js';
 import { listRegions } from '../data/regions.js';
 import { listResults } from '../data/results.js';
-import { getCheckSummary, getDailyUptimeBars, getLatencySeries, SERIES_RANGES, type SeriesRange } from '../data/summaries.js';
+import { getLatencySeries, SERIES_RANGES, type SeriesRange } from '../data/latency-series.js';
+import { getCheckSummary, getDailyUptimeBars } from '../data/summaries.js';
 import { currentUser } from './auth.js';
 import {
   CheckForm,
