@@ -25,6 +25,8 @@ export interface DailyUptimeBar {
   day: string;
   uptime: number | null;
   probes: number;
+  /** Incidents that were open at some time that day. */
+  incidents: number;
 }
 
 const HOUR_MS = 3_600_000;
@@ -270,16 +272,30 @@ export async function loadDailyUptimeBars(
   days: number,
 ): Promise<Map<string, DailyUptimeBar[]>> {
   const dayCount = Math.min(Math.max(Math.trunc(days), 1), 366);
-  const { rows } = await db.query(
-    `SELECT check_id, to_char(bucket_start AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
-            sum(probe_count)::bigint AS probes, sum(up_count)::bigint AS ups
-     FROM rollups_daily
-     WHERE check_id = ANY($1::uuid[]) AND bucket_start >= date_trunc('day', now(), 'UTC') - ($2::int - 1) * interval '1 day'
-     GROUP BY check_id, bucket_start`,
-    [checkIds, dayCount],
-  );
+  const firstDay = `date_trunc('day', now(), 'UTC') - ($2::int - 1) * interval '1 day'`;
+  const [rollups, incidents] = await Promise.all([
+    db.query(
+      `SELECT check_id, to_char(bucket_start AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
+              sum(probe_count)::bigint AS probes, sum(up_count)::bigint AS ups
+       FROM rollups_daily
+       WHERE check_id = ANY($1::uuid[]) AND bucket_start >= ${firstDay}
+       GROUP BY check_id, bucket_start`,
+      [checkIds, dayCount],
+    ),
+    // Every UTC day an incident touched, from its start to its end (now while it is open).
+    db.query(
+      `SELECT i.check_id, to_char(d.day AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(*)::int AS incidents
+       FROM incidents i,
+            generate_series(date_trunc('day', i.started_at, 'UTC'), coalesce(i.resolved_at, now()), interval '24 hours') AS d(day)
+       WHERE i.check_id = ANY($1::uuid[]) AND coalesce(i.resolved_at, now()) >= ${firstDay} AND d.day >= ${firstDay}
+       GROUP BY 1, 2`,
+      [checkIds, dayCount],
+    ),
+  ]);
   const counts = new Map<string, { probes: number; ups: number }>();
-  for (const row of rows) counts.set(`${row.check_id}|${row.day}`, { probes: Number(row.probes), ups: Number(row.ups) });
+  for (const row of rollups.rows) counts.set(`${row.check_id}|${row.day}`, { probes: Number(row.probes), ups: Number(row.ups) });
+  const incidentCounts = new Map<string, number>();
+  for (const row of incidents.rows) incidentCounts.set(`${row.check_id}|${row.day}`, row.incidents);
   const today = Math.floor(Date.now() / DAY_MS) * DAY_MS;
   const dayLabels = Array.from({ length: dayCount }, (_, index) =>
     new Date(today - (dayCount - 1 - index) * DAY_MS).toISOString().slice(0, 10),
@@ -290,11 +306,27 @@ export async function loadDailyUptimeBars(
       checkId,
       dayLabels.map((day) => {
         const count = counts.get(`${checkId}|${day}`);
-        return { day, probes: count?.probes ?? 0, uptime: ratio(count?.ups, count?.probes) };
+        return {
+          day,
+          probes: count?.probes ?? 0,
+          uptime: ratio(count?.ups, count?.probes),
+          incidents: incidentCounts.get(`${checkId}|${day}`) ?? 0,
+        };
       }),
     );
   }
   return bars;
+}
+
+/** Uptime over all the bars' days (probe-weighted); null without probes. */
+export function uptimeOfBars(bars: readonly DailyUptimeBar[]): number | null {
+  let probes = 0;
+  let ups = 0;
+  for (const bar of bars) {
+    probes += bar.probes;
+    ups += Math.round((bar.uptime ?? 0) * bar.probes);
+  }
+  return ratio(ups, probes);
 }
 
 /** Daily uptime bars of one check (default 90 days); null when the check is not in this account. */

@@ -8,7 +8,7 @@ import { listIncidents } from '../data/incidents.js';
 import { listRegions } from '../data/regions.js';
 import { listResults } from '../data/results.js';
 import { getLatencySeries, SERIES_RANGES, type SeriesRange } from '../data/latency-series.js';
-import { getCheckSummary, getDailyUptimeBars } from '../data/summaries.js';
+import { getCheckSummary, getDailyUptimeBars, uptimeOfBars } from '../data/summaries.js';
 import { currentUser } from './auth.js';
 import {
   CheckForm,
@@ -137,6 +137,7 @@ export function addCheckPages(router: Router, options: CheckPageOptions): void {
       check,
       summary,
       bars: bars ?? [],
+      uptime90d: uptimeOfBars(bars ?? []),
       incidents,
       results: results ?? [],
       tlsExpiresAt,

@@ -89,10 +89,10 @@ test('summaries are scoped to the account', async () => {
 test('getDailyUptimeBars gives one bar per day, oldest first, empty days as null', async () => {
   const bars = await getDailyUptimeBars(db.pool, alice.accountId, busy);
   expect(bars).toHaveLength(90);
-  expect(bars!.at(-1)).toEqual({ day: dayStart(0).toISOString().slice(0, 10), uptime: 0, probes: 999 });
-  expect(bars!.at(-2)).toEqual({ day: dayStart(1).toISOString().slice(0, 10), uptime: 1, probes: 100 });
-  expect(bars!.at(-7)).toEqual({ day: dayStart(6).toISOString().slice(0, 10), uptime: 0.5, probes: 100 });
-  expect(bars!.at(-3)).toEqual({ day: dayStart(2).toISOString().slice(0, 10), uptime: null, probes: 0 });
+  expect(bars!.at(-1)).toEqual({ day: dayStart(0).toISOString().slice(0, 10), uptime: 0, probes: 999, incidents: 0 });
+  expect(bars!.at(-2)).toEqual({ day: dayStart(1).toISOString().slice(0, 10), uptime: 1, probes: 100, incidents: 0 });
+  expect(bars!.at(-7)).toEqual({ day: dayStart(6).toISOString().slice(0, 10), uptime: 0.5, probes: 100, incidents: 0 });
+  expect(bars!.at(-3)).toEqual({ day: dayStart(2).toISOString().slice(0, 10), uptime: null, probes: 0, incidents: 0 });
   expect(bars!.at(-31)).toMatchObject({ uptime: 0, probes: 500 });
   expect(await getDailyUptimeBars(db.pool, alice.accountId, busy, 7)).toHaveLength(7);
 });

@@ -80,11 +80,16 @@ async function seedRollups(checkId: string, hours: number, downHoursAgo: number[
   }
 }
 
-async function insertIncident(checkId: string, startedMinutesAgo: number, resolvedMinutesAgo: number | null): Promise<void> {
+async function insertIncident(
+  checkId: string,
+  startedMinutesAgo: number,
+  resolvedMinutesAgo: number | null,
+  cause = 'HTTP 503 from the upstream load balancer (expected 200-399)',
+): Promise<void> {
   await frontend.db.pool.query(
     `INSERT INTO incidents (account_id, check_id, started_at, resolved_at, cause)
-     VALUES ($1, $2, now() - make_interval(mins => $3), now() - make_interval(mins => $4), 'HTTP 503 from the upstream load balancer (expected 200-399)')`,
-    [accountId, checkId, startedMinutesAgo, resolvedMinutesAgo],
+     VALUES ($1, $2, now() - $3 * interval '1 minute', now() - $4 * interval '1 minute', $5)`,
+    [accountId, checkId, startedMinutesAgo, resolvedMinutesAgo, cause],
   );
 }
 
@@ -117,7 +122,7 @@ beforeAll(async () => {
   await frontend.db.pool.query(`UPDATE accounts SET status_page_enabled = true, status_page_title = 'Charts status' WHERE id = $1`, [accountId]);
 
   historyCheck = await insertCheck('Month of history');
-  await seedResults(historyCheck, 24 * 60, 1, [[180, 160]]);
+  await seedResults(historyCheck, 24 * 60, 1, [[180, 160], [1, 0]]);
   await seedRollups(historyCheck, 30 * 24, [3, 50, 51, 400]);
   await insertIncident(historyCheck, 180, 160);
   await insertIncident(historyCheck, 51 * 60, 49 * 60 + 30);
@@ -126,8 +131,21 @@ beforeAll(async () => {
   recentCheck = await insertCheck('Probed for 40 minutes');
   await seedResults(recentCheck, 40, 1);
   await seedRollups(recentCheck, 1);
+  // A long cause squeezes the other columns, as real error messages do.
+  await insertIncident(recentCheck, 0.5, null, `timeout: no response within 10000 ms from ${'https://api.example.com/v2/health/deep?include=db,cache,queue '.repeat(3)}`);
+  await insertIncident(recentCheck, 50, 45, `tls: certificate for ${'very-long-host-name.internal.example.com '.repeat(4)}expired`);
+  await frontend.db.pool.query(`UPDATE checks SET last_probed_at = now(), last_latency_ms = 87 WHERE id = ANY($1)`, [[historyCheck, recentCheck]]);
 
   newCheck = await insertCheck('Brand new', false);
+
+  const user = await frontend.db.pool.query(`SELECT id FROM users WHERE account_id = $1`, [accountId]);
+  await frontend.db.pool.query(
+    `INSERT INTO api_tokens (account_id, user_id, name, token_prefix, token_hash, created_at, last_used_at, revoked_at)
+     SELECT $1, $2, name, 'pd_' || substr(md5(name), 1, 8), decode(md5(name), 'hex'), now() - interval '3 days', last_used, revoked
+     FROM (VALUES ('deploy script on the build server', now() - interval '2 hours', NULL::timestamptz),
+                  ('old laptop', NULL, now() - interval '1 day')) AS t(name, last_used, revoked)`,
+    [accountId, user.rows[0].id],
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -214,5 +232,134 @@ test('a new check says "No data yet" instead of an empty chart', async () => {
     expect(await page.locator('#latency-chart canvas').count()).toBe(0);
   }
   await page.screenshot({ path: path.join(SCREENSHOTS, 'chart-new-check.png') });
+  expect(consoleProblems).toEqual([]);
+});
+
+/**
+ * For every table on the page: cells that stick out of the table's card, and whether the table sits in a
+ * scroll container that lets the rest be reached. A string, because this package compiles without DOM types.
+ */
+const tableFitScript = (selector: string) => `[...document.querySelectorAll(${JSON.stringify(selector)})].map((table) => {
+  const card = table.closest('.card').getBoundingClientRect();
+  const scroller = table.closest('.table-scroll');
+  const scrolls = scroller !== null && ['auto', 'scroll'].includes(getComputedStyle(scroller).overflowX)
+    && scroller.scrollWidth > scroller.clientWidth;
+  const view = scrolls ? scroller.getBoundingClientRect() : card;
+  // Header cells count unless their row is hidden (visually-hidden headers on phones).
+  const cells = [...table.querySelectorAll('td, th')].filter((cell) => cell.closest('thead')?.getBoundingClientRect().width !== 1
+    && cell.getBoundingClientRect().width > 0);
+  const outside = cells.filter((cell) => {
+    const box = cell.getBoundingClientRect();
+    return box.left < card.left - 1 || (!scrolls && box.right > card.right + 1);
+  });
+  // Scrolled to the end, the last column must come into view.
+  let reachable = true;
+  if (scrolls) {
+    scroller.scrollLeft = scroller.scrollWidth;
+    reachable = cells.every((cell) => cell.getBoundingClientRect().right <= view.right + 1);
+    scroller.scrollLeft = 0;
+  }
+  // Every date is a <time> on one line.
+  const dates = (table.textContent.match(/\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} UTC/g) || []).length;
+  const oneLineTimes = [...table.querySelectorAll('time')].filter((time) => time.getClientRects().length === 1
+    && time.getBoundingClientRect().height < 1.6 * parseFloat(getComputedStyle(time).lineHeight)).length;
+  return {
+    table: table.className,
+    cellsOutsideCard: outside.length,
+    scrollerInsideCard: view.left >= card.left - 1 && view.right <= card.right + 1,
+    reachable,
+    wrappedDates: dates - oneLineTimes,
+  };
+})`;
+
+interface TableFit {
+  table: string;
+  cellsOutsideCard: number;
+  scrollerInsideCard: boolean;
+  reachable: boolean;
+  wrappedDates: number;
+}
+
+test.each([
+  ['check page', () => `/checks/${historyCheck}`, ['incidents-table', 'results-table']],
+  ['dashboard', () => '/dashboard', ['incidents-table']],
+  ['settings', () => '/settings', ['tokens-table']],
+])('at 390 px the tables of the %s stay readable inside their cards', async (name, pathOf, tables) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  try {
+    await page.goto(pathOf());
+    const fits = await page.evaluate<TableFit[]>(tableFitScript(tables.map((table) => `.card table.${table}`).join(', ')));
+    expect(fits.map((fit) => fit.table.split(' ')[0]).sort()).toEqual([...tables].sort());
+    for (const fit of fits) {
+      expect(fit).toEqual({ table: fit.table, cellsOutsideCard: 0, scrollerInsideCard: true, reachable: true, wrappedDates: 0 });
+    }
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: path.join(SCREENSHOTS, `tables-mobile-${name.replace(' ', '-')}.png`), fullPage: true });
+    // The first table close up (a full check page is too tall to look at).
+    await page.locator(`table.${tables[0]}`).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SCREENSHOTS, `tables-mobile-${name.replace(' ', '-')}-table.png`) });
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 900 });
+  }
+  expect(consoleProblems).toEqual([]);
+});
+
+/** Texts matching `pattern` inside `selector` that break over more than one line (measured with a Range). */
+const wrappedTextScript = (selector: string, pattern: string) => `(() => {
+  const wrapped = [];
+  let found = 0;
+  for (const root of document.querySelectorAll(${JSON.stringify(selector)})) {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const match = new RegExp(${JSON.stringify(pattern)}).exec(node.textContent);
+      if (!match) continue;
+      found++;
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const lines = new Set([...range.getClientRects()].map((rect) => Math.round(rect.top)));
+      if (lines.size > 1) wrapped.push(match[0]);
+    }
+  }
+  return { found, wrapped };
+})()`;
+
+test('on a desktop, "UTC" and "so far" stay on the line of their time and duration', async () => {
+  await page.goto(`/checks/${recentCheck}`);
+  // "Last probe" may put the time under the date in its narrow box, but never "UTC" on a line of its own.
+  const lastProbe = await page.evaluate(wrappedTextScript('.stat-value', String.raw`\d{2}:\d{2} UTC`));
+  expect(lastProbe).toEqual({ found: 1, wrapped: [] });
+  const soFar = await page.evaluate(wrappedTextScript('.incidents-table td', String.raw`\d+ s so far`));
+  expect(soFar).toEqual({ found: 1, wrapped: [] });
+  const dates = await page.evaluate(wrappedTextScript('.incidents-table td', String.raw`\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC`));
+  expect(dates).toEqual({ found: 3, wrapped: [] });
+  await page.locator('#incidents-heading').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'check-desktop-nowrap.png'), fullPage: true });
+  expect(consoleProblems).toEqual([]);
+});
+
+test('the status page colours days by uptime and explains a day on hover', async () => {
+  const slug = (await frontend.db.pool.query(`SELECT slug FROM accounts WHERE id = $1`, [accountId])).rows[0].slug;
+  await page.goto(`/status/${slug}`);
+  const history = page.locator('.status-check', { hasText: 'Month of history' });
+  expect(await history.locator('.bar').count()).toBe(90);
+  const today = history.locator('.bar').last();
+  await today.hover();
+  const tip = today.locator('.bar-tip');
+  expect(await tip.isVisible()).toBe(true);
+  expect(await tip.textContent()).toMatch(/^\d{4}-\d{2}-\d{2}: \d+(\.\d+)?% up, 1 incident$/);
+  // The tooltip stays inside the card.
+  const tipBox = (await tip.boundingBox())!;
+  const cardBox = (await history.boundingBox())!;
+  expect(tipBox.x + tipBox.width).toBeLessThanOrEqual(cardBox.x + cardBox.width);
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'status-page-bars.png'), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  try {
+    await page.reload();
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'status-page-bars-mobile.png'), fullPage: true });
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 900 });
+  }
   expect(consoleProblems).toEqual([]);
 });
