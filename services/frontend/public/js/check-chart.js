@@ -108,6 +108,7 @@
         width: width,
         height: 300,
         series: lines,
+        padding: [12, 40, 0, 0], // room for the last tick label (often midnight, the widest)
         tzDate: function (seconds) { return uPlot.tzDate(new Date(seconds * 1000), 'Etc/UTC'); },
         axes: [
           { values: tickLabels, space: 70, size: 48 },

@@ -2,11 +2,13 @@
  * The check page's response-time chart: average and p95 latency per bucket and region over 24 h, 7 d or 30 d,
  * plus the incidents (down periods) in that range.
  *
- * Bucket sizes suit the range: 24 h uses 5-minute buckets of raw results (kept for at least a day), 7 d and 30 d
- * hourly buckets of rollups_hourly. A bucket is never shorter than the check's interval, otherwise most buckets
- * would be empty and the lines would break into dots.
+ * Bucket sizes suit the range: 24 h uses 5-minute buckets of raw results (kept for at least a day), 7 d hourly and
+ * 30 d 3-hourly buckets of rollups_hourly (240 points still show the daily rhythm, at a third of the hourly
+ * payload). A bucket is never shorter than the check's interval, otherwise most buckets would be empty and the
+ * lines would break into dots.
  */
-import { LATENCY_BUCKET_COUNT, percentileFromHistogram, type Pool } from '@pingdummy/shared';
+import { percentileFromHistogram, type Pool } from '@pingdummy/shared';
+import { histogramSumSql } from './histogram-sql.js';
 import { isUuid } from './ids.js';
 
 export type SeriesRange = '24h' | '7d' | '30d';
@@ -44,7 +46,7 @@ const MINUTE_S = 60;
 const HOUR_S = 3600;
 const DAY_S = 86_400;
 const RANGE_SECONDS: Record<SeriesRange, number> = { '24h': DAY_S, '7d': 7 * DAY_S, '30d': 30 * DAY_S };
-const SHORTEST_BUCKET: Record<SeriesRange, number> = { '24h': 5 * MINUTE_S, '7d': HOUR_S, '30d': HOUR_S };
+const SHORTEST_BUCKET: Record<SeriesRange, number> = { '24h': 5 * MINUTE_S, '7d': HOUR_S, '30d': 3 * HOUR_S };
 /** Every size divides a day, so buckets line up with UTC days and hours. */
 const BUCKET_SIZES = [5, 10, 15, 30, 60, 120, 180, 360, 720, 1440].map((minutes) => minutes * MINUTE_S);
 
@@ -73,12 +75,11 @@ async function bucketsFromResults(db: Pool, checkId: string, from: Date, bucketS
   return rows.map((row) => ({ bucket: row.bucket as Date, region: row.region as string, values: { avgMs: row.avg_ms, p95Ms: row.p95_ms } }));
 }
 
-/** Hourly (or longer) buckets from rollups_hourly; p95 is estimated from the merged histograms. */
+/** Hourly or longer buckets from rollups_hourly; p95 is estimated from the merged histograms. */
 async function bucketsFromRollups(db: Pool, checkId: string, from: Date, bucketSeconds: number) {
-  const histogramSums = Array.from({ length: LATENCY_BUCKET_COUNT }, (_, index) => `sum(latency_hist[${index + 1}])`);
   const { rows } = await db.query(
     `SELECT date_bin(make_interval(secs => $3), bucket_start, 'epoch'::timestamptz) AS bucket, region,
-            sum(latency_sum) AS latency_sum, ARRAY[${histogramSums.join(', ')}]::int[] AS hist
+            sum(latency_sum) AS latency_sum, ${histogramSumSql('latency_hist')} AS hist
      FROM rollups_hourly
      WHERE check_id = $1 AND bucket_start >= $2
      GROUP BY 1, 2`,

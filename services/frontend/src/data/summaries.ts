@@ -6,7 +6,8 @@
  * Uptime = up_count / probe_count. The worker counts a degraded probe in up_count too (the target answered,
  * slowly) and additionally in degraded_count; infra errors are in neither count.
  */
-import { LATENCY_BUCKET_COUNT, mergeHistograms, percentileFromHistogram, type Pool } from '@pingdummy/shared';
+import { mergeHistograms, percentileFromHistogram, type Pool } from '@pingdummy/shared';
+import { histogramSumSql } from './histogram-sql.js';
 import { isUuid } from './ids.js';
 
 export interface CheckSummary {
@@ -35,12 +36,6 @@ const DAY_MS = 86_400_000;
 const SETTLE_MS = 5 * 60_000;
 /** Accounts whose settled totals are kept per pool; the least recently used are dropped first. */
 const MAX_CACHED_ACCOUNTS = 500;
-
-/** `ARRAY[sum(h[1]), ..., sum(h[n])]`: adds histograms column-wise without unnesting every row. */
-function histogramSumSql(column: string): string {
-  const sums = Array.from({ length: LATENCY_BUCKET_COUNT }, (_, index) => `coalesce(sum(${column}[${index + 1}]), 0)`);
-  return `ARRAY[${sums.join(', ')}]::int[]`;
-}
 
 function ratio(part: number | null | undefined, total: number | null | undefined): number | null {
   return total ? Number(part ?? 0) / Number(total) : null;

@@ -74,8 +74,8 @@ test('bucket sizes suit the range and are never shorter than the check interval'
   expect(bucketSecondsFor('24h', 86_400)).toBe(86_400);
   expect(bucketSecondsFor('7d', 10)).toBe(3600);
   expect(bucketSecondsFor('7d', 7200)).toBe(7200);
-  expect(bucketSecondsFor('30d', 60)).toBe(3600);
-  expect(bucketSecondsFor('30d', 5000)).toBe(7200);
+  expect(bucketSecondsFor('30d', 60)).toBe(10_800);
+  expect(bucketSecondsFor('30d', 20_000)).toBe(21_600);
 });
 
 test('24h: 5-minute buckets of raw results with exact average and p95, per region', async () => {
@@ -101,7 +101,7 @@ test('24h: 5-minute buckets of raw results with exact average and p95, per regio
   ]);
 });
 
-test('7d and 30d: hourly buckets of the rollups over the whole range', async () => {
+test('7d and 30d: hourly and 3-hourly buckets of the rollups over the whole range', async () => {
   const week = (await getLatencySeries(db.pool, alice.accountId, busy, '7d', now))!;
   expect(week.bucketSeconds).toBe(3600);
   expect(week.from).toBe(new Date(floorTo(now, HOUR_MS) - 167 * HOUR_MS).toISOString());
@@ -116,10 +116,16 @@ test('7d and 30d: hourly buckets of the rollups over the whole range', async () 
   expect(week.downPeriods[0]!.from).toBe(week.from);
 
   const month = (await getLatencySeries(db.pool, alice.accountId, busy, '30d', now))!;
-  expect(month.bucketSeconds).toBe(3600);
-  expect(month.points).toHaveLength(720);
-  expect(month.points.filter((point) => point.avgMs !== null).map((point) => point.t)).toEqual(
-    [300, 100, 2].map((hoursAgo) => new Date(floorTo(now, HOUR_MS) - hoursAgo * HOUR_MS).toISOString()),
+  expect(month.bucketSeconds).toBe(3 * 3600);
+  expect(month.points).toHaveLength(240);
+  expect(month.from).toBe(new Date(floorTo(now, 3 * HOUR_MS) - 239 * 3 * HOUR_MS).toISOString());
+  expect(month.points.filter((point) => point.avgMs !== null)).toEqual(
+    [300, 100, 2].map((hoursAgo) => ({
+      t: new Date(floorTo(floorTo(now, HOUR_MS) - hoursAgo * HOUR_MS, 3 * HOUR_MS)).toISOString(),
+      region: 'eu',
+      avgMs: 100,
+      p95Ms: p95,
+    })),
   );
   expect(month.downPeriods.map((period) => period.from)).toEqual([
     new Date(now - 8 * DAY_MS).toISOString(),

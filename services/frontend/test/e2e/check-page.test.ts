@@ -1,10 +1,10 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { histogramWith } from '../data/fixtures.js';
 import { startTestFrontend, type TestFrontend } from '../web/harness.js';
+import { launchChromium, type TestChromium } from './chromium.js';
 
 /**
  * The check page's chart, the status page's bars and the tables at phone width, in a real Chromium against
@@ -13,17 +13,16 @@ import { startTestFrontend, type TestFrontend } from '../web/harness.js';
  */
 
 const SCREENSHOTS = fileURLToPath(new URL('../../screenshots/', import.meta.url));
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const HOUR_MS = 3_600_000;
 /** The chart's first series colour (palette[0] in check-chart.js) and its down shading, as canvas pixels. */
 const AVG_RGB = [29, 78, 216];
 
 let frontend: TestFrontend;
 let context: BrowserContext;
-let userDataDir: string;
+let browser: TestChromium;
 let page: Page;
 let accountId: string;
-const consoleProblems: string[] = [];
+let consoleProblems: string[] = [];
 /** A month of history in two regions with three incidents. */
 let historyCheck: string;
 /** Probed for the last 40 minutes only. */
@@ -96,20 +95,9 @@ async function insertIncident(
 beforeAll(async () => {
   await mkdir(SCREENSHOTS, { recursive: true });
   frontend = await startTestFrontend();
-  userDataDir = await mkdtemp(path.join(os.tmpdir(), 'pingdummy-e2e-chromium-'));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    viewport: { width: 1280, height: 900 },
-    baseURL: frontend.url,
-  });
-  context.on('console', (message) => {
-    if (message.type() === 'error' || /Content Security Policy|Refused to/i.test(message.text())) {
-      consoleProblems.push(`${message.type()}: ${message.text()}`);
-    }
-  });
-  context.on('weberror', (error) => consoleProblems.push(`page error: ${error.error().message}`));
+  browser = await launchChromium(frontend.url);
+  context = browser.context;
+  consoleProblems = browser.consoleProblems;
 
   page = await context.newPage();
   await page.goto('/signup');
@@ -149,9 +137,8 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await frontend?.stop();
-  if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
 });
 
 interface CanvasInk {
@@ -295,9 +282,11 @@ test.each([
     }
     expect(await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBeLessThanOrEqual(0);
     await page.screenshot({ path: path.join(SCREENSHOTS, `tables-mobile-${name.replace(' ', '-')}.png`), fullPage: true });
-    // The first table close up (a full check page is too tall to look at).
-    await page.locator(`table.${tables[0]}`).scrollIntoViewIfNeeded();
-    await page.screenshot({ path: path.join(SCREENSHOTS, `tables-mobile-${name.replace(' ', '-')}-table.png`) });
+    // Each table close up (a full check page is too tall to look at).
+    for (const table of tables) {
+      await page.locator(`table.${table}`).scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(SCREENSHOTS, `tables-mobile-${table}.png`) });
+    }
   } finally {
     await page.setViewportSize({ width: 1280, height: 900 });
   }
