@@ -352,3 +352,18 @@ test('the status page colours days by uptime and explains a day on hover', async
   }
   expect(consoleProblems).toEqual([]);
 });
+
+test('at 390 px the chart fits its card', async () => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  try {
+    await openChart(historyCheck, '7d');
+    const canvas = (await page.locator('#latency-chart canvas').boundingBox())!;
+    const card = (await page.locator('#latency-chart').locator('xpath=ancestor::section[1]').boundingBox())!;
+    expect(canvas.x).toBeGreaterThanOrEqual(card.x);
+    expect(canvas.x + canvas.width).toBeLessThanOrEqual(card.x + card.width);
+    await page.locator('section[aria-labelledby="chart-heading"]').screenshot({ path: path.join(SCREENSHOTS, 'chart-mobile.png') });
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 900 });
+  }
+  expect(consoleProblems).toEqual([]);
+});
