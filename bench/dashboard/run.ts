@@ -47,12 +47,14 @@ if (!existsSync(path.join(frontendDist, 'index.js'))) {
 type FrontendModule = typeof import('../../services/frontend/src/index.js');
 type TokensModule = typeof import('../../services/frontend/src/data/tokens.js');
 type SummariesModule = typeof import('../../services/frontend/src/data/summaries.js');
+type LatencySeriesModule = typeof import('../../services/frontend/src/data/latency-series.js');
 type ChecksModule = typeof import('../../services/frontend/src/data/checks.js');
 type StatusPageModule = typeof import('../../services/frontend/src/data/status-page.js');
 const load = <T>(file: string): Promise<T> => import(pathToFileURL(path.join(frontendDist, file)).href) as Promise<T>;
 const { startFrontend, parseFrontendConfig } = await load<FrontendModule>('index.js');
 const { createApiToken } = await load<TokensModule>('data/tokens.js');
-const { forgetCachedSummaries, getCheckSummaries, getLatencySeries, getDailyUptimeBars } = await load<SummariesModule>('data/summaries.js');
+const { forgetCachedSummaries, getCheckSummaries, getDailyUptimeBars } = await load<SummariesModule>('data/summaries.js');
+const { getLatencySeries } = await load<LatencySeriesModule>('data/latency-series.js');
 const { listChecks } = await load<ChecksModule>('data/checks.js');
 const { getStatusPage } = await load<StatusPageModule>('data/status-page.js');
 

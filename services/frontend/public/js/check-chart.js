@@ -1,9 +1,11 @@
-// Draws the response-time chart (average and p95 per region) with uPlot from /checks/<id>/series.json.
+// Draws the response-time chart (average and p95 per region, incidents shaded) with uPlot from
+// /checks/<id>/series.json. Times are UTC throughout, written like the rest of the UI: 2026-11-29 19:51 UTC.
 (function () {
   'use strict';
   var container = document.getElementById('latency-chart');
   if (!container || typeof uPlot === 'undefined') return;
   var palette = ['#1d4ed8', '#15803d', '#b45309', '#7c3aed', '#0e7490', '#be185d'];
+  var DOWN_FILL = 'rgba(185, 28, 28, 0.16)';
 
   function message(text) {
     container.textContent = '';
@@ -13,24 +15,76 @@
     container.appendChild(p);
   }
 
+  function pad(n) {
+    return n < 10 ? '0' + n : '' + n;
+  }
+  function utcDay(seconds) {
+    var d = new Date(seconds * 1000);
+    return d.getUTCFullYear() + '-' + pad(d.getUTCMonth() + 1) + '-' + pad(d.getUTCDate());
+  }
+  function utcTime(seconds) {
+    var d = new Date(seconds * 1000);
+    return pad(d.getUTCHours()) + ':' + pad(d.getUTCMinutes());
+  }
+
+  // Tick labels: the time, with the date under the first tick of each day; midnight ticks show the date only.
+  function tickLabels(u, splits) {
+    var previousDay = null;
+    return splits.map(function (seconds) {
+      var day = utcDay(seconds);
+      var time = utcTime(seconds);
+      var label = time === '00:00' ? day : day !== previousDay ? time + '\n' + day : time;
+      previousDay = day;
+      return label;
+    });
+  }
+
+  // A value with no neighbour draws no line; these indices get a dot instead, at any zoom.
+  function isolatedPoints(u, seriesIndex) {
+    var values = u.data[seriesIndex];
+    var indices = [];
+    for (var i = 0; i < values.length; i++) {
+      if (values[i] != null && values[i - 1] == null && values[i + 1] == null) indices.push(i);
+    }
+    return indices;
+  }
+
+  function shadeDownPeriods(periods) {
+    return function (u) {
+      var ctx = u.ctx;
+      var minWidth = 2 * uPlot.pxRatio;
+      ctx.save();
+      ctx.fillStyle = DOWN_FILL;
+      periods.forEach(function (period) {
+        var left = u.valToPos(Date.parse(period.from) / 1000, 'x', true);
+        var right = u.valToPos(Date.parse(period.to) / 1000, 'x', true);
+        ctx.fillRect(left, u.bbox.top, Math.max(right - left, minWidth), u.bbox.height);
+      });
+      ctx.restore();
+    };
+  }
+
   function build(series) {
+    var hasLatency = series.points.some(function (point) {
+      return point.avgMs != null || point.p95Ms != null;
+    });
+    if (!hasLatency && series.downPeriods.length === 0) {
+      message('No data yet. The chart fills in as probes run.');
+      return;
+    }
+    var from = Date.parse(series.from) / 1000;
+    var to = Date.parse(series.to) / 1000;
     var times = [];
     var index = {};
     series.points.forEach(function (point) {
       if (!(point.t in index)) {
         index[point.t] = times.length;
-        times.push(point.t);
+        times.push(Date.parse(point.t) / 1000);
       }
     });
-    if (times.length === 0 || series.regions.length === 0) {
-      message('No probes in this range yet.');
-      return;
-    }
-    var xs = times.map(function (t) {
-      return Date.parse(t) / 1000;
-    });
-    var data = [xs];
-    var lines = [{}];
+    var data = [times];
+    var lines = [{ label: 'Time (UTC)', value: function (u, v) { return v == null ? '–' : utcDay(v) + ' ' + utcTime(v) + ' UTC'; } }];
+    var formatMs = function (u, v) { return v == null ? '–' : Math.round(v) + ' ms'; };
     series.regions.forEach(function (region, regionIndex) {
       var avg = times.map(function () { return null; });
       var p95 = times.map(function () { return null; });
@@ -42,10 +96,11 @@
       var colour = palette[regionIndex % palette.length];
       data.push(avg, p95);
       lines.push(
-        { label: region + ' avg', stroke: colour, width: 2, spanGaps: false, value: function (u, v) { return v == null ? '–' : Math.round(v) + ' ms'; } },
-        { label: region + ' p95', stroke: colour, width: 1, dash: [6, 4], spanGaps: false, value: function (u, v) { return v == null ? '–' : Math.round(v) + ' ms'; } }
+        { label: region + ' avg', stroke: colour, width: 2, spanGaps: false, value: formatMs, points: { show: true, size: 6, fill: colour, filter: isolatedPoints } },
+        { label: region + ' p95', stroke: colour, width: 1, dash: [6, 4], spanGaps: false, value: formatMs, points: { show: true, size: 4, filter: isolatedPoints } }
       );
     });
+    if (times.length === 0) data[0] = [from, to]; // down the whole range: no latency, only shading
     container.textContent = '';
     var width = Math.max(280, container.clientWidth);
     var plot = new uPlot(
@@ -53,10 +108,17 @@
         width: width,
         height: 300,
         series: lines,
-        axes: [{}, { label: 'ms', values: function (u, values) { return values.map(function (v) { return v + ''; }); } }],
-        scales: { x: { time: true } },
+        padding: [12, 40, 0, 0], // room for the last tick label (often midnight, the widest)
+        tzDate: function (seconds) { return uPlot.tzDate(new Date(seconds * 1000), 'Etc/UTC'); },
+        axes: [
+          { values: tickLabels, space: 70, size: 48 },
+          { label: 'ms', values: function (u, values) { return values.map(function (v) { return v + ''; }); } }
+        ],
+        // The whole range is on the axis, also when only its last hours have data.
+        scales: { x: { time: true, range: function () { return [from, to]; } }, y: { range: function (u, min, max) { return [0, max > 0 ? max * 1.1 : 100]; } } },
         cursor: { points: { size: 6 } },
-        legend: { live: true }
+        legend: { live: true },
+        hooks: { drawClear: [shadeDownPeriods(series.downPeriods)] }
       },
       data,
       container

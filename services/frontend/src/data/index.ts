@@ -6,5 +6,6 @@ export * from './regions.js';
 export * from './results.js';
 export * from './status-page.js';
 export * from './summaries.js';
+export * from './latency-series.js';
 export * from './tokens.js';
 export { isUuid } from './ids.js';

@@ -1,6 +1,6 @@
 import type { Pool } from '@pingdummy/shared';
 import type { CheckState } from './checks.js';
-import { loadDailyUptimeBars, type DailyUptimeBar } from './summaries.js';
+import { loadDailyUptimeBars, uptimeOfBars, type DailyUptimeBar } from './summaries.js';
 
 export interface StatusPageCheck {
   name: string;
@@ -9,6 +9,8 @@ export interface StatusPageCheck {
   url?: string;
   /** 90 daily bars, oldest first. */
   bars: DailyUptimeBar[];
+  /** Uptime over those 90 days; null without probes. */
+  uptime90d: number | null;
   openIncident: { startedAt: string; cause: string } | null;
 }
 
@@ -46,6 +48,7 @@ export async function getStatusPage(db: Pool, slug: string): Promise<StatusPage 
       state: row.state,
       ...(row.show_url_publicly ? { url: row.url } : {}),
       bars: bars.get(row.id) ?? [],
+      uptime90d: uptimeOfBars(bars.get(row.id) ?? []),
       openIncident: row.incident_started_at
         ? { startedAt: row.incident_started_at.toISOString(), cause: row.incident_cause }
         : null,

@@ -6,7 +6,8 @@
  * Uptime = up_count / probe_count. The worker counts a degraded probe in up_count too (the target answered,
  * slowly) and additionally in degraded_count; infra errors are in neither count.
  */
-import { LATENCY_BUCKET_COUNT, mergeHistograms, percentileFromHistogram, type Pool } from '@pingdummy/shared';
+import { mergeHistograms, percentileFromHistogram, type Pool } from '@pingdummy/shared';
+import { histogramSumSql } from './histogram-sql.js';
 import { isUuid } from './ids.js';
 
 export interface CheckSummary {
@@ -20,28 +21,13 @@ export interface CheckSummary {
   lastProbedAt: string | null;
 }
 
-export type SeriesRange = '24h' | '7d' | '30d';
-export const SERIES_RANGES: readonly SeriesRange[] = ['24h', '7d', '30d'];
-
-export interface LatencyPoint {
-  /** Start of the bucket, ISO 8601. */
-  t: string;
-  region: string;
-  avgMs: number | null;
-  p95Ms: number | null;
-}
-
-export interface LatencySeries {
-  regions: string[];
-  /** One point per bucket and region (nulls where no probe ran), ordered by t then region. */
-  points: LatencyPoint[];
-}
-
 export interface DailyUptimeBar {
   /** UTC day, YYYY-MM-DD. */
   day: string;
   uptime: number | null;
   probes: number;
+  /** Incidents that were open at some time that day. */
+  incidents: number;
 }
 
 const HOUR_MS = 3_600_000;
@@ -50,12 +36,6 @@ const DAY_MS = 86_400_000;
 const SETTLE_MS = 5 * 60_000;
 /** Accounts whose settled totals are kept per pool; the least recently used are dropped first. */
 const MAX_CACHED_ACCOUNTS = 500;
-
-/** `ARRAY[sum(h[1]), ..., sum(h[n])]`: adds histograms column-wise without unnesting every row. */
-function histogramSumSql(column: string): string {
-  const sums = Array.from({ length: LATENCY_BUCKET_COUNT }, (_, index) => `coalesce(sum(${column}[${index + 1}]), 0)`);
-  return `ARRAY[${sums.join(', ')}]::int[]`;
-}
 
 function ratio(part: number | null | undefined, total: number | null | undefined): number | null {
   return total ? Number(part ?? 0) / Number(total) : null;
@@ -278,58 +258,6 @@ export function forgetCachedSummaries(db: Pool, accountId?: string): void {
 }
 
 /**
- * Average and p95 latency per bucket and region: hourly buckets for 24h and 7d, daily buckets for 30d.
- * Null when the check is not in this account.
- */
-export async function getLatencySeries(
-  db: Pool,
-  accountId: string,
-  checkId: string,
-  range: SeriesRange,
-): Promise<LatencySeries | null> {
-  if (!isUuid(accountId) || !isUuid(checkId) || !SERIES_RANGES.includes(range)) return null;
-  const daily = range === '30d';
-  const bucketMs = daily ? DAY_MS : HOUR_MS;
-  const buckets = range === '24h' ? 24 : range === '7d' ? 168 : 30;
-  const table = daily ? 'rollups_daily' : 'rollups_hourly';
-  const { rows } = await db.query(
-    `WITH bounds AS (SELECT date_trunc($4, now(), 'UTC') - ($3::int - 1) * $5::interval AS first_bucket)
-     SELECT c.id, r.bucket_start, r.region, r.latency_sum, r.latency_hist,
-            (SELECT first_bucket FROM bounds) AS first_bucket
-     FROM checks c
-     LEFT JOIN ${table} r ON r.check_id = c.id AND r.bucket_start >= (SELECT first_bucket FROM bounds)
-     WHERE c.id = $1 AND c.account_id = $2
-     ORDER BY r.bucket_start, r.region`,
-    [checkId, accountId, buckets, daily ? 'day' : 'hour', daily ? '1 day' : '1 hour'],
-  );
-  if (rows.length === 0) return null;
-  const firstBucket: number = rows[0].first_bucket.getTime();
-  const byKey = new Map<string, { avgMs: number | null; p95Ms: number | null }>();
-  const regions = new Set<string>();
-  for (const row of rows) {
-    if (!row.bucket_start) continue;
-    regions.add(row.region);
-    const histogram: number[] = row.latency_hist;
-    const samples = histogram.reduce((sum, count) => sum + count, 0);
-    byKey.set(`${row.bucket_start.getTime()}|${row.region}`, {
-      avgMs: samples > 0 ? Math.round(Number(row.latency_sum) / samples) : null,
-      p95Ms: percentileFromHistogram(histogram, 0.95),
-    });
-  }
-  const sortedRegions = [...regions].sort();
-  const points: LatencyPoint[] = [];
-  for (let index = 0; index < buckets; index++) {
-    const start = firstBucket + index * bucketMs;
-    const t = new Date(start).toISOString();
-    for (const region of sortedRegions) {
-      const values = byKey.get(`${start}|${region}`) ?? { avgMs: null, p95Ms: null };
-      points.push({ t, region, ...values });
-    }
-  }
-  return { regions: sortedRegions, points };
-}
-
-/**
  * Daily uptime bars (oldest first, one per UTC day, the last one today) for several checks at once, from
  * rollups_daily. Callers must have scoped checkIds to one account.
  */
@@ -339,16 +267,30 @@ export async function loadDailyUptimeBars(
   days: number,
 ): Promise<Map<string, DailyUptimeBar[]>> {
   const dayCount = Math.min(Math.max(Math.trunc(days), 1), 366);
-  const { rows } = await db.query(
-    `SELECT check_id, to_char(bucket_start AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
-            sum(probe_count)::bigint AS probes, sum(up_count)::bigint AS ups
-     FROM rollups_daily
-     WHERE check_id = ANY($1::uuid[]) AND bucket_start >= date_trunc('day', now(), 'UTC') - ($2::int - 1) * interval '1 day'
-     GROUP BY check_id, bucket_start`,
-    [checkIds, dayCount],
-  );
+  const firstDay = `date_trunc('day', now(), 'UTC') - ($2::int - 1) * interval '1 day'`;
+  const [rollups, incidents] = await Promise.all([
+    db.query(
+      `SELECT check_id, to_char(bucket_start AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
+              sum(probe_count)::bigint AS probes, sum(up_count)::bigint AS ups
+       FROM rollups_daily
+       WHERE check_id = ANY($1::uuid[]) AND bucket_start >= ${firstDay}
+       GROUP BY check_id, bucket_start`,
+      [checkIds, dayCount],
+    ),
+    // Every UTC day an incident touched, from its start to its end (now while it is open).
+    db.query(
+      `SELECT i.check_id, to_char(d.day AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(*)::int AS incidents
+       FROM incidents i,
+            generate_series(date_trunc('day', i.started_at, 'UTC'), coalesce(i.resolved_at, now()), interval '24 hours') AS d(day)
+       WHERE i.check_id = ANY($1::uuid[]) AND coalesce(i.resolved_at, now()) >= ${firstDay} AND d.day >= ${firstDay}
+       GROUP BY 1, 2`,
+      [checkIds, dayCount],
+    ),
+  ]);
   const counts = new Map<string, { probes: number; ups: number }>();
-  for (const row of rows) counts.set(`${row.check_id}|${row.day}`, { probes: Number(row.probes), ups: Number(row.ups) });
+  for (const row of rollups.rows) counts.set(`${row.check_id}|${row.day}`, { probes: Number(row.probes), ups: Number(row.ups) });
+  const incidentCounts = new Map<string, number>();
+  for (const row of incidents.rows) incidentCounts.set(`${row.check_id}|${row.day}`, row.incidents);
   const today = Math.floor(Date.now() / DAY_MS) * DAY_MS;
   const dayLabels = Array.from({ length: dayCount }, (_, index) =>
     new Date(today - (dayCount - 1 - index) * DAY_MS).toISOString().slice(0, 10),
@@ -359,11 +301,27 @@ export async function loadDailyUptimeBars(
       checkId,
       dayLabels.map((day) => {
         const count = counts.get(`${checkId}|${day}`);
-        return { day, probes: count?.probes ?? 0, uptime: ratio(count?.ups, count?.probes) };
+        return {
+          day,
+          probes: count?.probes ?? 0,
+          uptime: ratio(count?.ups, count?.probes),
+          incidents: incidentCounts.get(`${checkId}|${day}`) ?? 0,
+        };
       }),
     );
   }
   return bars;
+}
+
+/** Uptime over all the bars' days (probe-weighted); null without probes. */
+export function uptimeOfBars(bars: readonly DailyUptimeBar[]): number | null {
+  let probes = 0;
+  let ups = 0;
+  for (const bar of bars) {
+    probes += bar.probes;
+    ups += Math.round((bar.uptime ?? 0) * bar.probes);
+  }
+  return ratio(ups, probes);
 }
 
 /** Daily uptime bars of one check (default 90 days); null when the check is not in this account. */

@@ -9,7 +9,8 @@ import { listIncidents } from '../data/incidents.js';
 import { listRegions } from '../data/regions.js';
 import { listResults, type ProbeResultRow } from '../data/results.js';
 import { validateInput } from '../data/validate-input.js';
-import { getCheckSummary, getDailyUptimeBars, getLatencySeries, SERIES_RANGES, type SeriesRange } from '../data/summaries.js';
+import { getLatencySeries, SERIES_RANGES, type SeriesRange } from '../data/latency-series.js';
+import { getCheckSummary, getDailyUptimeBars, uptimeOfBars } from '../data/summaries.js';
 import { currentUser } from './auth.js';
 import {
   CheckForm,
@@ -166,6 +167,7 @@ export function addCheckPages(router: Router, options: CheckPageOptions): void {
       check,
       summary,
       bars: bars ?? [],
+      uptime90d: uptimeOfBars(bars ?? []),
       incidents,
       results: results ?? [],
       tlsExpiresAt,

@@ -61,12 +61,20 @@ export function tlsExpiry(iso: string | null | undefined, now = Date.now()): { t
   return { text, level: days < 0 ? 'bad' : days < 14 ? 'warn' : 'ok' };
 }
 
-/** The CSS class of a daily uptime bar. */
-export function barLevel(uptime: number | null): string {
+/** The colour class of a daily uptime bar: one short incident in a day is not a red day. */
+export function barLevel(uptime: number | null): 'none' | 'up' | 'minor' | 'partial' | 'down' {
   if (uptime === null) return 'none';
   if (uptime >= 0.999) return 'up';
+  if (uptime >= 0.99) return 'minor';
   if (uptime >= 0.95) return 'partial';
   return 'down';
 }
 
-export const fmt = { displayState, stateLabel, percent, ms, utc, isoString, duration, tlsExpiry, barLevel };
+/** What a daily bar's tooltip says: "2026-11-29: 99.65% up, 1 incident". */
+export function barSummary(bar: { day: string; uptime: number | null; incidents: number }): string {
+  const uptime = bar.uptime === null ? 'no data' : `${percent(bar.uptime)} up`;
+  const incidents = bar.incidents === 0 ? 'no incidents' : bar.incidents === 1 ? '1 incident' : `${bar.incidents} incidents`;
+  return `${bar.day}: ${uptime}, ${incidents}`;
+}
+
+export const fmt = { displayState, stateLabel, percent, ms, utc, isoString, duration, tlsExpiry, barLevel, barSummary };

@@ -5,7 +5,6 @@ import {
   getCheckSummaries,
   getCheckSummary,
   getDailyUptimeBars,
-  getLatencySeries,
 } from '../../src/data/summaries.js';
 import { dayStart, histogramWith, hourStart, insertAccount, insertCheck, insertRollup, type TestAccount } from './fixtures.js';
 
@@ -87,48 +86,20 @@ test('summaries are scoped to the account', async () => {
   expect((await getCheckSummaries(db.pool, 'not-a-uuid')).size).toBe(0);
 });
 
-test('getLatencySeries returns a full bucket grid per region with gaps as null', async () => {
-  const series = await getLatencySeries(db.pool, alice.accountId, busy, '24h');
-  expect(series!.regions).toEqual(['eu', 'us']);
-  expect(series!.points).toHaveLength(24 * 2);
-  expect(series!.points[0]).toEqual({ t: hourStart(23).toISOString(), region: 'eu', avgMs: null, p95Ms: null });
-  expect(series!.points[1]).toEqual({
-    t: hourStart(23).toISOString(),
-    region: 'us',
-    avgMs: 100,
-    p95Ms: percentileFromHistogram(recentHistogramB, 0.95),
-  });
-  expect(series!.points.at(-2)).toEqual({
-    t: hourStart(0).toISOString(),
-    region: 'eu',
-    avgMs: 100,
-    p95Ms: percentileFromHistogram(recentHistogramA, 0.95),
-  });
-  const week = await getLatencySeries(db.pool, alice.accountId, busy, '7d');
-  expect(week!.points).toHaveLength(168 * 2);
-  expect(week!.points.filter((point) => point.avgMs !== null)).toHaveLength(3);
-  const month = await getLatencySeries(db.pool, alice.accountId, busy, '30d');
-  expect(month!.regions).toEqual(['eu']);
-  expect(month!.points).toHaveLength(30);
-  expect(month!.points.at(-1)!.t).toBe(dayStart(0).toISOString());
-  expect((await getLatencySeries(db.pool, alice.accountId, quiet, '24h'))!).toEqual({ regions: [], points: [] });
-});
-
 test('getDailyUptimeBars gives one bar per day, oldest first, empty days as null', async () => {
   const bars = await getDailyUptimeBars(db.pool, alice.accountId, busy);
   expect(bars).toHaveLength(90);
-  expect(bars!.at(-1)).toEqual({ day: dayStart(0).toISOString().slice(0, 10), uptime: 0, probes: 999 });
-  expect(bars!.at(-2)).toEqual({ day: dayStart(1).toISOString().slice(0, 10), uptime: 1, probes: 100 });
-  expect(bars!.at(-7)).toEqual({ day: dayStart(6).toISOString().slice(0, 10), uptime: 0.5, probes: 100 });
-  expect(bars!.at(-3)).toEqual({ day: dayStart(2).toISOString().slice(0, 10), uptime: null, probes: 0 });
+  expect(bars!.at(-1)).toEqual({ day: dayStart(0).toISOString().slice(0, 10), uptime: 0, probes: 999, incidents: 0 });
+  expect(bars!.at(-2)).toEqual({ day: dayStart(1).toISOString().slice(0, 10), uptime: 1, probes: 100, incidents: 0 });
+  expect(bars!.at(-7)).toEqual({ day: dayStart(6).toISOString().slice(0, 10), uptime: 0.5, probes: 100, incidents: 0 });
+  expect(bars!.at(-3)).toEqual({ day: dayStart(2).toISOString().slice(0, 10), uptime: null, probes: 0, incidents: 0 });
   expect(bars!.at(-31)).toMatchObject({ uptime: 0, probes: 500 });
   expect(await getDailyUptimeBars(db.pool, alice.accountId, busy, 7)).toHaveLength(7);
 });
 
-test('series and bars of another account are null', async () => {
-  expect(await getLatencySeries(db.pool, bob.accountId, busy, '24h')).toBeNull();
+test('bars of another account are null', async () => {
   expect(await getDailyUptimeBars(db.pool, bob.accountId, busy)).toBeNull();
-  expect(await getLatencySeries(db.pool, alice.accountId, 'x', '24h')).toBeNull();
+  expect(await getDailyUptimeBars(db.pool, alice.accountId, 'x')).toBeNull();
 });
 
 test('getCheckSummary agrees with getCheckSummaries and is scoped', async () => {

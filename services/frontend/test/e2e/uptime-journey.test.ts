@@ -1,14 +1,14 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseBeaconConfig, startBeacon } from '@pingdummy/beacon';
 import type { RunningHttpService } from '@pingdummy/shared';
 import { parseWorkerConfig, startWorker, type RunningWorker } from '@pingdummy/worker';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { startTestFrontend, type TestFrontend } from '../web/harness.js';
+import { launchChromium, type TestChromium } from './chromium.js';
 
 /**
  * The whole product in a real browser: Chromium drives the frontend while a real worker and beacon probe a
@@ -16,7 +16,6 @@ import { startTestFrontend, type TestFrontend } from '../web/harness.js';
  */
 
 const SCREENSHOTS = fileURLToPath(new URL('../../screenshots/', import.meta.url));
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const BEACON_TOKEN = 'e2e-beacon-token-0123456789';
 const HORIZONTAL_OVERFLOW = 'document.documentElement.scrollWidth - document.documentElement.clientWidth';
 
@@ -62,8 +61,8 @@ let target: Server;
 let targetHealthy = true;
 let receiver: Receiver;
 let context: BrowserContext;
-let userDataDir: string;
-const consoleProblems: string[] = [];
+let browser: TestChromium;
+let consoleProblems: string[] = [];
 
 beforeAll(async () => {
   await mkdir(SCREENSHOTS, { recursive: true });
@@ -108,30 +107,18 @@ beforeAll(async () => {
     { handleSignals: false },
   );
 
-  userDataDir = await mkdtemp(path.join(os.tmpdir(), 'pingdummy-e2e-chromium-'));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    viewport: { width: 1280, height: 900 },
-    baseURL: frontend.url,
-  });
-  context.on('console', (message) => {
-    if (message.type() === 'error' || /Content Security Policy|Refused to/i.test(message.text())) {
-      consoleProblems.push(`${message.type()}: ${message.text()}`);
-    }
-  });
-  context.on('weberror', (error) => consoleProblems.push(`page error: ${error.error().message}`));
+  browser = await launchChromium(frontend.url);
+  context = browser.context;
+  consoleProblems = browser.consoleProblems;
 }, 60_000);
 
 afterAll(async () => {
-  await context?.close();
+  await browser?.close();
   await worker?.stop();
   await beacon?.stop();
   await close(target);
   await close(receiver?.server);
   await frontend?.stop();
-  if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
 });
 
 async function stateOnDashboard(page: Page, checkId: string): Promise<string | null> {

@@ -157,7 +157,7 @@ test('the series endpoint validates its range', async () => {
   const id = (await frontend.db.pool.query(`SELECT id FROM checks LIMIT 1`)).rows[0].id;
   const ok = await browser.get(`/checks/${id}/series.json?range=7d`);
   expect(ok.status).toBe(200);
-  expect(JSON.parse(ok.body)).toHaveProperty('points');
+  expect(JSON.parse(ok.body)).toMatchObject({ range: '7d', bucketSeconds: 3600, points: [], downPeriods: [] });
   const bad = await browser.get(`/checks/${id}/series.json?range=1y`);
   expect(bad.status).toBe(400);
   expect(JSON.parse(bad.body).error).toContain('range must be one of');
