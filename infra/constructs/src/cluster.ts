@@ -5,6 +5,7 @@ import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster/index.js';
 import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile/index.js';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
+import { IamServiceLinkedRole } from '@cdktf/provider-aws/lib/iam-service-linked-role/index.js';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template/index.js';
 import { Construct } from 'constructs';
 import { assertResourceName } from './naming.js';
@@ -61,10 +62,17 @@ export interface ClusterProps {
    * @default true
    */
   readonly enableEc2Capacity?: boolean;
+  /**
+   * Create the ECS service-linked role (`AWSServiceRoleForECS`). A fresh account has none, and
+   * capacity providers fail without it; turn off in an account that already has it (creating it
+   * twice fails).
+   * @default true
+   */
+  readonly createServiceLinkedRole?: boolean;
 }
 
 /**
- * An ECS cluster with Container Insights, EC2 capacity (auto-scaling group, launch template,
+ * An ECS cluster with Container Insights, the ECS service-linked role (created first), EC2 capacity (auto-scaling group, launch template,
  * capacity provider with managed scaling and termination protection) and the Fargate and
  * Fargate Spot capacity providers.
  *
@@ -109,14 +117,20 @@ export class Cluster extends Construct {
     const enableEc2Capacity = props.enableEc2Capacity ?? true;
     const instanceTags = props.instanceTags ?? {};
     const name = props.name;
+    const createServiceLinkedRole = props.createServiceLinkedRole ?? true;
 
     assertResourceName('Cluster name', name);
     if (minSize > maxSize) throw new Error(`Cluster minSize (${minSize}) must not exceed maxSize (${maxSize})`);
     if (targetCapacity < 1 || targetCapacity > 100) throw new Error(`Cluster targetCapacity (${targetCapacity}) must be between 1 and 100`);
 
+    // The cluster and the capacity provider need the ECS service-linked role; both wait for it.
+    const serviceLinkedRole = createServiceLinkedRole
+      ? [new IamServiceLinkedRole(this, 'ecs-service-linked-role', { awsServiceName: 'ecs.amazonaws.com' })]
+      : [];
     this.cluster = new EcsCluster(this, 'cluster', {
       name,
       setting: [{ name: 'containerInsights', value: 'enabled' }],
+      dependsOn: serviceLinkedRole,
     });
     this.clusterName = this.cluster.name;
     this.clusterArn = this.cluster.arn;
@@ -190,6 +204,9 @@ export class Cluster extends Construct {
           managedDraining: 'ENABLED',
           managedScaling: { status: 'ENABLED', targetCapacity, minimumScalingStepSize: 1, maximumScalingStepSize: 2 },
         },
+        // Without these, the provider is created in parallel with the cluster and the role, and fails
+        // in a fresh account with "ECS Service Linked Role does not exist".
+        dependsOn: [...serviceLinkedRole, this.cluster],
       });
       this.ec2CapacityProviderName = capacityProvider.name;
       capacityProviders.unshift(capacityProvider.name);

@@ -1,4 +1,5 @@
 export * from './accounts.js';
+export * from './alarm-topic-key.js';
 export * from './alarms.js';
 export * from './bastion.js';
 export * from './chaos.js';

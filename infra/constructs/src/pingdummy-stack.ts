@@ -204,6 +204,8 @@ export class PingdummyStack extends Construct {
       loadBalancerSecurityGroupId: base.securityGroups.internalLoadBalancerId,
       privateZoneId: base.privateZoneId,
       privateZoneName: base.privateZoneName,
+      accessLogBucketName: base.logBucketName,
+      deletionProtection: protect,
       healthCheck: { path: '/healthz' },
       environment: { PGDUMMY_REGION: beaconRegion },
       secrets: { BEACON_TOKEN: { arn: beaconTokenArn } },

@@ -45,6 +45,22 @@ describe('Cluster', () => {
     expect(onlyResource(fargate, 'aws_ecs_cluster_capacity_providers').default_capacity_provider_strategy).toEqual([{ base: 0, capacity_provider: 'FARGATE', weight: 1 }]);
   });
 
+  it('creates the ECS service-linked role before the cluster and the capacity provider, and the cluster before the provider', () => {
+    const role = onlyResource(out, 'aws_iam_service_linked_role');
+    expect(role.aws_service_name).toBe('ecs.amazonaws.com');
+    const roleAddress = `aws_iam_service_linked_role.${Object.keys(out.json.resource!.aws_iam_service_linked_role!)[0]!}`;
+    const clusterAddress = `aws_ecs_cluster.${Object.keys(out.json.resource!.aws_ecs_cluster!)[0]!}`;
+    expect(onlyResource(out, 'aws_ecs_cluster').depends_on).toEqual([roleAddress]);
+    expect(onlyResource(out, 'aws_ecs_capacity_provider').depends_on).toEqual(expect.arrayContaining([roleAddress, clusterAddress]));
+  });
+
+  it('leaves the service-linked role out in accounts that have it', () => {
+    const without = synth((scope) => new Cluster(scope, 'cluster', { ...base, createServiceLinkedRole: false }));
+    expect(resourcesOf(without, 'aws_iam_service_linked_role')).toEqual([]);
+    const clusterAddress = `aws_ecs_cluster.${Object.keys(without.json.resource!.aws_ecs_cluster!)[0]!}`;
+    expect(onlyResource(without, 'aws_ecs_capacity_provider').depends_on).toEqual([clusterAddress]);
+  });
+
   it('refuses minSize above maxSize', () => {
     expect(() => synth((scope) => new Cluster(scope, 'cluster', { ...base, minSize: 5, maxSize: 2 }))).toThrow(/minSize \(5\) must not exceed maxSize \(2\)/);
   });
