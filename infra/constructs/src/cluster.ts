@@ -1,4 +1,5 @@
 import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group/index.js';
+import { EcsAccountSettingDefault } from '@cdktf/provider-aws/lib/ecs-account-setting-default/index.js';
 import { EcsCapacityProvider } from '@cdktf/provider-aws/lib/ecs-capacity-provider/index.js';
 import { EcsClusterCapacityProviders } from '@cdktf/provider-aws/lib/ecs-cluster-capacity-providers/index.js';
 import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster/index.js';
@@ -8,6 +9,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
 import { IamServiceLinkedRole } from '@cdktf/provider-aws/lib/iam-service-linked-role/index.js';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template/index.js';
 import { Construct } from 'constructs';
+import { tasksCapacityOf } from './capacity.js';
 import { assertResourceName } from './naming.js';
 import { serviceTrustPolicy } from './policy-document.js';
 
@@ -69,6 +71,13 @@ export interface ClusterProps {
    * @default true
    */
   readonly createServiceLinkedRole?: boolean;
+  /**
+   * Turn on ENI trunking (the account's `awsvpcTrunking` default setting) so each instance holds
+   * more awsvpc tasks than its ENIs allow (m5.large: 10 instead of 2). Needs a supported instance
+   * type (not t3; see `INSTANCE_CAPACITY`).
+   * @default false
+   */
+  readonly eniTrunking?: boolean;
 }
 
 /**
@@ -105,6 +114,12 @@ export class Cluster extends Construct {
   public readonly instanceRoleName?: string;
   /** The capacity provider services use unless they ask for another. */
   public readonly defaultCapacityProvider: string;
+  /** Instance type of the container instances. */
+  public readonly instanceType: string;
+  /** Most container instances (0 without EC2 capacity). */
+  public readonly maxSize: number;
+  /** Whether ENI trunking is on. */
+  public readonly eniTrunking: boolean;
 
   constructor(scope: Construct, id: string, props: ClusterProps) {
     super(scope, id);
@@ -118,10 +133,16 @@ export class Cluster extends Construct {
     const instanceTags = props.instanceTags ?? {};
     const name = props.name;
     const createServiceLinkedRole = props.createServiceLinkedRole ?? true;
+    const eniTrunking = props.eniTrunking ?? false;
 
     assertResourceName('Cluster name', name);
     if (minSize > maxSize) throw new Error(`Cluster minSize (${minSize}) must not exceed maxSize (${maxSize})`);
     if (targetCapacity < 1 || targetCapacity > 100) throw new Error(`Cluster targetCapacity (${targetCapacity}) must be between 1 and 100`);
+    if (eniTrunking && !enableEc2Capacity) throw new Error('Cluster eniTrunking needs EC2 capacity (enableEc2Capacity): Fargate has no trunking');
+    if (eniTrunking) tasksCapacityOf(instanceType, true);
+    this.instanceType = instanceType;
+    this.maxSize = enableEc2Capacity ? maxSize : 0;
+    this.eniTrunking = eniTrunking;
 
     // The cluster and the capacity provider need the ECS service-linked role; both wait for it.
     const serviceLinkedRole = createServiceLinkedRole
@@ -177,6 +198,10 @@ export class Cluster extends Construct {
         tagSpecifications: ['instance', 'volume'].map((resourceType) => ({ resourceType, tags: { ...instanceTags, Name: `${name}-ecs` } })),
       });
 
+      // Instances get trunking only if the setting is on when they register: set it before they launch.
+      const trunkingSetting = eniTrunking
+        ? [new EcsAccountSettingDefault(this, 'eni-trunking', { name: 'awsvpcTrunking', value: 'enabled', dependsOn: serviceLinkedRole })]
+        : [];
       const asg = new AutoscalingGroup(this, 'asg', {
         name: `${name}-ecs`,
         minSize,
@@ -192,6 +217,7 @@ export class Cluster extends Construct {
         ],
         // Managed scaling owns desired capacity.
         lifecycle: { ignoreChanges: ['desired_capacity'] },
+        dependsOn: trunkingSetting,
       });
       this.autoScalingGroupName = asg.name;
       this.autoScalingGroupArn = asg.arn;

@@ -2,6 +2,7 @@ export * from './accounts.js';
 export * from './alarm-topic-key.js';
 export * from './alarms.js';
 export * from './bastion.js';
+export * from './capacity.js';
 export * from './chaos.js';
 export * from './cidr.js';
 export * from './cluster.js';

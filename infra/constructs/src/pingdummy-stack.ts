@@ -2,6 +2,7 @@ import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-sec
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { Alarms, OVERDUE_CHECKS_METRIC } from './alarms.js';
+import { assertTasksFitCluster } from './capacity.js';
 import { Chaos } from './chaos.js';
 import { Database } from './database.js';
 import { EnvironmentStack } from './environment-stack.js';
@@ -182,6 +183,19 @@ export class PingdummyStack extends Construct {
       }).arn;
     const beaconTokenArn = appSecret('beacon-token', 'BEACON_TOKEN shared by the worker and the beacons');
     const sessionSecretArn = appSecret('session-secret', 'SESSION_SECRET of the frontend cookies');
+
+    // Fail at synth, not at 3 a.m.: every service at its maximum count (plus one deployment) must
+    // fit the cluster at its maximum size, in task ENIs as much as in CPU and memory.
+    if (base.cluster.maxSize > 0) {
+      const demand = (name: string, size: ServiceSize, defaultCount: number) => {
+        const options = sized(size, defaultCount);
+        return { name, maxCount: options.autoScaling?.maxCount ?? options.desiredCount, cpu: size.cpu ?? 256, memory: size.memory ?? 512 };
+      };
+      assertTasksFitCluster(
+        { instanceType: base.cluster.instanceType, maxInstances: base.cluster.maxSize, eniTrunking: base.cluster.eniTrunking },
+        [demand('frontend', frontendSize, 2), demand('beacon', beaconSize, 2), demand('worker', workerSize, 1)],
+      );
+    }
 
     this.app = new EnvironmentStack(scope, stackId('app'), { ...shared, part: 'app' });
     const image = (service: string) => `${base.registry.repositoryUrls[`${props.name}/${service}`]}:${imageTag}`;

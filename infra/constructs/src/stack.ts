@@ -51,6 +51,11 @@ export interface StackProps {
    */
   readonly createEcsServiceLinkedRole?: boolean;
   /**
+   * ENI trunking on the container instances (more awsvpc tasks per instance; not on t3).
+   * @default false
+   */
+  readonly eniTrunking?: boolean;
+  /**
    * Instance type of container instances.
    * @default 't3.medium'
    */
@@ -213,6 +218,7 @@ export class Stack extends EnvironmentStack {
       maxSize: props.maxInstances,
       instanceTags: instanceTags('cluster'),
       createServiceLinkedRole: props.createEcsServiceLinkedRole,
+      eniTrunking: props.eniTrunking,
     });
     this.registry = new Registry(this, 'registry', { repositories, preventDestroy: protect });
     this.alarms = new Alarms(this, 'alarms', { name: prefix, accountId: props.accountId });

@@ -61,6 +61,14 @@ describe('Cluster', () => {
     expect(onlyResource(without, 'aws_ecs_capacity_provider').depends_on).toEqual([clusterAddress]);
   });
 
+  it('turns ENI trunking on for the account before instances launch, on supported types only', () => {
+    const trunked = synth((scope) => new Cluster(scope, 'cluster', { ...base, instanceType: 'm5.large', eniTrunking: true }));
+    expect(onlyResource(trunked, 'aws_ecs_account_setting_default')).toMatchObject({ name: 'awsvpcTrunking', value: 'enabled' });
+    expect(JSON.stringify(onlyResource(trunked, 'aws_autoscaling_group').depends_on)).toContain('aws_ecs_account_setting_default.');
+    expect(resourcesOf(out, 'aws_ecs_account_setting_default')).toEqual([]);
+    expect(() => synth((scope) => new Cluster(scope, 'cluster', { ...base, instanceType: 't3.large', eniTrunking: true }))).toThrow(/does not support ENI trunking/);
+  });
+
   it('refuses minSize above maxSize', () => {
     expect(() => synth((scope) => new Cluster(scope, 'cluster', { ...base, minSize: 5, maxSize: 2 }))).toThrow(/minSize \(5\) must not exceed maxSize \(2\)/);
   });

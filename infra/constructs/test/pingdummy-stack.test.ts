@@ -77,6 +77,12 @@ describe('PingdummyStack', () => {
     expect(templates.every((t) => JSON.stringify(t.stop_condition).includes('aws_cloudwatch_composite_alarm'))).toBe(true);
   });
 
+  it('refuses at synth a cluster too small for the services at their maximum counts', () => {
+    const prodSizes = { frontend: { desiredCount: 3, maxCount: 9, cpu: 512, memory: 1024 }, beacon: { desiredCount: 3, maxCount: 6 }, worker: { desiredCount: 2, maxCount: 4, cpu: 512, memory: 1024 } };
+    expect(() => build({ ...prodSizes, instanceType: 't3.large', minInstances: 3, maxInstances: 9 })).toThrow(/do not fit 9 × t3\.large.*tasks 28 > 18/);
+    expect(() => build({ ...prodSizes, instanceType: 'm5.large', eniTrunking: true, minInstances: 3, maxInstances: 9 })).not.toThrow();
+  });
+
   it('refuses moving image tags', () => {
     expect(() => build({ imageTag: 'latest' })).toThrow(/IMAGE_TAG "latest" names a moving target/);
   });

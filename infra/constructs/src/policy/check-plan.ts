@@ -15,7 +15,7 @@ export function checkStackPlan(plan: TerraformPlan, options: PolicyOptions, stac
 }
 
 /** Runs the rules over every stack of an environment plan. */
-export function checkEnvironmentPlan(plan: EnvironmentPlan, options: PolicyOptions, ruleIds?: string[]): Violation[] {
+export function checkEnvironmentPlan(plan: Pick<EnvironmentPlan, 'stacks'>, options: PolicyOptions, ruleIds?: string[]): Violation[] {
   const environment = Object.values(plan.stacks).map((stack) => new PlanIndex(stack));
   return Object.entries(plan.stacks).flatMap(([name, stack]) => checkStackPlan(stack, options, name, ruleIds, environment));
 }
