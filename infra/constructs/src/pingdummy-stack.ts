@@ -236,9 +236,11 @@ export class PingdummyStack extends Construct {
         ENVIRONMENT: props.environment,
         AWS_REGION: props.region,
         PUBLIC_URL: `https://${props.domainName}`,
+        ...this.database.connectionEnvironment,
       },
       secrets: { ...this.database.connectionSecrets, BEACON_TOKEN: { arn: beaconTokenArn } },
       taskRoleStatements: [
+        this.database.connectStatement,
         {
           sid: 'PublishOverdueChecks',
           actions: ['cloudwatch:PutMetricData'],
@@ -264,8 +266,9 @@ export class PingdummyStack extends Construct {
       certificateArn: props.certificateArn,
       deletionProtection: protect,
       healthCheck: { path: '/healthz' },
-      environment: { PUBLIC_URL: `https://${props.domainName}` },
+      environment: { PUBLIC_URL: `https://${props.domainName}`, AWS_REGION: props.region, ...this.database.connectionEnvironment },
       secrets: { ...this.database.connectionSecrets, SESSION_SECRET: { arn: sessionSecretArn } },
+      taskRoleStatements: [this.database.connectStatement],
     });
 
     const alarmed = (name: string, service: { serviceName: string; loadBalancerArnSuffix?: string; targetGroupArnSuffix?: string }) => ({
