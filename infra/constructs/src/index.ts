@@ -15,6 +15,7 @@ export * from './environment-roles.js';
 export * from './environment-stack.js';
 export * from './github-oidc.js';
 export * from './image-tag.js';
+export * from './image-tags-exist.js';
 export * from './log-bucket.js';
 export * from './naming.js';
 export * from './network.js';

@@ -36,6 +36,11 @@ export interface ServiceSize {
   readonly maxCount?: number;
 }
 
+/** The ECR repositories of Pingdummy's images, `<name>/<service>`. */
+export function pingdummyRepositories(name: string): string[] {
+  return ['frontend', 'beacon', 'worker'].map((service) => `${name}/${service}`);
+}
+
 /** Service options of a ServiceSize: fixed count, or auto scaling from desiredCount to maxCount. */
 function sized(size: ServiceSize, defaultCount: number) {
   const desiredCount = size.desiredCount ?? defaultCount;
@@ -146,7 +151,7 @@ export class PingdummyStack extends Construct {
     const databaseSize = props.database ?? {};
     const chaos = props.chaos ?? true;
     const stackId = (part: string) => `${props.name}-${props.environment}-${part}`;
-    const repositories = ['frontend', 'beacon', 'worker'].map((service) => `${props.name}/${service}`);
+    const repositories = pingdummyRepositories(props.name);
 
     this.base = new Stack(scope, stackId('base'), { ...props, repositories });
     const shared = {
