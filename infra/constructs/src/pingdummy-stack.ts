@@ -312,6 +312,8 @@ export class PingdummyStack extends Construct {
     new TerraformOutput(this.app, 'frontend_load_balancer_dns_name', { value: this.frontend.loadBalancerDnsName });
     new TerraformOutput(this.app, 'beacon_url', { value: this.beacon.url });
     new TerraformOutput(this.data, 'database_address', { value: this.database.address });
+    // For administrators only (createAppRole, README "First deploy"); the services never read it.
+    new TerraformOutput(this.data, 'master_user_secret_arn', { value: this.database.masterUserSecretArn });
     new TerraformOutput(this.data, 'beacon_token_secret_arn', { value: beaconTokenArn });
     new TerraformOutput(this.data, 'session_secret_arn', { value: sessionSecretArn });
   }
