@@ -93,6 +93,8 @@ function check(command: string, cwd: string, problems: string[]): string {
       const folders = filters.map((filter) => workspaceFolder(filter) ?? (complain(`no workspace ${filter}`), undefined)).filter((f): f is string => f !== undefined);
       // turbo runs a task in the filtered packages that define it: at least one must.
       for (const task of tasks) if (!folders.some((folder) => scriptsOf(folder).includes(task))) complain(`no script ${task} in ${folders.join(', ')}`);
+    } else if (line.startsWith('npx jest')) {
+      if (!existsSync(path.join(repoRoot, cwd, 'jest.config.js'))) complain('runs jest outside a package with jest.config.js');
     } else if (tool === 'node') {
       const file = args.find((a) => a.endsWith('.ts') || a.endsWith('.js'));
       if (!file || !existsSync(path.join(repoRoot, cwd, file))) complain(`no file ${file}`);
