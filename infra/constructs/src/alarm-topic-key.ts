@@ -38,8 +38,9 @@ export class AlarmTopicKey extends Construct {
         sid: 'CloudWatchAlarmsPublish',
         actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
         resources: ['*'],
+        // As AWS documents for alarms on encrypted topics, without conditions: a condition key
+        // CloudWatch's KMS call does not carry would silently drop every alarm again.
         principals: [{ type: 'Service', identifiers: ['cloudwatch.amazonaws.com'] }],
-        condition: [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: [props.accountId] }],
       },
     ]);
     const key = new KmsKey(this, 'key', {
