@@ -13,8 +13,8 @@ export interface AlarmTopicKeyProps {
 /**
  * The customer-managed KMS key of the alarm topics. Topics under the AWS-managed `alias/aws/sns`
  * key never receive CloudWatch alarms: that key's policy cannot be changed to let
- * `cloudwatch.amazonaws.com` use it. This key's policy does, limited to this account's alarms,
- * and rotates yearly.
+ * `cloudwatch.amazonaws.com` use it. This key's policy does (for this key only), and the key
+ * rotates yearly.
  *
  * @example
  * const key = new AlarmTopicKey(this, 'alarm-key', { name: 'pingdummy-prod', accountId: '333344445555' });
