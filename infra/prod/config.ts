@@ -11,9 +11,12 @@ export const config: PingdummyEnvironment = {
   cidr: '10.30.0.0/16',
   domainName: 'pingdummy.example.com',
   githubRepository: 'example/pingdummy',
+  // 'local' until the first bootstrap apply has created the state bucket; then 's3' (README, "First deploy").
+  bootstrapStateBackend: 'local',
   singleNatGateway: false,
   protect: true,
-  instanceType: 't3.large',
+  instanceType: 'm5.large',
+  eniTrunking: true,
   minInstances: 3,
   maxInstances: 9,
   frontend: { desiredCount: 3, maxCount: 9, cpu: 512, memory: 1024 },
@@ -27,3 +30,6 @@ export const environmentAccounts = [
   { environment: 'stage', accountId: '222233334444' },
   { environment: 'prod', accountId: '333344445555' },
 ];
+
+/** Where the ops stack keeps its state: 'local' until its first apply, then 's3' (README, "First deploy"). */
+export const opsStateBackend = 'local' as const;

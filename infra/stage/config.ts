@@ -16,6 +16,8 @@ export const config: PingdummyEnvironment = {
   cidr: '10.20.0.0/16',
   domainName: 'stage.pingdummy.example.com',
   githubRepository: 'example/pingdummy',
+  // 'local' until the first bootstrap apply has created the state bucket; then 's3' (README, "First deploy").
+  bootstrapStateBackend: 'local',
   singleNatGateway: true,
   protect: false,
   accountBaseline: { cloudTrail: true, s3PublicAccessBlock: true, sessionManagerLogging: true, guardDuty: false, config: false },

@@ -2,6 +2,7 @@ import { CloudwatchCompositeAlarm } from '@cdktf/provider-aws/lib/cloudwatch-com
 import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmConfig } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm/index.js';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic/index.js';
 import { Construct } from 'constructs';
+import { AlarmTopicKey } from './alarm-topic-key.js';
 import { assertResourceName } from './naming.js';
 
 /** A threshold per severity: warning pages nobody, critical wakes someone up. */
@@ -43,6 +44,12 @@ export interface AlarmedDatabase {
 export interface AlarmsProps {
   /** Prefix of alarm and topic names, e.g. `pingdummy-prod`. */
   readonly name: string;
+  /**
+   * 12-digit account of the topics' KMS key (a customer-managed key CloudWatch may use); needed
+   * when the topics are created here.
+   * @default - none; required without `topics`
+   */
+  readonly accountId?: string;
   /**
    * Existing topics to notify.
    * @default - two new topics, `<name>-warning` and `<name>-critical`
@@ -155,7 +162,10 @@ export class Alarms extends Construct {
       this.warningTopicArn = props.topics.warningTopicArn;
       this.criticalTopicArn = props.topics.criticalTopicArn;
     } else {
-      const topic = (level: string) => new SnsTopic(this, `${level}-topic`, { name: `${props.name}-${level}`, kmsMasterKeyId: 'alias/aws/sns' });
+      if (!props.accountId) throw new Error(`Alarms "${props.name}": give accountId (the account of the topics' KMS key) or topics (existing ones)`);
+      // Not alias/aws/sns: CloudWatch cannot publish to topics under the AWS-managed key.
+      const key = new AlarmTopicKey(this, 'topic-key', { name: props.name, accountId: props.accountId });
+      const topic = (level: string) => new SnsTopic(this, `${level}-topic`, { name: `${props.name}-${level}`, kmsMasterKeyId: key.keyArn });
       this.warningTopicArn = topic('warning').arn;
       this.criticalTopicArn = topic('critical').arn;
     }

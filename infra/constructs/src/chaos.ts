@@ -88,21 +88,28 @@ export class Chaos extends Construct {
       assumeRolePolicy: serviceTrustPolicy(this, 'trust', 'fis.amazonaws.com').json,
     });
     this.roleArn = role.arn;
-    // Task and container-instance ARNs are scoped by cluster name; account and region come from the role's own account.
+    // The permissions of the AWS managed policies AWSFaultInjectionSimulatorECSAccess and
+    // AWSFaultInjectionSimulatorRDSAccess for the actions used, narrowed to this cluster and database
+    // where the action is authorized against them. Task and container-instance ARNs are scoped by
+    // cluster name; account and region come from the role's own account.
     const inCluster = (kind: string) => `arn:aws:ecs:*:*:${kind}/${props.clusterName}/*`;
     const statements = [
       // FIS resolves targets through the tagging API, which has no resource-level permissions.
       { sid: 'ResolveTargets', actions: ['tag:GetResources'], resources: ['*'] },
-      { sid: 'ListClusterResources', actions: ['ecs:ListTasks', 'ecs:ListContainerInstances', 'ecs:DescribeClusters'], resources: [props.clusterArn] },
+      { sid: 'DescribeCluster', actions: ['ecs:DescribeClusters', 'ecs:ListContainerInstances'], resources: [props.clusterArn] },
     ];
     if (services.length > 0) {
+      // ListTasks is authorized against container instances, never the cluster ARN: the managed policy grants it on `*`.
+      statements.push({ sid: 'ListTasks', actions: ['ecs:ListTasks'], resources: ['*'] });
       statements.push({ sid: 'StopTasks', actions: ['ecs:StopTask', 'ecs:DescribeTasks'], resources: [inCluster('task')] });
     }
     if (drainContainerInstances) {
       statements.push({ sid: 'DrainInstances', actions: ['ecs:UpdateContainerInstancesState', 'ecs:DescribeContainerInstances'], resources: [inCluster('container-instance')] });
     }
     if (props.databaseArn) {
-      statements.push({ sid: 'RebootDatabase', actions: ['rds:RebootDBInstance', 'rds:DescribeDBInstances'], resources: [props.databaseArn] });
+      statements.push({ sid: 'RebootDatabase', actions: ['rds:RebootDBInstance'], resources: [props.databaseArn] });
+      // Describe calls have no resource-level permissions.
+      statements.push({ sid: 'DescribeDatabases', actions: ['rds:DescribeDBInstances'], resources: ['*'] });
     }
     new IamRolePolicy(this, 'policy', {
       role: role.id,

@@ -1,10 +1,13 @@
 import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group/index.js';
+import { EcsAccountSettingDefault } from '@cdktf/provider-aws/lib/ecs-account-setting-default/index.js';
 import { EcsCapacityProvider } from '@cdktf/provider-aws/lib/ecs-capacity-provider/index.js';
 import { EcsClusterCapacityProviders } from '@cdktf/provider-aws/lib/ecs-cluster-capacity-providers/index.js';
 import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster/index.js';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js';
+import { IamServiceLinkedRole } from '@cdktf/provider-aws/lib/iam-service-linked-role/index.js';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template/index.js';
 import { Construct } from 'constructs';
+import { tasksCapacityOf } from './capacity.js';
 import { assertResourceName } from './naming.js';
 import { serviceTrustPolicy } from './policy-document.js';
 import { stackInstanceProfile, stackRole } from './stack-role.js';
@@ -60,10 +63,24 @@ export interface ClusterProps {
    * @default true
    */
   readonly enableEc2Capacity?: boolean;
+  /**
+   * Create the ECS service-linked role (`AWSServiceRoleForECS`). A fresh account has none, and
+   * capacity providers fail without it; turn off in an account that already has it (creating it
+   * twice fails).
+   * @default true
+   */
+  readonly createServiceLinkedRole?: boolean;
+  /**
+   * Turn on ENI trunking (the account's `awsvpcTrunking` default setting) so each instance holds
+   * more awsvpc tasks than its ENIs allow (m5.large: 10 instead of 2). Needs a supported instance
+   * type (not t3; see `INSTANCE_CAPACITY`).
+   * @default false
+   */
+  readonly eniTrunking?: boolean;
 }
 
 /**
- * An ECS cluster with Container Insights, EC2 capacity (auto-scaling group, launch template,
+ * An ECS cluster with Container Insights, the ECS service-linked role (created first), EC2 capacity (auto-scaling group, launch template,
  * capacity provider with managed scaling and termination protection) and the Fargate and
  * Fargate Spot capacity providers.
  *
@@ -96,6 +113,12 @@ export class Cluster extends Construct {
   public readonly instanceRoleName?: string;
   /** The capacity provider services use unless they ask for another. */
   public readonly defaultCapacityProvider: string;
+  /** Instance type of the container instances. */
+  public readonly instanceType: string;
+  /** Most container instances (0 without EC2 capacity). */
+  public readonly maxSize: number;
+  /** Whether ENI trunking is on. */
+  public readonly eniTrunking: boolean;
 
   constructor(scope: Construct, id: string, props: ClusterProps) {
     super(scope, id);
@@ -108,14 +131,26 @@ export class Cluster extends Construct {
     const enableEc2Capacity = props.enableEc2Capacity ?? true;
     const instanceTags = props.instanceTags ?? {};
     const name = props.name;
+    const createServiceLinkedRole = props.createServiceLinkedRole ?? true;
+    const eniTrunking = props.eniTrunking ?? false;
 
     assertResourceName('Cluster name', name);
     if (minSize > maxSize) throw new Error(`Cluster minSize (${minSize}) must not exceed maxSize (${maxSize})`);
     if (targetCapacity < 1 || targetCapacity > 100) throw new Error(`Cluster targetCapacity (${targetCapacity}) must be between 1 and 100`);
+    if (eniTrunking && !enableEc2Capacity) throw new Error('Cluster eniTrunking needs EC2 capacity (enableEc2Capacity): Fargate has no trunking');
+    if (eniTrunking) tasksCapacityOf(instanceType, true);
+    this.instanceType = instanceType;
+    this.maxSize = enableEc2Capacity ? maxSize : 0;
+    this.eniTrunking = eniTrunking;
 
+    // The cluster and the capacity provider need the ECS service-linked role; both wait for it.
+    const serviceLinkedRole = createServiceLinkedRole
+      ? [new IamServiceLinkedRole(this, 'ecs-service-linked-role', { awsServiceName: 'ecs.amazonaws.com' })]
+      : [];
     this.cluster = new EcsCluster(this, 'cluster', {
       name,
       setting: [{ name: 'containerInsights', value: 'enabled' }],
+      dependsOn: serviceLinkedRole,
     });
     this.clusterName = this.cluster.name;
     this.clusterArn = this.cluster.arn;
@@ -162,6 +197,10 @@ export class Cluster extends Construct {
         tagSpecifications: ['instance', 'volume'].map((resourceType) => ({ resourceType, tags: { ...instanceTags, Name: `${name}-ecs` } })),
       });
 
+      // Instances get trunking only if the setting is on when they register: set it before they launch.
+      const trunkingSetting = eniTrunking
+        ? [new EcsAccountSettingDefault(this, 'eni-trunking', { name: 'awsvpcTrunking', value: 'enabled', dependsOn: serviceLinkedRole })]
+        : [];
       const asg = new AutoscalingGroup(this, 'asg', {
         name: `${name}-ecs`,
         minSize,
@@ -177,6 +216,7 @@ export class Cluster extends Construct {
         ],
         // Managed scaling owns desired capacity.
         lifecycle: { ignoreChanges: ['desired_capacity'] },
+        dependsOn: trunkingSetting,
       });
       this.autoScalingGroupName = asg.name;
       this.autoScalingGroupArn = asg.arn;
@@ -189,6 +229,9 @@ export class Cluster extends Construct {
           managedDraining: 'ENABLED',
           managedScaling: { status: 'ENABLED', targetCapacity, minimumScalingStepSize: 1, maximumScalingStepSize: 2 },
         },
+        // Without these, the provider is created in parallel with the cluster and the role, and fails
+        // in a fresh account with "ECS Service Linked Role does not exist".
+        dependsOn: [...serviceLinkedRole, this.cluster],
       });
       this.ec2CapacityProviderName = capacityProvider.name;
       capacityProviders.unshift(capacityProvider.name);

@@ -3,6 +3,8 @@ import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group/ind
 import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group/index.js';
 import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version/index.js';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret/index.js';
+import type { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document/index.js';
+import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import type { ContainerSecret } from './ecs-workload.js';
 import { assertResourceName } from './naming.js';
@@ -20,10 +22,17 @@ export interface DatabaseProps {
    */
   readonly databaseName?: string;
   /**
-   * Master user name; its password is generated and rotated by RDS in Secrets Manager.
+   * Master user name, for administrators only; its password is generated and rotated by RDS in
+   * Secrets Manager.
+   * @default 'dbadmin'
+   */
+  readonly masterUsername?: string;
+  /**
+   * The application's own login role, authenticated with IAM tokens (`rds_iam`), created once by
+   * `npm run create-app-role -w @pingdummy/shared` as the master user (README, "First deploy").
    * @default 'app'
    */
-  readonly username?: string;
+  readonly appUsername?: string;
   /**
    * Major Postgres version; the parameter group family follows it.
    * @default '17'
@@ -74,13 +83,16 @@ export interface DatabaseProps {
 }
 
 /**
- * RDS for PostgreSQL: private, encrypted, TLS enforced (`rds.force_ssl`), master password
- * managed by RDS in Secrets Manager, logs exported to CloudWatch, Performance Insights, 7+ days
- * of backups; multi-AZ, deletion protection and `prevent_destroy` when asked (production).
+ * RDS for PostgreSQL: private, encrypted, TLS enforced (`rds.force_ssl`), IAM database
+ * authentication, master password managed (and rotated) by RDS in Secrets Manager for
+ * administrators, logs exported to CloudWatch, Performance Insights, 7+ days of backups;
+ * multi-AZ, deletion protection and `prevent_destroy` when asked (production).
  *
- * Services get `DATABASE_URL` (host, port, user, database, `sslmode`, no password) and
- * `PGPASSWORD` (the RDS-managed password) as secrets; node-postgres reads both, and RDS can
- * rotate the password without a redeploy of the infrastructure.
+ * Services connect as their own role (`appUsername`) with IAM tokens: they get `DATABASE_URL`
+ * (host, port, user, database, `sslmode`, no password) as a secret, `DATABASE_IAM_AUTH=true` in
+ * their environment and `connectStatement` in their task role, and sign a 15-minute token per new
+ * connection. Nothing expires under a running task: the RDS-rotated master password is never
+ * handed to them.
  *
  * @example
  * const database = new Database(this, 'database', {
@@ -102,17 +114,24 @@ export class Database extends Construct {
   public readonly port: number;
   /** Name of the application database. */
   public readonly databaseName: string;
-  /** ARN of the RDS-managed secret holding the master user name and password. */
+  /** ARN of the RDS-managed secret holding the master user name and password (administrators only). */
   public readonly masterUserSecretArn: string;
   /** ARN of the secret holding `DATABASE_URL` (without password). */
   public readonly databaseUrlSecretArn: string;
-  /** `DATABASE_URL` and `PGPASSWORD`, ready for a service's `secrets`. */
+  /** Name of the application's role. */
+  public readonly appUsername: string;
+  /** `DATABASE_URL`, ready for a service's `secrets`. */
   public readonly connectionSecrets: Record<string, ContainerSecret>;
+  /** `DATABASE_IAM_AUTH=true`, ready for a service's `environment`. */
+  public readonly connectionEnvironment: Record<string, string>;
+  /** `rds-db:connect` as the application's role, ready for a service's `taskRoleStatements`. */
+  public readonly connectStatement: DataAwsIamPolicyDocumentStatement;
 
   constructor(scope: Construct, id: string, props: DatabaseProps) {
     super(scope, id);
     const databaseName = props.databaseName ?? 'app';
-    const username = props.username ?? 'app';
+    const masterUsername = props.masterUsername ?? 'dbadmin';
+    const appUsername = props.appUsername ?? 'app';
     const engineVersion = props.engineVersion ?? '17';
     const instanceClass = props.instanceClass ?? 'db.t4g.micro';
     const allocatedStorage = props.allocatedStorage ?? 20;
@@ -127,6 +146,7 @@ export class Database extends Construct {
     if (backupRetentionDays < 7 || backupRetentionDays > 35) throw new Error(`Database backupRetentionDays (${backupRetentionDays}) must be between 7 and 35`);
     if (props.subnetIds.length < 2) throw new Error('Database subnetIds must span at least two availability zones (RDS requires it)');
     if (maxAllocatedStorage < allocatedStorage) throw new Error(`Database maxAllocatedStorage (${maxAllocatedStorage}) must be at least allocatedStorage (${allocatedStorage})`);
+    if (masterUsername === appUsername) throw new Error(`Database appUsername "${appUsername}" must differ from masterUsername: the application never logs in as the master user, whose password RDS rotates`);
     const major = engineVersion.split('.')[0];
 
     const subnetGroup = new DbSubnetGroup(this, 'subnet-group', { name: props.name, subnetIds: props.subnetIds });
@@ -147,8 +167,9 @@ export class Database extends Construct {
       engineVersion,
       instanceClass,
       dbName: databaseName,
-      username,
+      username: masterUsername,
       manageMasterUserPassword: true,
+      iamDatabaseAuthenticationEnabled: true,
       allocatedStorage,
       maxAllocatedStorage,
       storageType: 'gp3',
@@ -181,17 +202,23 @@ export class Database extends Construct {
 
     const urlSecret = new SecretsmanagerSecret(this, 'database-url', {
       name: `${props.name}/database-url`,
-      description: `DATABASE_URL of ${props.name} without the password (PGPASSWORD carries it)`,
+      description: `DATABASE_URL of ${props.name} for the ${appUsername} role, without password (IAM tokens)`,
       recoveryWindowInDays: protect ? 30 : 0,
     });
     new SecretsmanagerSecretVersion(this, 'database-url-value', {
       secretId: urlSecret.id,
-      secretString: `postgres://${username}@${this.instance.address}:${this.port}/${databaseName}?sslmode=${sslMode}`,
+      secretString: `postgres://${appUsername}@${this.instance.address}:${this.port}/${databaseName}?sslmode=${sslMode}`,
     });
     this.databaseUrlSecretArn = urlSecret.arn;
-    this.connectionSecrets = {
-      DATABASE_URL: { arn: urlSecret.arn },
-      PGPASSWORD: { arn: this.masterUserSecretArn, jsonKey: 'password' },
+    this.appUsername = appUsername;
+    this.connectionSecrets = { DATABASE_URL: { arn: urlSecret.arn } };
+    this.connectionEnvironment = { DATABASE_IAM_AUTH: 'true' };
+    // arn:aws:rds-db:<region>:<account>:dbuser:<resource id>/<user>, region and account from the instance ARN.
+    const arnPart = (index: number) => Fn.element(Fn.split(':', this.instance.arn), index);
+    this.connectStatement = {
+      sid: 'ConnectToDatabaseWithIam',
+      actions: ['rds-db:connect'],
+      resources: [`arn:aws:rds-db:${arnPart(3)}:${arnPart(4)}:dbuser:${this.instance.resourceId}/${appUsername}`],
     };
   }
 }

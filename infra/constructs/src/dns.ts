@@ -19,6 +19,12 @@ export interface DnsProps {
    * @default - a new public zone is created when `publicDomainName` is given
    */
   readonly publicZoneId?: string;
+  /**
+   * Refuse `terraform destroy` of a public zone created here (`prevent_destroy`; production): a
+   * new zone gets new name servers, and the delegation in the parent zone would have to be redone.
+   * @default false
+   */
+  readonly preventDestroy?: boolean;
 }
 
 /**
@@ -44,6 +50,7 @@ export class Dns extends Construct {
   constructor(scope: Construct, id: string, props: DnsProps) {
     super(scope, id);
     const privateZoneName = props.privateZoneName ?? 'stack.local';
+    const preventDestroy = props.preventDestroy ?? false;
     if (props.publicZoneId && !props.publicDomainName) {
       throw new Error('Dns publicZoneId needs publicDomainName: name the domain the existing zone serves');
     }
@@ -61,7 +68,11 @@ export class Dns extends Construct {
       if (props.publicZoneId) {
         this.publicZoneId = props.publicZoneId;
       } else {
-        const publicZone = new Route53Zone(this, 'public-zone', { name: props.publicDomainName, comment: 'Public web service' });
+        const publicZone = new Route53Zone(this, 'public-zone', {
+          name: props.publicDomainName,
+          comment: 'Public web service',
+          lifecycle: { preventDestroy },
+        });
         this.publicZoneId = publicZone.zoneId;
         this.publicNameServers = publicZone.nameServers;
       }

@@ -153,7 +153,8 @@ export function serviceTags(name: string): Record<string, string> {
 /**
  * The ECS half shared by Service, WebService and Worker: log group, execution and task roles,
  * task definition (awsvpc, non-root, read-only root filesystem, secrets from Secrets Manager/SSM)
- * and a rolling ECS service (100/200) with the deployment circuit breaker and rollback.
+ * and a rolling ECS service (100/200) with the deployment circuit breaker and rollback; the apply
+ * waits for steady state, so a failed rollout fails the deploy.
  *
  * @example
  * new EcsWorkload(this, 'workload', { name: 'worker', namePrefix: 'pingdummy-prod', clusterName, region, image, subnetIds, securityGroupIds });
@@ -304,6 +305,9 @@ export class EcsWorkload extends Construct {
       deploymentMinimumHealthyPercent: 100,
       deploymentMaximumPercent: 200,
       deploymentCircuitBreaker: { enable: true, rollback: true },
+      // The apply waits for the rollout: a deployment the circuit breaker rolls back fails the deploy
+      // instead of leaving a green apply (and a state naming a task definition that is not running).
+      waitForSteadyState: true,
       networkConfiguration: { subnets: props.subnetIds, securityGroups: props.securityGroupIds, assignPublicIp: false },
       loadBalancer: loadBalancer.length > 0 ? loadBalancer : undefined,
       healthCheckGracePeriodSeconds,

@@ -1,4 +1,4 @@
-import { App, LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
+import { App, LocalBackend, S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
 import type { Construct } from 'constructs';
 import { Accounts, type EnvironmentAccount } from './accounts.js';
@@ -22,15 +22,31 @@ export interface PingdummyEnvironment extends Omit<PingdummyStackProps, 'imageTa
    * @default ['main']
    */
   readonly githubBranches?: string[];
+  /**
+   * Where the bootstrap stack keeps its state: `local` for the first apply (the bucket does not
+   * exist yet), then `s3` (in the bucket it created) once migrated with `terraform init
+   * -migrate-state` (README, "First deploy").
+   * @default 'local'
+   */
+  readonly bootstrapStateBackend?: StateBackendKind;
 }
 
+/** Local state (before the state bucket exists) or the state bucket. */
+export type StateBackendKind = 'local' | 's3';
+
 /**
- * Local state of the stacks applied by hand before any bucket exists (bootstrap, ops): kept in
- * `infra/<env>/.state/` (git-ignored), outside `cdktf.out/`, which is safe to delete. Migrate it
- * to the state bucket once that exists (README, "First deploy").
+ * State of the stacks applied by hand before any bucket exists (bootstrap, ops). `local`: in
+ * `infra/<env>/.state/` (git-ignored), outside `cdktf.out/`, which is safe to delete. `s3`: in the
+ * bucket the stack itself creates, key `<project>/<environment>/<part>.tfstate`, S3-native locking;
+ * switching the config from `local` to `s3` and running `terraform init -migrate-state` moves it.
  */
-function bootstrapState(stack: TerraformStack, name: string): void {
-  new LocalBackend(stack, { path: `../../../.state/${name}.tfstate` });
+function bootstrapState(stack: TerraformStack, name: string, kind: StateBackendKind, s3: { bucket: string; key: string; region: string }): void {
+  if (kind === 'local') {
+    new LocalBackend(stack, { path: `../../../.state/${name}.tfstate` });
+    return;
+  }
+  new S3Backend(stack, { bucket: s3.bucket, key: s3.key, region: s3.region, encrypt: true });
+  stack.addOverride('terraform.backend.s3.use_lockfile', true);
 }
 
 /** A new cdktf App; stack traces in metadata are off, which halves synth time. */
@@ -48,18 +64,22 @@ export function createApp(): App {
 export function definePingdummyEnvironment(app: Construct, config: PingdummyEnvironment & { readonly imageTag: string }): PingdummyStack {
   const bootstrapName = `${config.name}-${config.environment}-bootstrap`;
   const bootstrap = new TerraformStack(app, bootstrapName);
-  bootstrapState(bootstrap, bootstrapName);
+  const stateBucket = defaultStateBucket(config.name, config.environment, config.accountId);
+  bootstrapState(bootstrap, bootstrapName, config.bootstrapStateBackend ?? 'local', {
+    bucket: stateBucket,
+    key: `${config.name}/${config.environment}/bootstrap.tfstate`,
+    region: config.region,
+  });
   new AwsProvider(bootstrap, 'aws', {
     region: config.region,
     allowedAccountIds: [config.accountId],
     defaultTags: [{ tags: { project: config.name, environment: config.environment, service: 'bootstrap' } }],
   });
-  const stateBucketName = defaultStateBucket(config.name, config.environment, config.accountId);
-  const state = new StateBackend(bootstrap, 'state', { bucketName: stateBucketName });
+  const state = new StateBackend(bootstrap, 'state', { bucketName: stateBucket });
   const permissions = new StackPermissions(bootstrap, 'permissions', {
     name: `${config.name}-${config.environment}`,
     accountId: config.accountId,
-    stateBucketName,
+    stateBucketName: stateBucket,
   });
   // The bootstrap's own roles stay outside STACK_IAM_PATH: no deploy may change them. They carry the boundary too.
   applyRoleBoundary(bootstrap, { permissionsBoundaryArn: permissions.permissionsBoundaryArn, path: '/' });
@@ -93,19 +113,26 @@ export interface OpsAccountProps {
   readonly region: string;
   /** Environment accounts people may step into. */
   readonly environments: EnvironmentAccount[];
+  /**
+   * Where the ops stack keeps its state: `local` for the first apply, then `s3` (its own bucket,
+   * key `<name>/ops/accounts.tfstate`) once migrated with `terraform init -migrate-state`.
+   * @default 'local'
+   */
+  readonly stateBackend?: StateBackendKind;
 }
 
 /** The ops account (local state, applied by an administrator): groups per environment and its own state bucket. */
 export function defineOpsAccount(app: Construct, props: OpsAccountProps): TerraformStack {
   const ops = new TerraformStack(app, `${props.name}-ops`);
-  bootstrapState(ops, `${props.name}-ops`);
+  const opsBucket = defaultStateBucket(props.name, 'ops', props.accountId);
+  bootstrapState(ops, `${props.name}-ops`, props.stateBackend ?? 'local', { bucket: opsBucket, key: `${props.name}/ops/accounts.tfstate`, region: props.region });
   new AwsProvider(ops, 'aws', {
     region: props.region,
     allowedAccountIds: [props.accountId],
     defaultTags: [{ tags: { project: props.name, environment: 'ops', service: 'accounts' } }],
   });
   const accounts = new Accounts(ops, 'accounts', { environments: props.environments });
-  new StateBackend(ops, 'state', { bucketName: defaultStateBucket(props.name, 'ops', props.accountId) });
+  new StateBackend(ops, 'state', { bucketName: opsBucket });
   new TerraformOutput(ops, 'group_names', { value: accounts.groupNames });
   new TerraformOutput(ops, 'assumable_role_arns', { value: accounts.assumableRoleArns });
   return ops;

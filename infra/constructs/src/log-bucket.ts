@@ -13,7 +13,7 @@ import { policyDocument } from './policy-document.js';
 export interface LogBucketProps {
   /** Prefix of the bucket name, e.g. `pingdummy-prod`. */
   readonly name: string;
-  /** AWS account that owns the bucket (log objects land under `AWSLogs/<account>/`). */
+  /** AWS account that owns the bucket (log objects land under `[<prefix>/]AWSLogs/<account>/`). */
   readonly accountId: string;
   /** Region of the bucket and of the load balancers writing to it. */
   readonly region: string;
@@ -32,6 +32,11 @@ export interface LogBucketProps {
    * @default false
    */
   readonly forceDestroy?: boolean;
+  /**
+   * Refuse `terraform destroy` of the bucket (`prevent_destroy`; production).
+   * @default false
+   */
+  readonly preventDestroy?: boolean;
 }
 
 /** A TLS-only policy statement denying any request made without HTTPS. */
@@ -68,12 +73,13 @@ export class LogBucket extends Construct {
     const bucketName = props.bucketName ?? `${props.name}-lb-logs-${props.accountId}`;
     const expirationDays = props.expirationDays ?? 90;
     const forceDestroy = props.forceDestroy ?? false;
+    const preventDestroy = props.preventDestroy ?? false;
     assertResourceName('LogBucket name', props.name);
     if (!/^\d{12}$/.test(props.accountId)) throw new Error(`LogBucket accountId "${props.accountId}" must be a 12-digit AWS account ID`);
 
     // Built from the name (not bucket.arn) so the policy is known at plan time and reviewable.
     const bucketArn = `arn:aws:s3:::${bucketName}`;
-    this.bucket = new S3Bucket(this, 'bucket', { bucket: bucketName, forceDestroy });
+    this.bucket = new S3Bucket(this, 'bucket', { bucket: bucketName, forceDestroy, lifecycle: { preventDestroy } });
     this.bucketName = this.bucket.bucket;
     this.bucketArn = this.bucket.arn;
 
@@ -105,14 +111,15 @@ export class LogBucket extends Construct {
       ],
     });
 
-    const logObjects = `${bucketArn}/AWSLogs/${props.accountId}/*`;
+    // Load balancers write `[<prefix>/]AWSLogs/<account>/...`: allow both, any prefix (each service logs under its name).
+    const logObjects = [`${bucketArn}/AWSLogs/${props.accountId}/*`, `${bucketArn}/*/AWSLogs/${props.accountId}/*`];
     const deliveryAccount = elbLogDeliveryAccount(props.region);
     const policy = policyDocument(this, 'policy-document', [
       denyInsecureTransport(bucketArn),
       {
         sid: 'ElbLogDelivery',
         actions: ['s3:PutObject'],
-        resources: [logObjects],
+        resources: logObjects,
         principals: deliveryAccount
           ? [{ type: 'AWS', identifiers: [`arn:aws:iam::${deliveryAccount}:root`] }]
           : [{ type: 'Service', identifiers: [ELB_LOG_DELIVERY_SERVICE_PRINCIPAL] }],

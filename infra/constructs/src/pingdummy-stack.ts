@@ -2,6 +2,7 @@ import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-sec
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { Alarms, OVERDUE_CHECKS_METRIC } from './alarms.js';
+import { assertTasksFitCluster } from './capacity.js';
 import { Chaos } from './chaos.js';
 import { Database } from './database.js';
 import { EnvironmentStack } from './environment-stack.js';
@@ -33,6 +34,11 @@ export interface ServiceSize {
    * @default - `desiredCount`: no auto scaling
    */
   readonly maxCount?: number;
+}
+
+/** The ECR repositories of Pingdummy's images, `<name>/<service>`. */
+export function pingdummyRepositories(name: string): string[] {
+  return ['frontend', 'beacon', 'worker'].map((service) => `${name}/${service}`);
 }
 
 /** Service options of a ServiceSize: fixed count, or auto scaling from desiredCount to maxCount. */
@@ -145,7 +151,7 @@ export class PingdummyStack extends Construct {
     const databaseSize = props.database ?? {};
     const chaos = props.chaos ?? true;
     const stackId = (part: string) => `${props.name}-${props.environment}-${part}`;
-    const repositories = ['frontend', 'beacon', 'worker'].map((service) => `${props.name}/${service}`);
+    const repositories = pingdummyRepositories(props.name);
 
     this.base = new Stack(scope, stackId('base'), { ...props, repositories });
     const shared = {
@@ -184,6 +190,19 @@ export class PingdummyStack extends Construct {
     const beaconTokenArn = appSecret('beacon-token', 'BEACON_TOKEN shared by the worker and the beacons');
     const sessionSecretArn = appSecret('session-secret', 'SESSION_SECRET of the frontend cookies');
 
+    // Fail at synth, not at 3 a.m.: every service at its maximum count (plus one deployment) must
+    // fit the cluster at its maximum size, in task ENIs as much as in CPU and memory.
+    if (base.cluster.maxSize > 0) {
+      const demand = (name: string, size: ServiceSize, defaultCount: number) => {
+        const options = sized(size, defaultCount);
+        return { name, maxCount: options.autoScaling?.maxCount ?? options.desiredCount, cpu: size.cpu ?? 256, memory: size.memory ?? 512 };
+      };
+      assertTasksFitCluster(
+        { instanceType: base.cluster.instanceType, maxInstances: base.cluster.maxSize, eniTrunking: base.cluster.eniTrunking },
+        [demand('frontend', frontendSize, 2), demand('beacon', beaconSize, 2), demand('worker', workerSize, 1)],
+      );
+    }
+
     this.app = new EnvironmentStack(scope, stackId('app'), { ...shared, part: 'app' });
     const image = (service: string) => `${base.registry.repositoryUrls[`${props.name}/${service}`]}:${imageTag}`;
     const common = {
@@ -205,6 +224,8 @@ export class PingdummyStack extends Construct {
       loadBalancerSecurityGroupId: base.securityGroups.internalLoadBalancerId,
       privateZoneId: base.privateZoneId,
       privateZoneName: base.privateZoneName,
+      accessLogBucketName: base.logBucketName,
+      deletionProtection: protect,
       healthCheck: { path: '/healthz' },
       environment: { PGDUMMY_REGION: beaconRegion },
       secrets: { BEACON_TOKEN: { arn: beaconTokenArn } },
@@ -221,9 +242,11 @@ export class PingdummyStack extends Construct {
         ENVIRONMENT: props.environment,
         AWS_REGION: props.region,
         PUBLIC_URL: `https://${props.domainName}`,
+        ...this.database.connectionEnvironment,
       },
       secrets: { ...this.database.connectionSecrets, BEACON_TOKEN: { arn: beaconTokenArn } },
       taskRoleStatements: [
+        this.database.connectStatement,
         {
           sid: 'PublishOverdueChecks',
           actions: ['cloudwatch:PutMetricData'],
@@ -254,8 +277,11 @@ export class PingdummyStack extends Construct {
         PUBLIC_URL: `https://${props.domainName}`,
         // The public ALB is the one proxy in front: believe its X-Forwarded-For entry and nothing before it.
         TRUST_PROXY_HOPS: '1',
+        AWS_REGION: props.region,
+        ...this.database.connectionEnvironment,
       },
       secrets: { ...this.database.connectionSecrets, SESSION_SECRET: { arn: sessionSecretArn } },
+      taskRoleStatements: [this.database.connectStatement],
     });
 
     const alarmed = (name: string, service: { serviceName: string; loadBalancerArnSuffix?: string; targetGroupArnSuffix?: string }) => ({
@@ -294,6 +320,8 @@ export class PingdummyStack extends Construct {
     new TerraformOutput(this.app, 'frontend_load_balancer_dns_name', { value: this.frontend.loadBalancerDnsName });
     new TerraformOutput(this.app, 'beacon_url', { value: this.beacon.url });
     new TerraformOutput(this.data, 'database_address', { value: this.database.address });
+    // For administrators only (createAppRole, README "First deploy"); the services never read it.
+    new TerraformOutput(this.data, 'master_user_secret_arn', { value: this.database.masterUserSecretArn });
     new TerraformOutput(this.data, 'beacon_token_secret_arn', { value: beaconTokenArn });
     new TerraformOutput(this.data, 'session_secret_arn', { value: sessionSecretArn });
   }

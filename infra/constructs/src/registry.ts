@@ -20,6 +20,11 @@ export interface RegistryProps {
    * @default false
    */
   readonly forceDelete?: boolean;
+  /**
+   * Refuse `terraform destroy` of the repositories (`prevent_destroy`; production).
+   * @default false
+   */
+  readonly preventDestroy?: boolean;
 }
 
 /**
@@ -41,6 +46,7 @@ export class Registry extends Construct {
     const keepImages = props.keepImages ?? 50;
     const untaggedExpiryDays = props.untaggedExpiryDays ?? 7;
     const forceDelete = props.forceDelete ?? false;
+    const preventDestroy = props.preventDestroy ?? false;
     if (props.repositories.length === 0) throw new Error('Registry repositories must name at least one repository');
 
     this.repositoryUrls = {};
@@ -56,6 +62,7 @@ export class Registry extends Construct {
         imageScanningConfiguration: { scanOnPush: true },
         encryptionConfiguration: [{ encryptionType: 'AES256' }],
         forceDelete,
+        lifecycle: { preventDestroy },
       });
       new EcrLifecyclePolicy(this, `${idPart}-lifecycle`, {
         repository: repository.name,

@@ -50,6 +50,16 @@ export interface ServiceProps extends ContainerServiceOptions {
    * @default 30
    */
   readonly deregistrationDelaySeconds?: number;
+  /**
+   * Bucket receiving the internal load balancer's access logs, under the prefix `<name>/`.
+   * @default - no access logs
+   */
+  readonly accessLogBucketName?: string;
+  /**
+   * Refuse to delete the internal load balancer (turn on in production).
+   * @default false
+   */
+  readonly deletionProtection?: boolean;
 }
 
 /** The target group shared by Service and WebService. */
@@ -78,7 +88,8 @@ export function serviceTargetGroup(scope: Construct, name: string, props: { port
 
 /**
  * An ECS service behind its own internal Application Load Balancer, published in the private
- * zone as `<name>.<zone>` (the beacon becomes `beacon.stack.local`).
+ * zone as `<name>.<zone>` (the beacon becomes `beacon.stack.local`); access logs and deletion
+ * protection on demand.
  *
  * @example
  * const beacon = new Service(this, 'beacon', {
@@ -86,7 +97,7 @@ export function serviceTargetGroup(scope: Construct, name: string, props: { port
  *   image: `${repositoryUrl}:${imageTag}`, clusterName, region, vpcId,
  *   subnetIds: privateSubnetIds, securityGroupIds: [clusterSecurityGroupId],
  *   loadBalancerSecurityGroupId: internalLbSecurityGroupId,
- *   privateZoneId, privateZoneName: 'stack.local',
+ *   privateZoneId, privateZoneName: 'stack.local', accessLogBucketName: logBucketName,
  *   secrets: { BEACON_TOKEN: { arn: beaconTokenArn } },
  * });
  * beacon.url; // http://beacon.stack.local:3001
@@ -117,6 +128,7 @@ export class Service extends Construct {
     super(scope, id);
     const tags = serviceTags(props.name);
     const fullName = `${props.namePrefix}-${props.name}`;
+    const deletionProtection = props.deletionProtection ?? false;
     if (fullName.length > 32) throw new Error(`Service "${props.name}": load balancer name "${fullName}" exceeds 32 characters; shorten namePrefix or name`);
 
     this.loadBalancer = new Lb(this, 'load-balancer', {
@@ -126,6 +138,8 @@ export class Service extends Construct {
       securityGroups: [props.loadBalancerSecurityGroupId],
       subnets: props.subnetIds,
       dropInvalidHeaderFields: true,
+      enableDeletionProtection: deletionProtection,
+      accessLogs: props.accessLogBucketName ? { bucket: props.accessLogBucketName, prefix: props.name, enabled: true } : undefined,
       tags,
     });
     this.targetGroup = serviceTargetGroup(this, props.name, { ...props, tags });

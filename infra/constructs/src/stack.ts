@@ -41,10 +41,22 @@ export interface StackProps {
    */
   readonly singleNatGateway?: boolean;
   /**
-   * Production protections (deletion protection, longer log retention).
+   * Production protections: `prevent_destroy` on the public zone, the log bucket and the
+   * repositories, longer log retention (and, in PingdummyStack, deletion protection of the load
+   * balancers and the database).
    * @default - true when environment is `prod` or `production`
    */
   readonly protect?: boolean;
+  /**
+   * Create the ECS service-linked role; turn off in an account that already has it.
+   * @default true
+   */
+  readonly createEcsServiceLinkedRole?: boolean;
+  /**
+   * ENI trunking on the container instances (more awsvpc tasks per instance; not on t3).
+   * @default false
+   */
+  readonly eniTrunking?: boolean;
   /**
    * Instance type of container instances.
    * @default 't3.medium'
@@ -223,8 +235,9 @@ export class Stack extends EnvironmentStack {
       privateZoneName: props.privateZoneName,
       publicDomainName: props.domainName,
       publicZoneId: props.publicZoneId,
+      preventDestroy: protect,
     });
-    this.logBucket = new LogBucket(this, 'log-bucket', { name: prefix, accountId: props.accountId, region: props.region });
+    this.logBucket = new LogBucket(this, 'log-bucket', { name: prefix, accountId: props.accountId, region: props.region, preventDestroy: protect });
     this.cluster = new Cluster(this, 'cluster', {
       name: prefix,
       subnetIds: this.network.privateSubnetIds,
@@ -233,9 +246,11 @@ export class Stack extends EnvironmentStack {
       minSize: props.minInstances,
       maxSize: props.maxInstances,
       instanceTags: instanceTags('cluster'),
+      createServiceLinkedRole: props.createEcsServiceLinkedRole,
+      eniTrunking: props.eniTrunking,
     });
-    this.registry = new Registry(this, 'registry', { repositories });
-    this.alarms = new Alarms(this, 'alarms', { name: prefix });
+    this.registry = new Registry(this, 'registry', { repositories, preventDestroy: protect });
+    this.alarms = new Alarms(this, 'alarms', { name: prefix, accountId: props.accountId });
     this.accountBaseline = new AccountBaseline(this, 'account-baseline', {
       name: prefix,
       accountId: props.accountId,
@@ -277,6 +292,9 @@ export class Stack extends EnvironmentStack {
       private_zone_id: this.dns.privateZoneId,
       private_zone_name: this.dns.privateZoneName,
       public_zone_id: this.dns.publicZoneId ?? '',
+      // Delegate the domain to these (an NS record in the parent zone) before the app stack's first
+      // apply: its certificate is DNS-validated in this zone (README, "First deploy").
+      public_zone_name_servers: this.dns.publicNameServers ?? [],
       domain_name: this.dns.publicDomainName ?? '',
       external_lb_security_group_id: this.securityGroups.externalLoadBalancerId,
       internal_lb_security_group_id: this.securityGroups.internalLoadBalancerId,

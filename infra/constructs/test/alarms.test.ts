@@ -1,12 +1,13 @@
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm/index.js';
 import { Alarms } from '../src/alarms.js';
-import { resourcesOf, synth } from './helpers.js';
+import { ACCOUNT, resourcesOf, synth } from './helpers.js';
 
 describe('Alarms', () => {
   let alarms: Alarms | undefined;
   const out = synth((scope) => {
     alarms = new Alarms(scope, 'alarms', {
       name: 'acme-prod',
+      accountId: ACCOUNT,
       services: [
         { name: 'web', clusterName: 'acme-prod', serviceName: 'web', loadBalancerArnSuffix: 'app/web/1', targetGroupArnSuffix: 'targetgroup/web/2' },
         { name: 'worker', clusterName: 'acme-prod', serviceName: 'worker' },
@@ -24,6 +25,20 @@ describe('Alarms', () => {
     expect(critical.length).toBe(warning.length);
     expect(critical.every((a) => JSON.stringify(a.alarm_actions).includes('critical-topic'))).toBe(true);
     expect(warning.every((a) => JSON.stringify(a.alarm_actions).includes('warning-topic'))).toBe(true);
+  });
+
+  it('encrypts the topics with a customer-managed, rotating key CloudWatch may use (not alias/aws/sns, which drops every alarm)', () => {
+    const topics = resourcesOf(out, 'aws_sns_topic');
+    expect(topics.map((t) => String(t.kms_master_key_id))).toEqual([expect.stringMatching(/aws_kms_key\..*topic-key.*\.arn/), expect.stringMatching(/aws_kms_key\..*topic-key.*\.arn/)]);
+    const key = resourcesOf(out, 'aws_kms_key');
+    expect(key).toEqual([expect.objectContaining({ enable_key_rotation: true })]);
+    const statements = Object.values(out.json.data!.aws_iam_policy_document!).flatMap((d) => d.statement as Array<{ actions: string[]; principals: Array<{ identifiers: string[] }> }>);
+    const cloudwatch = statements.find((s) => s.principals.some((p) => p.identifiers.includes('cloudwatch.amazonaws.com')))!;
+    expect(cloudwatch.actions).toEqual(['kms:GenerateDataKey*', 'kms:Decrypt']);
+  });
+
+  it('needs the account of the key when it creates the topics', () => {
+    expect(() => synth((scope) => new Alarms(scope, 'alarms', { name: 'acme-prod' }))).toThrow(/give accountId .* or topics/);
   });
 
   it('watches 5xx rate, p99 latency, unhealthy targets, CPU and memory of load-balanced services', () => {

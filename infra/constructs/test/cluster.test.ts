@@ -45,6 +45,30 @@ describe('Cluster', () => {
     expect(onlyResource(fargate, 'aws_ecs_cluster_capacity_providers').default_capacity_provider_strategy).toEqual([{ base: 0, capacity_provider: 'FARGATE', weight: 1 }]);
   });
 
+  it('creates the ECS service-linked role before the cluster and the capacity provider, and the cluster before the provider', () => {
+    const role = onlyResource(out, 'aws_iam_service_linked_role');
+    expect(role.aws_service_name).toBe('ecs.amazonaws.com');
+    const roleAddress = `aws_iam_service_linked_role.${Object.keys(out.json.resource!.aws_iam_service_linked_role!)[0]!}`;
+    const clusterAddress = `aws_ecs_cluster.${Object.keys(out.json.resource!.aws_ecs_cluster!)[0]!}`;
+    expect(onlyResource(out, 'aws_ecs_cluster').depends_on).toEqual([roleAddress]);
+    expect(onlyResource(out, 'aws_ecs_capacity_provider').depends_on).toEqual(expect.arrayContaining([roleAddress, clusterAddress]));
+  });
+
+  it('leaves the service-linked role out in accounts that have it', () => {
+    const without = synth((scope) => new Cluster(scope, 'cluster', { ...base, createServiceLinkedRole: false }));
+    expect(resourcesOf(without, 'aws_iam_service_linked_role')).toEqual([]);
+    const clusterAddress = `aws_ecs_cluster.${Object.keys(without.json.resource!.aws_ecs_cluster!)[0]!}`;
+    expect(onlyResource(without, 'aws_ecs_capacity_provider').depends_on).toEqual([clusterAddress]);
+  });
+
+  it('turns ENI trunking on for the account before instances launch, on supported types only', () => {
+    const trunked = synth((scope) => new Cluster(scope, 'cluster', { ...base, instanceType: 'm5.large', eniTrunking: true }));
+    expect(onlyResource(trunked, 'aws_ecs_account_setting_default')).toMatchObject({ name: 'awsvpcTrunking', value: 'enabled' });
+    expect(JSON.stringify(onlyResource(trunked, 'aws_autoscaling_group').depends_on)).toContain('aws_ecs_account_setting_default.');
+    expect(resourcesOf(out, 'aws_ecs_account_setting_default')).toEqual([]);
+    expect(() => synth((scope) => new Cluster(scope, 'cluster', { ...base, instanceType: 't3.large', eniTrunking: true }))).toThrow(/does not support ENI trunking/);
+  });
+
   it('refuses minSize above maxSize', () => {
     expect(() => synth((scope) => new Cluster(scope, 'cluster', { ...base, minSize: 5, maxSize: 2 }))).toThrow(/minSize \(5\) must not exceed maxSize \(2\)/);
   });

@@ -49,4 +49,22 @@ describe('environment programs', () => {
     expect(stack('pingdummy-ops').terraform.backend).toEqual({ local: { path: '../../../.state/pingdummy-ops.tfstate' } });
     expect(Object.keys(stack('pingdummy-stage-app').terraform.backend)).toEqual(['s3']);
   });
+
+  it('moves bootstrap and ops state into their own buckets when the config says s3', () => {
+    const movedOut = Testing.app().outdir;
+    const moved = new App({ outdir: movedOut, stackTraces: false });
+    definePingdummyEnvironment(moved, {
+      name: 'pingdummy', environment: 'stage', accountId: '222233334444', opsAccountId: '111122223333', region: 'eu-west-1',
+      domainName: 'stage.example.com', githubRepository: 'acme/pingdummy', imageTag: 'abc123def456', bootstrapStateBackend: 's3',
+    });
+    defineOpsAccount(moved, { name: 'pingdummy', accountId: '111122223333', region: 'eu-west-1', environments: [{ environment: 'stage', accountId: '222233334444' }], stateBackend: 's3' });
+    moved.synth();
+    const movedStack = (name: string) => JSON.parse(readFileSync(path.join(movedOut, 'stacks', name, 'cdk.tf.json'), 'utf8')) as StackJson;
+    expect(movedStack('pingdummy-stage-bootstrap').terraform.backend).toEqual({
+      s3: { bucket: 'pingdummy-stage-tfstate-222233334444', key: 'pingdummy/stage/bootstrap.tfstate', region: 'eu-west-1', encrypt: true, use_lockfile: true },
+    });
+    expect(movedStack('pingdummy-ops').terraform.backend).toEqual({
+      s3: { bucket: 'pingdummy-ops-tfstate-111122223333', key: 'pingdummy/ops/accounts.tfstate', region: 'eu-west-1', encrypt: true, use_lockfile: true },
+    });
+  });
 });

@@ -51,13 +51,22 @@ describe('PingdummyStack', () => {
     expect(env.BEACON_URLS).toBe('eu-west-1=http://beacon.stack.local:3001');
     expect(env.CLOUDWATCH_NAMESPACE).toBe('Pingdummy');
     expect(env.ENVIRONMENT).toBe('prod');
-    expect(worker.secrets.map((s) => s.name).sort()).toEqual(['BEACON_TOKEN', 'DATABASE_URL', 'PGPASSWORD']);
+    expect(worker.secrets.map((s) => s.name).sort()).toEqual(['BEACON_TOKEN', 'DATABASE_URL']);
+    expect(env.DATABASE_IAM_AUTH).toBe('true');
   });
 
   it('gives each service the secrets it reads, never as plain environment', () => {
     expect(container(app, 'beacon').secrets.map((s) => s.name)).toEqual(['BEACON_TOKEN']);
     expect(Object.fromEntries(container(app, 'beacon').environment.map((e) => [e.name, e.value]))).toEqual({ PGDUMMY_REGION: 'eu-west-1', PORT: '3001' });
-    expect(container(app, 'frontend').secrets.map((s) => s.name).sort()).toEqual(['DATABASE_URL', 'PGPASSWORD', 'SESSION_SECRET']);
+    expect(container(app, 'frontend').secrets.map((s) => s.name).sort()).toEqual(['DATABASE_URL', 'SESSION_SECRET']);
+    expect(Object.fromEntries(container(app, 'frontend').environment.map((e) => [e.name, e.value]))).toMatchObject({ DATABASE_IAM_AUTH: 'true', AWS_REGION: 'eu-west-1' });
+  });
+
+  it('lets the worker and the frontend task roles connect to the database as the app role, and nothing else', () => {
+    const documents = Object.entries(app.data!.aws_iam_policy_document!).map(([id, d]) => ({ id, text: JSON.stringify(d) }));
+    const connecting = documents.filter((d) => d.text.includes('rds-db:connect')).map((d) => d.id.split('_')[0]).sort();
+    expect(connecting).toEqual(['frontend', 'worker']);
+    expect(documents.find((d) => d.text.includes('rds-db:connect'))!.text).toMatch(/dbuser:.*\/app/);
   });
 
   it('tells the frontend it sits behind one proxy (the ALB), so client addresses come from its X-Forwarded-For entry', () => {
@@ -80,6 +89,12 @@ describe('PingdummyStack', () => {
     const templates = Object.values(app.resource.aws_fis_experiment_template!);
     expect(templates).toHaveLength(5);
     expect(templates.every((t) => JSON.stringify(t.stop_condition).includes('aws_cloudwatch_composite_alarm'))).toBe(true);
+  });
+
+  it('refuses at synth a cluster too small for the services at their maximum counts', () => {
+    const prodSizes = { frontend: { desiredCount: 3, maxCount: 9, cpu: 512, memory: 1024 }, beacon: { desiredCount: 3, maxCount: 6 }, worker: { desiredCount: 2, maxCount: 4, cpu: 512, memory: 1024 } };
+    expect(() => build({ ...prodSizes, instanceType: 't3.large', minInstances: 3, maxInstances: 9 })).toThrow(/do not fit 9 × t3\.large.*tasks 28 > 18/);
+    expect(() => build({ ...prodSizes, instanceType: 'm5.large', eniTrunking: true, minInstances: 3, maxInstances: 9 })).not.toThrow();
   });
 
   it('refuses moving image tags', () => {

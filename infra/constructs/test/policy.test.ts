@@ -1,4 +1,4 @@
-import { checkStackPlan, formatViolations, POLICY_RULES, type TerraformPlan } from '../src/policy/index.js';
+import { checkEnvironmentPlan, checkStackPlan, formatViolations, POLICY_RULES, type TerraformPlan } from '../src/policy/index.js';
 
 /** A resource of a hand-made plan fragment: values, references to other resources, unknown attributes. */
 interface Fixture {
@@ -42,9 +42,9 @@ const containerDefinitions = (container: Record<string, unknown>) => JSON.string
 describe('policy rules', () => {
   it('has a rule for each requirement', () => {
     expect(POLICY_RULES.map((r) => r.id)).toEqual([
-      'imds-v2', 'no-public-ip-in-private-subnets', 'no-world-ingress', 'rds-hardening', 's3-hardening', 'alb-hardening',
-      'ecr-hardening', 'log-retention', 'no-secrets-in-environment', 'non-root-containers', 'iam-no-wildcard-admin', 'iam-role-permissions-boundary', 'github-oidc-trust-scoped', 'vpc-flow-logs',
-      'cloudtrail-hardening', 'public-alb-web-acl', 'cost-allocation-tags',
+      'imds-v2', 'no-public-ip-in-private-subnets', 'no-world-ingress', 'rds-hardening', 's3-hardening', 'alb-hardening', 'alb-log-delivery-allowed',
+      'sns-topics-publishable', 'ecs-deploy-waits', 'ecr-hardening', 'log-retention', 'no-secrets-in-environment', 'non-root-containers',
+      'iam-no-wildcard-admin', 'github-oidc-trust-scoped', 'iam-role-permissions-boundary', 'vpc-flow-logs', 'cloudtrail-hardening', 'public-alb-web-acl', 'cost-allocation-tags',
     ]);
   });
 
@@ -111,6 +111,57 @@ describe('policy rules', () => {
     expect(formatViolations(found)).toMatch(/without access logs/);
     expect(formatViolations(found)).toMatch(/ELBSecurityPolicy-2016-08, not a TLS 1.2\+ policy/);
     expect(formatViolations(found)).toMatch(/HTTP listener on port 80 does not redirect to HTTPS/);
+  });
+
+  it('alb-hardening: internal load balancers log access too; production ones are deletion-protected', () => {
+    const internal: Fixture = { type: 'aws_lb', name: 'internal', values: { internal: true, load_balancer_type: 'application', drop_invalid_header_fields: true, enable_deletion_protection: false } };
+    expect(formatViolations(violations([internal], 'alb-hardening'))).toBe('test: aws_lb.internal: internal load balancer without access logs'.replace(/^/, '[alb-hardening] '));
+    const logged = { ...internal, values: { ...internal.values, access_logs: [{ enabled: true }] } };
+    expect(violations([logged], 'alb-hardening')).toEqual([]);
+    expect(violations([logged], 'alb-hardening', true).map((v) => v.message)).toEqual(['enable_deletion_protection is off in production']);
+  });
+
+  it('alb-log-delivery-allowed: reports an access-log prefix the log bucket policy does not let ELB write', () => {
+    const bucketPolicy = (resources: string[]) => JSON.stringify({ Statement: [
+      { Effect: 'Deny', Action: 's3:*', Principal: '*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+      { Effect: 'Allow', Action: 's3:PutObject', Principal: { AWS: 'arn:aws:iam::156460612806:root' }, Resource: resources },
+    ] });
+    const lb = (prefix: string): Fixture => ({ type: 'aws_lb', name: 'web', values: { access_logs: [{ enabled: true, bucket: 'logs', prefix }] } });
+    const policy = (resources: string[]): Fixture => ({ type: 'aws_s3_bucket_policy', name: 'logs', values: { policy: bucketPolicy(resources) } });
+    // The policy LogBucket wrote before the fix: AWSLogs/<account>/* only, while the ALB logs under frontend/.
+    const found = violations([policy(['arn:aws:s3:::logs/AWSLogs/123456789012/*']), lb('frontend')], 'alb-log-delivery-allowed');
+    expect(found.map((v) => v.address)).toEqual(['test: aws_lb.web']);
+    expect(found[0]!.message).toMatch(/prefix "frontend\/AWSLogs\/\.\.\." of bucket logs.*Access Denied/);
+    expect(violations([policy(['arn:aws:s3:::logs/AWSLogs/123456789012/*']), lb('')], 'alb-log-delivery-allowed')).toEqual([]);
+    expect(violations([policy(['arn:aws:s3:::logs/frontend/AWSLogs/123456789012/*']), lb('frontend')], 'alb-log-delivery-allowed')).toEqual([]);
+    expect(violations([policy(['arn:aws:s3:::logs/*/AWSLogs/123456789012/*']), lb('frontend')], 'alb-log-delivery-allowed')).toEqual([]);
+    // No bucket policy lets log delivery write at all.
+    expect(violations([lb('frontend')], 'alb-log-delivery-allowed')).toHaveLength(1);
+  });
+
+  it('alb-log-delivery-allowed: finds the log bucket policy in another stack of the environment', () => {
+    const base = planOf([{ type: 'aws_s3_bucket_policy', name: 'logs', values: { policy: JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 's3:PutObject', Principal: { Service: 'logdelivery.elasticloadbalancing.amazonaws.com' }, Resource: 'arn:aws:s3:::logs/AWSLogs/123456789012/*' }] }) } }]);
+    const app = planOf([{ type: 'aws_lb', name: 'web', values: { access_logs: [{ enabled: true, bucket: 'placeholder-7', prefix: 'frontend' }] } }]);
+    const found = checkEnvironmentPlan({ stacks: { base, app } }, { production: false }, ['alb-log-delivery-allowed']);
+    expect(found.map((v) => v.address)).toEqual(['app: aws_lb.web']);
+  });
+
+  it('sns-topics-publishable: reports topics under alias/aws/sns and keys CloudWatch cannot use', () => {
+    expect(violations([{ type: 'aws_sns_topic', name: 'critical', values: { kms_master_key_id: 'alias/aws/sns' } }], 'sns-topics-publishable')[0]!.message).toMatch(/AWS-managed alias\/aws\/sns/);
+    expect(violations([{ type: 'aws_sns_topic', name: 'plain', values: {} }], 'sns-topics-publishable')).toEqual([]);
+    const keyPolicy = (service: string) => JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: ['kms:GenerateDataKey*', 'kms:Decrypt'], Resource: '*' }] });
+    const topic: Fixture = { type: 'aws_sns_topic', name: 'critical', values: {}, refs: { kms_master_key_id: 'aws_kms_key.alarms' } };
+    expect(violations([{ type: 'aws_kms_key', name: 'alarms', values: { enable_key_rotation: true, policy: keyPolicy('cloudwatch.amazonaws.com') } }, topic], 'sns-topics-publishable')).toEqual([]);
+    const found = violations([{ type: 'aws_kms_key', name: 'alarms', values: { enable_key_rotation: false, policy: keyPolicy('events.amazonaws.com') } }, topic], 'sns-topics-publishable');
+    expect(found.map((v) => v.message)).toEqual(['key aws_kms_key.alarms has no automatic rotation', 'policy of key aws_kms_key.alarms does not let cloudwatch.amazonaws.com use kms:GenerateDataKey* and kms:Decrypt']);
+  });
+
+  it('ecs-deploy-waits: reports services an apply does not wait for', () => {
+    const found = violations([
+      { type: 'aws_ecs_service', name: 'web', values: { wait_for_steady_state: false } },
+      { type: 'aws_ecs_service', name: 'api', values: { wait_for_steady_state: true } },
+    ], 'ecs-deploy-waits');
+    expect(found.map((v) => v.address)).toEqual(['test: aws_ecs_service.web']);
   });
 
   it('ecr-hardening: reports mutable tags and no scan on push', () => {

@@ -43,6 +43,16 @@ describe('Service', () => {
     expect(onlyResource(out, 'aws_lb_target_group')).toMatchObject({ port: 3001, target_type: 'ip', health_check: { path: '/healthz' } });
   });
 
+  it('logs access under its name and is deletion-protected when asked', () => {
+    expect(onlyResource(out, 'aws_lb')).not.toHaveProperty('access_logs');
+    expect(onlyResource(out, 'aws_lb').enable_deletion_protection).toBe(false);
+    const protectedOut = synth((scope) => new Service(scope, 'beacon', {
+      ...common, name: 'beacon', port: 3001, vpcId: 'vpc-1', loadBalancerSecurityGroupId: 'sg-internal', privateZoneId: 'Zprivate', privateZoneName: 'stack.local',
+      accessLogBucketName: 'acme-prod-lb-logs', deletionProtection: true,
+    }));
+    expect(onlyResource(protectedOut, 'aws_lb')).toMatchObject({ enable_deletion_protection: true, access_logs: { bucket: 'acme-prod-lb-logs', prefix: 'beacon', enabled: true } });
+  });
+
   it('is published as beacon.stack.local', () => {
     expect(out.text).toHaveResourceWithProperties(Route53Record, { name: 'beacon.stack.local', type: 'A', zone_id: 'Zprivate' });
     expect(service!.url).toBe('http://beacon.stack.local:3001');
@@ -53,6 +63,7 @@ describe('Service', () => {
       deployment_minimum_healthy_percent: 100,
       deployment_maximum_percent: 200,
       deployment_circuit_breaker: { enable: true, rollback: true },
+      wait_for_steady_state: true,
       network_configuration: { assign_public_ip: false, subnets: ['subnet-a', 'subnet-b'], security_groups: ['sg-cluster'] },
     });
   });

@@ -1,5 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { runner } from 'node-pg-migrate';
+import type pg from 'pg';
+import type { DatabasePasswordSource } from './database-credentials.js';
+import { createPool } from './db.js';
 import type { Logger } from './logger.js';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
@@ -11,11 +14,11 @@ const LOCKED = 'Another migration is already running';
  * another process holds it; here that process is waited for (up to `waitMs`), so replicas starting
  * together migrate exactly once and all start.
  */
-export async function runMigrations(databaseUrl: string, logger?: Logger, waitMs = 120_000): Promise<string[]> {
+export async function runMigrations(databaseUrl: string, logger?: Logger, waitMs = 120_000, passwordSource?: DatabasePasswordSource): Promise<string[]> {
   const deadline = Date.now() + waitMs;
   for (;;) {
     try {
-      return await migrateOnce(databaseUrl, logger);
+      return await (passwordSource ? migrateWithPasswordSource(databaseUrl, passwordSource, logger) : migrateOnce(databaseUrl, logger));
     } catch (error) {
       if (!(error instanceof Error) || !error.message.includes(LOCKED) || Date.now() > deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, 250));
@@ -23,9 +26,25 @@ export async function runMigrations(databaseUrl: string, logger?: Logger, waitMs
   }
 }
 
-async function migrateOnce(databaseUrl: string, logger?: Logger): Promise<string[]> {
+/** Migrates over a connection whose password comes from `passwordSource` (IAM token, rotated secret). */
+async function migrateWithPasswordSource(databaseUrl: string, passwordSource: DatabasePasswordSource, logger?: Logger): Promise<string[]> {
+  // No statement timeout: a migration may rewrite a big table.
+  const pool = createPool({ connectionString: databaseUrl, max: 1, passwordSource, applicationName: 'migrations', statementTimeoutMs: 0, logger });
+  try {
+    const client = await pool.connect();
+    try {
+      return await migrateOnce(client, logger);
+    } finally {
+      client.release();
+    }
+  } finally {
+    await pool.end();
+  }
+}
+
+async function migrateOnce(connection: string | pg.ClientBase, logger?: Logger): Promise<string[]> {
   const applied = await runner({
-    databaseUrl,
+    ...(typeof connection === 'string' ? { databaseUrl: connection } : { dbClient: connection }),
     dir: MIGRATIONS_DIR,
     direction: 'up',
     migrationsTable: 'pgmigrations',

@@ -1,6 +1,7 @@
 import {
   createLogger,
   createPool,
+  databasePasswordSourceFromEnvironment,
   pingDatabase,
   startHttpService,
   type Logger,
@@ -24,7 +25,9 @@ export interface StartFrontendOptions {
 /** Starts the web frontend (HTML pages and /api/v1) on config.port; stop() drains requests and closes the pool. */
 export async function startFrontend(config: FrontendConfig, options: StartFrontendOptions = {}): Promise<RunningHttpService> {
   const logger = options.logger ?? createLogger('frontend', config.logLevel);
-  const pool = createPool({ connectionString: config.databaseUrl, applicationName: 'frontend', logger });
+  // DATABASE_IAM_AUTH=true: a fresh IAM token per new connection, so credentials never go stale.
+  const passwordSource = databasePasswordSourceFromEnvironment(config.databaseUrl);
+  const pool = createPool({ connectionString: config.databaseUrl, applicationName: 'frontend', logger, passwordSource });
   let routes: { close(): void } | undefined;
   return startHttpService({
     name: 'frontend',

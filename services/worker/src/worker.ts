@@ -3,6 +3,7 @@ import {
   createGuardedAgent,
   createLogger,
   createPool,
+  databasePasswordSourceFromEnvironment,
   pingDatabase,
   runMigrations,
   startHttpService,
@@ -51,8 +52,11 @@ function guarded(logger: Logger, name: string, job: () => Promise<unknown>): () 
 export async function startWorker(config: WorkerConfig, options: StartWorkerOptions = {}): Promise<RunningWorker> {
   const logger = options.logger ?? createLogger('worker', config.LOG_LEVEL);
   // In ECS nothing else runs migrations; the worker does, before it schedules anything.
-  if (config.MIGRATE_ON_START) await runMigrations(config.DATABASE_URL, logger);
+  // DATABASE_IAM_AUTH=true: a fresh IAM token per new connection, so credentials never go stale.
+  const passwordSource = databasePasswordSourceFromEnvironment(config.DATABASE_URL);
+  if (config.MIGRATE_ON_START) await runMigrations(config.DATABASE_URL, logger, undefined, passwordSource);
   const pool = createPool({
+    passwordSource,
     connectionString: config.DATABASE_URL,
     max: config.DB_POOL_SIZE,
     applicationName: `worker ${config.WORKER_ID}`,

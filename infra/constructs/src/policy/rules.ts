@@ -18,7 +18,11 @@ export interface PolicyOptions {
 export interface PolicyRule {
   readonly id: string;
   readonly description: string;
-  readonly check: (plan: PlanIndex, options: PolicyOptions) => Array<Omit<Violation, 'rule'>>;
+  /**
+   * Checks one stack's plan. `environment` holds every stack of the environment (this one
+   * included), for rules whose two halves live in different stacks (an ALB and its log bucket).
+   */
+  readonly check: (plan: PlanIndex, options: PolicyOptions, environment: readonly PlanIndex[]) => Array<Omit<Violation, 'rule'>>;
 }
 
 const WORLD = new Set(['0.0.0.0/0', '::/0']);
@@ -164,14 +168,15 @@ const s3Hardening: PolicyRule = {
 
 const albHardening: PolicyRule = {
   id: 'alb-hardening',
-  description: 'ALBs drop invalid headers; public ones log access, redirect HTTP to HTTPS and use a TLS 1.2+ policy',
-  check: (plan) =>
+  description: 'ALBs drop invalid headers and log access, are deletion-protected in production; public ones redirect HTTP to HTTPS and use a TLS 1.2+ policy',
+  check: (plan, options) =>
     plan.ofType('aws_lb').filter((lb) => (lb.values.load_balancer_type ?? 'application') === 'application').flatMap((lb) => {
       const problems: string[] = [];
       if (lb.values.drop_invalid_header_fields !== true) problems.push('drop_invalid_header_fields is not true');
+      if (block(lb.values, 'access_logs').enabled !== true) problems.push(`${lb.values.internal === true ? 'internal' : 'internet-facing'} load balancer without access logs`);
+      if (options.production && lb.values.enable_deletion_protection !== true) problems.push('enable_deletion_protection is off in production');
       const listeners = plan.referrers('aws_lb_listener', 'load_balancer_arn', lb.address);
       if (lb.values.internal !== true) {
-        if (block(lb.values, 'access_logs').enabled !== true) problems.push('internet-facing load balancer without access logs');
         for (const listener of listeners) {
           const protocol = listener.values.protocol;
           if (protocol === 'HTTP') {
@@ -186,6 +191,93 @@ const albHardening: PolicyRule = {
       }
       return problems.map((message) => ({ address: lb.address, message }));
     }),
+};
+
+/** Whether an IAM/S3 resource pattern (`*` any run of characters, `?` one) matches a concrete ARN. */
+export function arnPatternMatches(pattern: string, arn: string): boolean {
+  const regex = pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\/]/g, '\\$&'))).join('');
+  return new RegExp(`^${regex}$`).test(arn);
+}
+
+interface PrincipalBlock { AWS?: string | string[]; Service?: string | string[] }
+const ELB_LOG_DELIVERY = /^arn:aws[a-z-]*:iam::\d{12}:root$|^logdelivery\.elasticloadbalancing\.amazonaws\.com$/;
+
+/** Object ARNs an S3 bucket policy lets the ELB log-delivery principal write. */
+function elbLogWriteResources(policy: unknown): string[] {
+  const statements = parsePolicy(policy) as Array<PolicyStatement & { Principal?: PrincipalBlock | string }> | undefined;
+  return (statements ?? [])
+    .filter((s) => (s.Effect ?? 'Allow') === 'Allow' && asList(s.Action).some((a) => arnPatternMatches(a, 's3:PutObject')))
+    .filter((s) => {
+      const principal = typeof s.Principal === 'object' ? s.Principal : {};
+      return [...asList(principal.AWS), ...asList(principal.Service)].some((p) => ELB_LOG_DELIVERY.test(p));
+    })
+    .flatMap((s) => asList(s.Resource));
+}
+
+const albLogDeliveryAllowed: PolicyRule = {
+  id: 'alb-log-delivery-allowed',
+  description: "Every ALB's access-log prefix is writable by ELB log delivery under its log bucket's policy",
+  check: (plan, _options, environment) => {
+    const writable = environment.flatMap((stack) => stack.ofType('aws_s3_bucket_policy').flatMap((p) => elbLogWriteResources(p.values.policy)));
+    return plan.ofType('aws_lb').flatMap((lb) => {
+      const logs = block(lb.values, 'access_logs');
+      if (logs.enabled !== true) return [];
+      const prefix = String(logs.prefix ?? '').replace(/^\/+|\/+$/g, '');
+      const bucket = String(logs.bucket ?? '');
+      // The bucket may live in another stack (its name is then a remote-state placeholder): any log bucket of the environment will do.
+      const ofBucket = writable.filter((r) => r.startsWith(`arn:aws:s3:::${bucket}/`));
+      const candidates = ofBucket.length > 0 ? ofBucket : writable;
+      // ALB writes `<prefix>/AWSLogs/<account>/elasticloadbalancing/...`; the account is the one the policy names.
+      const covered = candidates.some((resource) => {
+        const bucketName = resource.replace(/^arn:aws:s3:::/, '').split('/')[0]!;
+        const account = /AWSLogs\/(\d{12})\//.exec(resource)?.[1] ?? '123456789012';
+        const key = `${prefix ? `${prefix}/` : ''}AWSLogs/${account}/elasticloadbalancing/region/2026/01/01/log.gz`;
+        return arnPatternMatches(resource, `arn:aws:s3:::${bucketName}/${key}`);
+      });
+      if (covered) return [];
+      const allowed = candidates.length > 0 ? candidates.join(', ') : 'no bucket policy of this environment lets ELB log delivery write';
+      return [{ address: lb.address, message: `access logs go to prefix "${prefix}/AWSLogs/..." of bucket ${bucket}, which the log bucket policy does not let ELB log delivery write (allowed: ${allowed}): creating the load balancer fails with Access Denied` }];
+    });
+  },
+};
+
+const AWS_MANAGED_SNS_KEY = /^(alias\/aws\/sns|arn:aws[a-z-]*:kms:[^:]+:\d{12}:alias\/aws\/sns)$/;
+
+interface KeyStatement extends PolicyStatement { Principal?: PrincipalBlock | string }
+
+const snsTopicsPublishable: PolicyRule = {
+  id: 'sns-topics-publishable',
+  description: 'SNS topics are not encrypted with the AWS-managed key (CloudWatch cannot publish to them); their KMS keys let CloudWatch use them and rotate',
+  check: (plan) =>
+    plan.ofType('aws_sns_topic').flatMap((topic) => {
+      const keyId = String(topic.values.kms_master_key_id ?? '');
+      if (AWS_MANAGED_SNS_KEY.test(keyId)) {
+        return [{ address: topic.address, message: 'kms_master_key_id is the AWS-managed alias/aws/sns, whose key policy CloudWatch cannot use: alarms would never be delivered. Use a customer-managed key allowing cloudwatch.amazonaws.com, or no encryption' }];
+      }
+      return plan.referencedAddresses(topic.address, 'kms_master_key_id')
+        .map((address) => plan.byAddress(address))
+        .filter((key): key is Resource => key?.type === 'aws_kms_key')
+        .flatMap((key) => {
+          const problems: string[] = [];
+          if (key.values.enable_key_rotation !== true) problems.push(`key ${key.address} has no automatic rotation`);
+          const statements = (parsePolicy(key.values.policy) ?? []) as KeyStatement[];
+          const lets = (action: string) => statements.some((s) => (s.Effect ?? 'Allow') === 'Allow'
+            && asList(typeof s.Principal === 'object' ? s.Principal.Service : undefined).includes('cloudwatch.amazonaws.com')
+            && asList(s.Action).some((a) => arnPatternMatches(a, action)));
+          if (plan.isUnknown(key, 'policy')) problems.push(`policy of key ${key.address} is unknown until apply, so it cannot be verified`);
+          else if (!lets('kms:GenerateDataKey') || !lets('kms:Decrypt')) problems.push(`policy of key ${key.address} does not let cloudwatch.amazonaws.com use kms:GenerateDataKey* and kms:Decrypt`);
+          return problems.map((message) => ({ address: topic.address, message }));
+        });
+    }),
+};
+
+const ecsDeployWaits: PolicyRule = {
+  id: 'ecs-deploy-waits',
+  description: 'ECS services make the apply wait for steady state, so a failed rollout fails the deploy',
+  check: (plan) =>
+    plan.ofType('aws_ecs_service')
+      .filter((r) => r.values.wait_for_steady_state !== true)
+      .map((r) => ({ address: r.address, message: 'wait_for_steady_state is not true: the apply would succeed while the circuit breaker rolls the deployment back' })),
 };
 
 const ecrHardening: PolicyRule = {
@@ -439,6 +531,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   rdsHardening,
   s3Hardening,
   albHardening,
+  albLogDeliveryAllowed,
   ecrHardening,
   logRetention,
   noSecretsInEnvironment,
@@ -450,4 +543,6 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   cloudTrailHardening,
   publicAlbWebAcl,
   costAllocationTags,
+  snsTopicsPublishable,
+  ecsDeployWaits,
 ];
