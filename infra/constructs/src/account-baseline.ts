@@ -52,6 +52,11 @@ export interface AccountBaselineProps extends AccountBaselineFeatures {
    * @default 365
    */
   readonly retentionDays?: number;
+  /**
+   * Refuse `terraform destroy` of the audit buckets (production).
+   * @default false
+   */
+  readonly preventDestroy?: boolean;
 }
 
 /**
@@ -84,7 +89,7 @@ export class AccountBaseline extends Construct {
     assertResourceName('AccountBaseline name', props.name);
 
     const account = { name: props.name, accountId: props.accountId };
-    if (cloudTrail) this.cloudTrail = new CloudTrail(this, 'cloud-trail', { ...account, region: props.region, retentionDays });
+    if (cloudTrail) this.cloudTrail = new CloudTrail(this, 'cloud-trail', { ...account, region: props.region, retentionDays, preventDestroy: props.preventDestroy });
     if (guardDuty) {
       this.guardDutyDetectorId = new GuarddutyDetector(this, 'guard-duty', { enable: true, findingPublishingFrequency: 'FIFTEEN_MINUTES' }).id;
     }
@@ -105,6 +110,6 @@ export class AccountBaseline extends Construct {
         instanceRoleNames: props.sessionInstanceRoleNames,
       });
     }
-    if (config) this.configRecorder = new ConfigRecorder(this, 'config', { ...account, retentionDays });
+    if (config) this.configRecorder = new ConfigRecorder(this, 'config', { ...account, retentionDays, preventDestroy: props.preventDestroy });
   }
 }

@@ -28,6 +28,12 @@ export interface AuditBucketProps {
    * @default false
    */
   readonly forceDestroy?: boolean;
+  /**
+   * Refuse `terraform destroy` of the bucket (`prevent_destroy`; production: audit records outlive
+   * the stack).
+   * @default false
+   */
+  readonly preventDestroy?: boolean;
 }
 
 /**
@@ -54,7 +60,7 @@ export class AuditBucket extends Construct {
     const forceDestroy = props.forceDestroy ?? false;
     if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(props.bucketName)) throw new Error(`AuditBucket bucketName "${props.bucketName}" is not a valid S3 bucket name`);
 
-    this.bucket = new S3Bucket(this, 'bucket', { bucket: props.bucketName, forceDestroy });
+    this.bucket = new S3Bucket(this, 'bucket', { bucket: props.bucketName, forceDestroy, lifecycle: { preventDestroy: props.preventDestroy ?? false } });
     new S3BucketPublicAccessBlock(this, 'public-access-block', {
       bucket: this.bucket.id,
       blockPublicAcls: true,

@@ -20,6 +20,11 @@ export interface CloudTrailProps {
    * @default 365
    */
   readonly retentionDays?: number;
+  /**
+   * Refuse `terraform destroy` of the audit bucket (production).
+   * @default false
+   */
+  readonly preventDestroy?: boolean;
 }
 
 /**
@@ -55,6 +60,7 @@ export class CloudTrail extends Construct {
     const fromThisTrail = { test: 'StringEquals', variable: 'aws:SourceArn', values: [trailArn] };
     const cloudtrail = [{ type: 'Service', identifiers: ['cloudtrail.amazonaws.com'] }];
     this.bucket = new AuditBucket(this, 'bucket', {
+      preventDestroy: props.preventDestroy,
       bucketName,
       expirationDays: retentionDays,
       deliveryStatements: [

@@ -32,6 +32,11 @@ export interface ConfigRecorderProps {
    * @default 365
    */
   readonly retentionDays?: number;
+  /**
+   * Refuse `terraform destroy` of the audit bucket (production).
+   * @default false
+   */
+  readonly preventDestroy?: boolean;
 }
 
 /**
@@ -62,6 +67,7 @@ export class ConfigRecorder extends Construct {
     const config = [{ type: 'Service', identifiers: ['config.amazonaws.com'] }];
     const fromThisAccount = { test: 'StringEquals', variable: 'aws:SourceAccount', values: [props.accountId] };
     this.bucket = new AuditBucket(this, 'bucket', {
+      preventDestroy: props.preventDestroy,
       bucketName,
       expirationDays: retentionDays,
       deliveryStatements: [

@@ -260,6 +260,7 @@ export class Stack extends EnvironmentStack {
       s3PublicAccessBlock: baseline.s3PublicAccessBlock ?? protect,
       sessionManagerLogging: baseline.sessionManagerLogging ?? protect,
       config: baseline.config ?? false,
+      preventDestroy: protect,
       // Container instances run the SSM agent too: a session there must be able to stream its transcript.
       sessionInstanceRoleNames: [this.bastion.roleName, ...(this.cluster.instanceRoleName ? [this.cluster.instanceRoleName] : [])],
     });

@@ -71,7 +71,7 @@ describe('PingdummyStack', () => {
 
   it('tells the frontend it sits behind one proxy (the ALB), so client addresses come from its X-Forwarded-For entry', () => {
     const env = Object.fromEntries(container(app, 'frontend').environment.map((e) => [e.name, e.value]));
-    expect(env).toEqual({ PUBLIC_URL: 'https://pingdummy.example.com', TRUST_PROXY_HOPS: '1', PORT: '3000' });
+    expect(env).toEqual({ PUBLIC_URL: 'https://pingdummy.example.com', TRUST_PROXY_HOPS: '1', PORT: '3000', AWS_REGION: 'eu-west-1', DATABASE_IAM_AUTH: 'true' });
   });
 
   it('deploys images of the given tag from the registry', () => {

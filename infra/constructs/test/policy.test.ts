@@ -43,8 +43,8 @@ describe('policy rules', () => {
   it('has a rule for each requirement', () => {
     expect(POLICY_RULES.map((r) => r.id)).toEqual([
       'imds-v2', 'no-public-ip-in-private-subnets', 'no-world-ingress', 'rds-hardening', 's3-hardening', 'alb-hardening', 'alb-log-delivery-allowed',
-      'sns-topics-publishable', 'ecs-deploy-waits', 'ecr-hardening', 'log-retention', 'no-secrets-in-environment', 'non-root-containers',
-      'iam-no-wildcard-admin', 'github-oidc-trust-scoped', 'iam-role-permissions-boundary', 'vpc-flow-logs', 'cloudtrail-hardening', 'public-alb-web-acl', 'cost-allocation-tags',
+      'ecr-hardening', 'log-retention', 'no-secrets-in-environment', 'non-root-containers', 'iam-no-wildcard-admin', 'iam-role-permissions-boundary',
+      'github-oidc-trust-scoped', 'vpc-flow-logs', 'cloudtrail-hardening', 'public-alb-web-acl', 'cost-allocation-tags', 'sns-topics-publishable', 'ecs-deploy-waits',
     ]);
   });
 

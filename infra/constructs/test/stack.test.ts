@@ -39,13 +39,13 @@ describe('Stack', () => {
     expect(stack.logRetentionDays).toBe(90);
   });
 
-  it('protects in prod what cannot be recreated as it was: the public zone (its delegation), the log bucket, the repositories', () => {
+  it('protects in prod what cannot be recreated as it was: the public zone (its delegation), the log and CloudTrail buckets, the repositories', () => {
     const preventDestroy = (json: { resource: Resources }, type: string) =>
       Object.values(json.resource[type]!).map((r) => (r.lifecycle as { prevent_destroy?: boolean } | undefined)?.prevent_destroy ?? false);
     const prod = synthStack((app) => new Stack(app, 'acme', { environment: 'prod', accountId: '123456789012', region: 'eu-west-1', domainName: 'acme.example.com' })).json;
     const publicZone = (json: { resource: Resources }) => ({ resource: { z: Object.fromEntries(Object.entries(json.resource.aws_route53_zone!).filter(([, z]) => z.name === 'acme.example.com')) } });
     expect(preventDestroy(publicZone(prod), 'z')).toEqual([true]);
-    expect(preventDestroy(prod, 'aws_s3_bucket')).toEqual([true]);
+    expect(preventDestroy(prod, 'aws_s3_bucket')).toEqual([true, true]);
     expect(preventDestroy(prod, 'aws_ecr_repository')).toEqual([true]);
     const stage = synthStack((app) => new Stack(app, 'acme', { environment: 'stage', accountId: '123456789012', region: 'eu-west-1', domainName: 'acme.example.com' })).json;
     expect([...preventDestroy(publicZone(stage), 'z'), ...preventDestroy(stage, 'aws_s3_bucket'), ...preventDestroy(stage, 'aws_ecr_repository')]).toEqual([false, false, false]);
