@@ -48,7 +48,7 @@ function aptInstall(packages) {
 // The container tests (docker/): Podman with runc, podman-compose, debootstrap for the local base
 // images, and what rootful Podman needs for networks and overlay storage.
 const CONTAINER_TOOLS = ['podman', 'podman-compose', 'debootstrap'];
-const CONTAINER_PACKAGES = ['podman', 'podman-compose', 'buildah', 'debootstrap', 'runc', 'uidmap', 'slirp4netns', 'fuse-overlayfs', 'containernetworking-plugins', 'iptables', 'ca-certificates'];
+const CONTAINER_PACKAGES = ['podman', 'podman-compose', 'buildah', 'debootstrap', 'runc', 'uidmap', 'slirp4netns', 'fuse-overlayfs', 'containernetworking-plugins', 'golang-github-containernetworking-plugin-dnsname', 'iptables', 'ca-certificates'];
 
 function prepareTools() {
   let chromium = findChromium();

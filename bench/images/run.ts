@@ -80,7 +80,7 @@ async function measure(service: keyof typeof SERVICES) {
       if (ready === undefined) throw new Error(`${image} not ready within 30 s`);
       starts.push((ready - startedAt) / 1000);
     } finally {
-      await run('rm', '-f', '-t', '2', id).catch(() => '');
+      await run('rm', '-f', '-v', '-t', '2', id).catch(() => '');
     }
   }
   return { image, sizeMB: round(size / 1e6), readySeconds: { runs: starts.map(round), median: round(median(starts)) } };
@@ -104,6 +104,6 @@ try {
   mkdirSync(path.join(root, 'bench/results'), { recursive: true });
   writeFileSync(path.join(root, 'bench/results/images.json'), `${JSON.stringify({ engine, starts: STARTS, targetReadySeconds: TARGET_READY_SECONDS, results }, null, 2)}\n`);
 } finally {
-  await run('rm', '-f', `${network}-postgres`).catch(() => '');
+  await run('rm', '-f', '-v', `${network}-postgres`).catch(() => '');
   await run('network', 'rm', network).catch(() => '');
 }

@@ -16,6 +16,8 @@ import { containerEngineProblem, podmanEnvironment } from './podman.mjs';
 const exec = promisify(execFile);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const project = `pingdummy-e2e-${process.pid}`;
+const network = `${project}-net`;
+const SUBNET = '172.31.252.0/24';
 const problem = containerEngineProblem();
 const describeWithPodman = problem ? describe.skip : describe;
 if (problem) console.log(`compose end-to-end skipped: ${problem}`);
@@ -98,23 +100,26 @@ describeWithPodman('docker compose end to end (podman-compose)', () => {
       FIXTURE_PORT: String(ports.fixture),
       POSTGRES_PORT: String(ports.postgres),
       IMAGE_TAG: 'e2e',
-      // A subnet of its own, so a developer's `compose up` on the default one is not disturbed.
-      PINGDUMMY_SUBNET: '172.31.252.0/24',
+      // A network and subnet of its own, so a developer's `compose up` on the default one is not disturbed.
+      PINGDUMMY_SUBNET: SUBNET,
+      E2E_NETWORK: network,
     };
     compose = (args) => exec('podman-compose', ['-p', project, '-f', 'docker/compose.yml', '-f', 'docker/test/compose.e2e.yml', ...args], { cwd: root, env: composeEnv, maxBuffer: 64 * 1024 * 1024 });
     await exec('bash', ['docker/build-images.sh'], { cwd: root, env: { ...env, IMAGE_TAG: 'e2e', CONTAINER_ENGINE: 'podman' }, maxBuffer: 64 * 1024 * 1024 });
     await exec('podman', ['build', '--quiet', '-t', 'pingdummy/e2e-fixtures:latest', '-f', 'docker/test/fixture.Containerfile', 'docker/test'], { cwd: root, env });
+    await exec('podman', ['network', 'create', '--subnet', SUBNET, network], { env });
     await compose(['up', '-d']);
     await waitFor('the frontend', async () => (await fetch(`http://127.0.0.1:${ports.frontend}/readyz`)).ok, { seconds: 180 });
     db = new pg.Client({ connectionString: `postgres://pingdummy:pingdummy-local-only@127.0.0.1:${ports.postgres}/pingdummy` });
+    // `down` ends the server under this connection: that is expected, not a test failure.
+    db.on('error', () => {});
     await db.connect();
   }, 40 * 60_000);
 
   afterAll(async () => {
-    await db?.end();
-    if (compose) {
-      await compose(['down', '-v']).catch(() => {});
-    }
+    await db?.end().catch(() => {});
+    if (compose) await compose(['down', '-v']).catch(() => {});
+    await exec('podman', ['network', 'rm', '-f', network], { env }).catch(() => {});
   }, 5 * 60_000);
 
   it('signs up and gets an API token through the pages', async () => {
@@ -159,6 +164,8 @@ describeWithPodman('docker compose end to end (podman-compose)', () => {
          FROM results r JOIN checks c ON c.id = r.check_id WHERE r.check_id = ANY($1) GROUP BY c.url`,
       [checkIds],
     );
+    const outcomes = await db.query(`SELECT outcome, error_class, count(*)::int AS n FROM results WHERE check_id = ANY($1) GROUP BY 1, 2`, [checkIds]);
+    expect(outcomes.rows).toEqual([{ outcome: 'up', error_class: null, n: expect.any(Number) }]);
     const hits = (await (await fixture('/control/state')).json()).hits;
     for (const row of rows) {
       expect(row.results).toBe(row.due_times);
@@ -185,9 +192,13 @@ describeWithPodman('docker compose end to end (podman-compose)', () => {
   }, 5 * 60_000);
 
   it('down leaves nothing of the project running', async () => {
+    await db.end();
+    db = undefined;
     await compose(['down', '-v']);
     const { stdout } = await exec('podman', ['ps', '-a', '--filter', `label=io.podman.compose.project=${project}`, '--format', '{{.Names}}'], { env });
     expect(stdout.trim()).toBe('');
+    const volumes = await exec('podman', ['volume', 'ls', '--filter', `label=io.podman.compose.project=${project}`, '--format', '{{.Name}}'], { env });
+    expect(volumes.stdout.trim()).toBe('');
     compose = undefined;
   }, 5 * 60_000);
 });
