@@ -61,7 +61,8 @@ function readmeCommands(markdown: string): string[][] {
 
 /** Problems of one command run in `cwd` (repository-relative); returns the cwd after it. */
 function check(command: string, cwd: string, problems: string[]): string {
-  for (const part of command.split(' && ')) {
+  // A trailing `# ...` is the README's explanation, not part of the command.
+  for (const part of command.replace(/\s+#.*$/, '').split(' && ')) {
     const words = part.trim().split(/\s+/).filter((w) => !/^[A-Z_]+=/.test(w));
     const line = words.join(' ');
     const [tool, ...args] = words;
@@ -81,6 +82,10 @@ function check(command: string, cwd: string, problems: string[]): string {
       if (missing.length > 0 && !args.includes('--ignore-missing-stack-dependencies')) {
         complain(`deploys without ${[...new Set(missing)].join(', ')}, which it depends on: cdktf refuses unless given --ignore-missing-stack-dependencies`);
       }
+    } else if (tool === 'npm' && args[0] === 'ci') {
+      if (!existsSync(path.join(repoRoot, cwd, 'package-lock.json'))) complain(`no package-lock.json in ${cwd || '.'} for npm ci`);
+    } else if (tool === 'npm' && args[0] === 'test') {
+      if (!scriptsOf(cwd).includes('test')) complain(`no script test in ${cwd}/package.json`);
     } else if (tool === 'npm' && (args[0] === 'run' || args[0] === 'install')) {
       const w = args.indexOf('-w');
       const folder = w >= 0 ? workspaceFolder(args[w + 1]!) : cwd;
