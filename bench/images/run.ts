@@ -11,10 +11,10 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
+import { freePort } from '../../scripts/free-port.mjs';
 
 const exec = promisify(execFile);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -35,17 +35,6 @@ const SERVICES = {
   worker: { port: 3002, env: { DATABASE_URL: DB_URL, BEACON_URLS: 'local=http://beacon-unused:3001', BEACON_TOKEN: 'bench-token-0123456789abcdef', MIGRATE_ON_START: 'true' } },
   frontend: { port: 3000, env: { DATABASE_URL: DB_URL, SESSION_SECRET: 'bench-session-secret-0123456789abcdef0123' } },
 } as const;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function readyAfter(url: string, timeoutMs: number): Promise<number | undefined> {
   const deadline = Date.now() + timeoutMs;

@@ -6,12 +6,12 @@
 // run's containers (on the network the compose file creates) and loopback.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { containerEngineProblem, podmanEnvironment } from './podman.mjs';
+import { freePort } from '../../scripts/free-port.mjs';
 
 const exec = promisify(execFile);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -21,17 +21,6 @@ const SUBNET = '172.31.252.0/24';
 const problem = containerEngineProblem();
 const describeWithPodman = problem ? describe.skip : describe;
 if (problem) console.log(`compose end-to-end skipped: ${problem}`);
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitFor(what, probe, { seconds = 120, every = 1000 } = {}) {
   const deadline = Date.now() + seconds * 1000;
