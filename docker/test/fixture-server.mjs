@@ -2,10 +2,11 @@
 // the compose network. No dependencies: the Node base image runs it as it is.
 //   GET|HEAD /target/<name>   200 "ok" (or 500 while failing); hits counted per path
 //   POST /webhook             body kept
-//   POST /control/fail|/control/recover, GET /control/state -> { failing, hits, webhooks }
+//   POST /control/fail|/control/recover, POST /control/delay?ms=N (answer /target after N ms),
+//   GET /control/state -> { failing, delayMs, hits, webhooks }
 import http from 'node:http';
 
-const state = { failing: false, hits: {}, webhooks: [] };
+const state = { failing: false, delayMs: 0, hits: {}, webhooks: [] };
 
 function readBody(req) {
   return new Promise((resolve) => {
@@ -16,9 +17,11 @@ function readBody(req) {
 }
 
 const server = http.createServer(async (req, res) => {
-  const path = new URL(req.url, 'http://fixture').pathname;
+  const url = new URL(req.url, 'http://fixture');
+  const path = url.pathname;
   if (path.startsWith('/target/')) {
     state.hits[path] = (state.hits[path] ?? 0) + 1;
+    if (state.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, state.delayMs));
     res.writeHead(state.failing ? 500 : 200, { 'content-type': 'text/plain' });
     return res.end(state.failing ? 'failing' : 'ok');
   }
@@ -29,6 +32,11 @@ const server = http.createServer(async (req, res) => {
   }
   if (path === '/control/fail' || path === '/control/recover') {
     state.failing = path === '/control/fail';
+    res.writeHead(204);
+    return res.end();
+  }
+  if (path === '/control/delay') {
+    state.delayMs = Number(url.searchParams.get('ms') ?? 0);
     res.writeHead(204);
     return res.end();
   }
