@@ -89,10 +89,11 @@ export async function startComposeStack({ project, subnet }) {
   await compose(['up', '-d']);
   const frontend = `http://127.0.0.1:${ports.frontend}`;
   await waitFor('the frontend', async () => (await fetch(`${frontend}/readyz`)).ok, { seconds: 180 });
-  const db = new pg.Client({ connectionString: `postgres://pingdummy:pingdummy-local-only@127.0.0.1:${ports.postgres}/pingdummy` });
-  // Stopping Postgres (chaos) or `down` ends the server under this connection: expected, not a failure.
+  // A pool, so queries reconnect after a chaos experiment restarted Postgres.
+  const db = new pg.Pool({ connectionString: `postgres://pingdummy:pingdummy-local-only@127.0.0.1:${ports.postgres}/pingdummy`, max: 2 });
+  // Stopping Postgres (chaos) or `down` ends the server under the pool's connections: expected.
   db.on('error', () => {});
-  await db.connect();
+  await waitFor('the database from the host', () => db.query('SELECT 1').then(() => true), { seconds: 60 });
 
   return {
     project,
