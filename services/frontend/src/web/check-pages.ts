@@ -12,6 +12,7 @@ import { validateInput } from '../data/validate-input.js';
 import { getLatencySeries, SERIES_RANGES, type SeriesRange } from '../data/latency-series.js';
 import { getCheckSummary, getDailyUptimeBars, uptimeOfBars } from '../data/summaries.js';
 import { currentUser } from './auth.js';
+import { saveSession } from './session.js';
 import {
   CheckForm,
   checkToFormValues,
@@ -53,7 +54,10 @@ export function addCheckPages(router: Router, options: CheckPageOptions): void {
   /** Keeps the warnings about a saved check's URL for its page, which the browser is redirected to. */
   async function keepWarnings(req: Request, check: { id: string; url: string }): Promise<void> {
     const messages = (await addressWarnings(check.url)).map((warning) => warning.message);
-    if (messages.length > 0) req.session.checkWarnings = { checkId: check.id, messages };
+    if (messages.length === 0) return;
+    req.session.checkWarnings = { checkId: check.id, messages };
+    // Saved before the redirect to the check's page (express-session would send the 303 first).
+    await saveSession(req);
   }
 
   /** The kept warnings of this check, once: a reload no longer shows them. */

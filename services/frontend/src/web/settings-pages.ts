@@ -135,6 +135,9 @@ export function addSettingsPages(router: Router, options: { db: Pool; renderer: 
     // Post/redirect/get: a reload repeats the GET, not the creation. The secret waits in the session (never in
     // a URL) for that one GET, which shows it and drops it; the page is no-store like every signed-in page.
     req.session.newApiToken = { name: created.name, token: created.token };
+    // Saved before the redirect: express-session sends a response's headers before its own save has
+    // finished, so a browser following the 303 at once could load the session without the token.
+    await saveSession(req);
     res.redirect(303, '/settings#tokens-heading');
   });
 

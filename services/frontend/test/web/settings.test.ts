@@ -1,5 +1,5 @@
 import { buildAlertBody } from '@pingdummy/shared';
-import { Browser, checkFormFields, startTestFrontend, type TestFrontend } from './harness.js';
+import { Browser, checkFormFields, csrfTokenOf, startTestFrontend, type TestFrontend } from './harness.js';
 
 let frontend: TestFrontend;
 let browser: Browser;
@@ -187,3 +187,25 @@ test('channels: with email delivery configured, an email channel gets no warning
   expect(list.body).not.toContain('email delivery is not configured');
   expect(list.body).not.toContain('not delivered: email is not configured');
 });
+
+test('a new token is in the stored session before the redirect is sent (browsers follow a 303 as soon as its headers arrive)', async () => {
+  const page = await browser.get('/settings');
+  const cookie = [...browser.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  // Hold every stored session row: the session store's write now waits until the lock is released.
+  const locker = await frontend.db.pool.connect();
+  await locker.query('BEGIN');
+  await locker.query('SELECT sid FROM sessions FOR UPDATE');
+  const headers = fetch(`${frontend.url}/settings/tokens`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: csrfTokenOf(page.body), name: 'race' }).toString(),
+  }).then((response) => response.status);
+  const first = await Promise.race([headers, new Promise((resolve) => setTimeout(() => resolve('still waiting'), 1_500))]);
+  await locker.query('ROLLBACK');
+  locker.release();
+  expect(first).toBe('still waiting');
+  expect(await headers).toBe(303);
+  expect((await browser.get('/settings')).body).toMatch(/id="new-token" class="token-value" type="text" readonly value="pd_/);
+});
+
