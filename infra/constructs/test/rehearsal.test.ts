@@ -15,7 +15,6 @@ const stack = (resource: StackConfig['resource'], account = ENV_ACCOUNT, extra: 
 const options = (phase: 'deploy' | 'teardown' | 'production') => ({
   phase,
   endpoint: 'http://127.0.0.1:5000',
-  defaultAccountId: ENV_ACCOUNT,
   statePath: (name: string) => `/rehearsal/state/${name}.tfstate`,
   exceptions: REHEARSAL_EXCEPTIONS,
 });
@@ -28,13 +27,7 @@ describe('rehearsal override', () => {
     expect(Object.values((provider.endpoints as Array<Record<string, string>>)[0]!)).toEqual(REHEARSAL_SERVICES.map(() => 'http://127.0.0.1:5000'));
     expect(provider).toMatchObject({ access_key: 'rehearsal', secret_key: 'rehearsal', max_retries: 2, s3_use_path_style: true });
     expect(provider).not.toHaveProperty('allowed_account_ids');
-    expect(provider).not.toHaveProperty('assume_role');
     expect(override.terraform).toEqual({ backend: { local: { path: '/rehearsal/state/pingdummy-stage-base.tfstate' } } });
-  });
-
-  it('assumes a role into a stack living in another account (the ops account)', () => {
-    const override = rehearsalOverride(stack({}, '111122223333'), options('deploy'), 'pingdummy-ops') as { provider: { aws: Array<Record<string, unknown>> } };
-    expect(override.provider.aws[0]!.assume_role).toEqual([{ role_arn: 'arn:aws:iam::111122223333:role/rehearsal' }]);
   });
 
   it('reads the remote state of other stacks from their local rehearsal state', () => {

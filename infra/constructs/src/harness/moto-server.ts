@@ -18,7 +18,7 @@ export interface MotoServer {
 }
 
 export interface StartMotoServerOptions {
-  /** Account moto answers as for credentials it does not know (the environment's account). */
+  /** Account moto answers as (one server per account: moto's cross-account `AssumeRole` does not mix with `MOTO_ACCOUNT_ID`). */
   readonly accountId: string;
   /** Region of the environment, for moto's own internal clients. */
   readonly region: string;
@@ -53,7 +53,7 @@ export function freeLoopbackPort(): Promise<number> {
 
 /**
  * Starts moto_server on a free loopback port and waits until it answers.
- * - `MOTO_ACCOUNT_ID`: moto answers as the environment's account (so `allowed_account_ids` holds);
+ * - `MOTO_ACCOUNT_ID`: moto answers as the stack's account (so `allowed_account_ids` holds);
  * - `MOTO_IAM_LOAD_MANAGED_POLICIES`: AWS managed policies (PowerUserAccess...) exist;
  * - dummy credentials and `AWS_EC2_METADATA_DISABLED`: moto's internal clients never probe the
  *   instance metadata address nor see real credentials.

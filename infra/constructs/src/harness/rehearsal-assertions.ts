@@ -8,7 +8,7 @@ import { REHEARSAL_CREDENTIALS } from './moto-server.js';
 import type { StackConfig } from './rehearsal-override.js';
 
 export interface RehearsalAssertionOptions {
-  /** moto's endpoint. */
+  /** Endpoint of the moto server answering as the environment's account. */
   readonly endpoint: string;
   readonly region: string;
   /** The synthesized stacks: what they declare is what moto must now hold. */

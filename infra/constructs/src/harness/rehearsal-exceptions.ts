@@ -58,6 +58,12 @@ export const REHEARSAL_EXCEPTIONS: readonly RehearsalException[] = [
     reason: "moto returns the parameters with a different `Source`, which the provider reads as a change",
   },
   {
+    kind: 'ignore',
+    resourceType: 'aws_ecs_service',
+    attributes: ['availability_zone_rebalancing', 'enable_ecs_managed_tags', 'health_check_grace_period_seconds'],
+    reason: 'moto drops these three service attributes on create and returns their zero values',
+  },
+  {
     kind: 'set',
     resourceType: 'aws_autoscaling_group',
     phase: 'deploy',

@@ -14,9 +14,6 @@ export const REHEARSAL_SERVICES = [
   'kms', 'logs', 'rds', 'route53', 's3', 'secretsmanager', 'sns', 'ssm', 'sts',
 ] as const;
 
-/** Role the provider assumes to reach a stack living in another account than moto's default one. */
-export const REHEARSAL_ROLE_NAME = 'rehearsal';
-
 /**
  * The stack as rehearsed: the resource types the exceptions exclude are removed. Fails, naming
  * both, when a remaining part of the stack references an excluded resource.
@@ -49,10 +46,8 @@ export type RehearsalPhase = 'deploy' | 'teardown' | 'production';
 
 export interface RehearsalOverrideOptions {
   readonly phase: RehearsalPhase;
-  /** moto's endpoint, `http://127.0.0.1:<port>`. */
+  /** Endpoint of the moto server answering as the stack's account, `http://127.0.0.1:<port>`. */
   readonly endpoint: string;
-  /** Account moto answers as without assuming a role. */
-  readonly defaultAccountId: string;
   /** Local state file of a stack, by stack name (this stack's and the ones it reads). */
   readonly statePath: (stackName: string) => string;
   readonly exceptions: readonly RehearsalException[];
@@ -63,23 +58,19 @@ export interface RehearsalOverrideOptions {
  * moto: every service endpoint on moto, dummy credentials, few retries (moto answers HTTP 500 for
  * what it does not implement: the default retries wait 25+ minutes), local state, remote state
  * read from the producer stacks' local states. The account guard (`allowed_account_ids`) is kept:
- * moto answers as the environment's account, or as the stack's own one through `assume_role`.
+ * each account has its own moto server, answering as that account.
  */
 export function rehearsalOverride(stack: StackConfig, options: RehearsalOverrideOptions, stackName: string): Record<string, unknown> {
   const endpoints = Object.fromEntries(REHEARSAL_SERVICES.map((service) => [service, options.endpoint]));
-  const providers = (stack.provider?.aws ?? [{}]).map((config) => {
-    const account = (config.allowed_account_ids as string[] | undefined)?.[0];
-    return {
-      ...(config.alias ? { alias: config.alias } : {}),
-      access_key: 'rehearsal',
-      secret_key: 'rehearsal',
-      skip_metadata_api_check: true,
-      s3_use_path_style: true,
-      max_retries: 2,
-      endpoints: [endpoints],
-      ...(account && account !== options.defaultAccountId ? { assume_role: [{ role_arn: `arn:aws:iam::${account}:role/${REHEARSAL_ROLE_NAME}` }] } : {}),
-    };
-  });
+  const providers = (stack.provider?.aws ?? [{}]).map((config) => ({
+    ...(config.alias ? { alias: config.alias } : {}),
+    access_key: 'rehearsal',
+    secret_key: 'rehearsal',
+    skip_metadata_api_check: true,
+    s3_use_path_style: true,
+    max_retries: 2,
+    endpoints: [endpoints],
+  }));
   const override: Record<string, unknown> = {
     terraform: { backend: { local: { path: options.statePath(stackName) } } },
     provider: { aws: providers },
@@ -122,6 +113,11 @@ function resourceOverrides(stack: StackConfig, phase: 'deploy' | 'teardown', exc
     }
   }
   return result;
+}
+
+/** The account a stack's provider is allowed to use (`allowed_account_ids`), if it says. */
+export function stackAccount(stack: StackConfig): string | undefined {
+  return (stack.provider?.aws?.[0]?.allowed_account_ids as string[] | undefined)?.[0];
 }
 
 /** Addresses of the resources a stack protects with `prevent_destroy`. */

@@ -1,10 +1,10 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { resolveImageTag } from '../image-tag.js';
-import { startMotoServer } from './moto-server.js';
+import { startMotoServer, type MotoServer } from './moto-server.js';
 import { assertRehearsedEnvironment } from './rehearsal-assertions.js';
 import { REHEARSAL_EXCEPTIONS, type RehearsalException } from './rehearsal-exceptions.js';
-import { needsRelease, protectedResources, rehearsalOverride, withoutExcludedResources, type RehearsalPhase, type StackConfig } from './rehearsal-override.js';
+import { needsRelease, protectedResources, rehearsalOverride, stackAccount, withoutExcludedResources, type RehearsalPhase, type StackConfig } from './rehearsal-override.js';
 import { OVERRIDE_FILE } from './overrides.js';
 import { run, writeCliConfig } from './terraform-cli.js';
 
@@ -61,7 +61,8 @@ export const REHEARSAL_ROOT = 'rehearsal';
 /**
  * Rehearses an environment on moto, stack by stack, with the real AWS provider:
  * 1. synthesize (into `.terraform/rehearsal/cdktf.out`: `cdktf.out/` is left alone);
- * 2. start moto_server on a free loopback port;
+ * 2. start moto_server on a free loopback port, one per account (the environment's; the ops
+ *    account's for `pingdummy-ops`);
  * 3. in dependency order (independent stacks in parallel): `init`, `apply`, then
  *    `plan -detailed-exitcode`, which must find nothing to change;
  * 4. check the deployed environment through moto's API (AWS SDK v3);
@@ -89,16 +90,22 @@ export async function rehearseEnvironment(options: RehearseEnvironmentOptions): 
   const environment = environmentAccount(stacks);
 
   const cliConfig = writeCliConfig(path.join(envDir, '.tfcli'), options.providerMirror ?? process.env.TF_PROVIDER_MIRROR);
-  const moto = await startMotoServer({ accountId: environment.accountId, region: environment.region });
-  log(`moto_server: ${moto.endpoint} (account ${environment.accountId})`);
+  const accounts = [...new Set(Object.values(stacks).map((stack) => stackAccount(stack) ?? environment.accountId))].sort();
+  const servers = new Map<string, MotoServer>();
   try {
-    const rehearsal = new StackRunner({ workDir, endpoint: moto.endpoint, defaultAccountId: environment.accountId, exceptions, cliConfig, log });
+    await Promise.all(accounts.map(async (accountId) => {
+      const server = await startMotoServer({ accountId, region: environment.region });
+      servers.set(accountId, server);
+      log(`moto_server: ${server.endpoint} (account ${accountId})`);
+    }));
+    const endpointOf = (stack: StackConfig) => servers.get(stackAccount(stack) ?? environment.accountId)!.endpoint;
+    const rehearsal = new StackRunner({ workDir, endpointOf, exceptions, cliConfig, log });
     const deployStarted = performance.now();
     for (const wave of waves) await Promise.all(wave.map((name) => rehearsal.deploy(name, stacks[name]!)));
     const deploySeconds = (performance.now() - deployStarted) / 1000;
 
     const assertionsStarted = performance.now();
-    const assertions = await assertRehearsedEnvironment({ endpoint: moto.endpoint, region: environment.region, stacks: Object.values(stacks), imageTag });
+    const assertions = await assertRehearsedEnvironment({ endpoint: servers.get(environment.accountId)!.endpoint, region: environment.region, stacks: Object.values(stacks), imageTag });
     const assertionSeconds = (performance.now() - assertionsStarted) / 1000;
     log(`assertions: ${assertions.length} facts checked through moto's API in ${assertionSeconds.toFixed(1)} s`);
 
@@ -115,7 +122,7 @@ export async function rehearseEnvironment(options: RehearseEnvironmentOptions): 
       seconds: { synth: synth.seconds, deploy: deploySeconds, assertions: assertionSeconds, teardown: teardownSeconds, total: (performance.now() - started) / 1000 },
     };
   } finally {
-    await moto.stop();
+    await Promise.all([...servers.values()].map((server) => server.stop()));
   }
 }
 
@@ -140,20 +147,20 @@ export function dependencyWaves(dependencies: Record<string, readonly string[]>)
 function environmentAccount(stacks: Record<string, StackConfig>): { accountId: string; region: string; name: string } {
   const counts = new Map<string, number>();
   for (const stack of Object.values(stacks)) {
-    const account = (stack.provider?.aws?.[0]?.allowed_account_ids as string[] | undefined)?.[0];
+    const account = stackAccount(stack);
     if (account) counts.set(account, (counts.get(account) ?? 0) + 1);
   }
   const accountId = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
   if (!accountId) throw new Error('No stack sets allowed_account_ids: the rehearsal needs the account of the environment');
-  const provider = Object.values(stacks).map((stack) => stack.provider?.aws?.[0]).find((p) => (p?.allowed_account_ids as string[] | undefined)?.[0] === accountId)!;
+  const provider = Object.values(stacks).find((stack) => stackAccount(stack) === accountId)!.provider!.aws![0]!;
   const tags = (provider.default_tags as Array<{ tags?: Record<string, string> }> | undefined)?.[0]?.tags ?? {};
   return { accountId, region: String(provider.region ?? 'us-east-1'), name: tags.environment ?? accountId };
 }
 
 interface StackRunnerOptions {
   readonly workDir: string;
-  readonly endpoint: string;
-  readonly defaultAccountId: string;
+  /** Endpoint of the moto server of the stack's account. */
+  readonly endpointOf: (stack: StackConfig) => string;
   readonly exceptions: readonly RehearsalException[];
   readonly cliConfig: string;
   readonly log: (line: string) => void;
@@ -243,8 +250,7 @@ class StackRunner {
   private writeOverride(name: string, config: StackConfig, phase: RehearsalPhase): void {
     const override = rehearsalOverride(config, {
       phase,
-      endpoint: this.options.endpoint,
-      defaultAccountId: this.options.defaultAccountId,
+      endpoint: this.options.endpointOf(config),
       statePath: (stack) => path.join(this.options.workDir, 'state', `${stack}.tfstate`),
       exceptions: this.options.exceptions,
     }, name);
