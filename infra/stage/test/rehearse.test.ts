@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findOnPath, rehearseEnvironment, requireProviderMirror, type EnvironmentRehearsal } from '@stack/constructs/harness';
+import { findOnPath, formatRehearsal, rehearseEnvironment, requireProviderMirror, type EnvironmentRehearsal } from '@stack/constructs/harness';
 
 // The whole rehearsal (apply, second plan, API checks, destroy) runs once for the file.
 const envDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -14,6 +14,7 @@ describeIfTools(title, () => {
 
   beforeAll(async () => {
     rehearsal = await rehearseEnvironment({ envDir, imageTag: IMAGE_TAG, providerMirror: requireProviderMirror() });
+    console.log(formatRehearsal(rehearsal));
   }, 30 * 60_000);
 
   it('applies every stack with a clean second plan, then destroys all it applied', () => {
@@ -33,8 +34,10 @@ describeIfTools(title, () => {
   it('finds the deployed services, image tag, DNS, database, alarms and topics through the AWS API', () => {
     expect(rehearsal.assertions).toEqual(expect.arrayContaining([
       'cluster pingdummy-stage is ACTIVE',
-      'service beacon wants 1 tasks',
-      'service frontend has the circuit breaker {"enable":true,"rollback":true}',
+      'service beacon is ACTIVE and wants 1 tasks',
+      'service frontend is behind 1 target group(s)',
+      'service worker runs task definition pingdummy-stage-worker',
+      'service worker tasks get no public IP',
       `task definition pingdummy-stage-worker runs image tag ${IMAGE_TAG}`,
       'listeners on ports 80, 443, 3001',
       'private zone stack.local. exists',

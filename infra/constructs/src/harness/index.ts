@@ -6,3 +6,4 @@ export * from './rehearsal-exceptions.js';
 export * from './rehearsal-override.js';
 export * from './rehearsal-assertions.js';
 export * from './rehearse-environment.js';
+export * from './rehearsal-report.js';
