@@ -40,7 +40,7 @@ export const REHEARSAL_EXCEPTIONS: readonly RehearsalException[] = [
     kind: 'ignore',
     resourceType: 'aws_launch_template',
     attributes: ['tag_specifications'],
-    reason: 'moto adds a tag specification of its own to launch template versions',
+    reason: 'moto adds a tag specification of its own to launch template versions (the second plan would make a new version and roll the auto-scaling groups onto it)',
   },
   {
     kind: 'ignore',
@@ -65,7 +65,7 @@ export const REHEARSAL_EXCEPTIONS: readonly RehearsalException[] = [
     kind: 'ignore',
     resourceType: 'aws_db_parameter_group',
     attributes: ['parameter'],
-    reason: "moto returns the parameters with a different `Source`, which the provider reads as a change",
+    reason: 'moto returns the parameters without `Source: user`, so the provider (which reads back only those) plans to add them again',
   },
   {
     kind: 'ignore',
