@@ -71,7 +71,7 @@ export const REHEARSAL_ROOT = 'rehearsal';
  * Everything that differs from a real deploy is in REHEARSAL_EXCEPTIONS. State stays local.
  */
 export async function rehearseEnvironment(options: RehearseEnvironmentOptions): Promise<EnvironmentRehearsal> {
-  const started = performance.now();
+  const startedAt = performance.now();
   const envDir = path.resolve(options.envDir);
   const log = options.log ?? (() => {});
   const exceptions = options.exceptions ?? REHEARSAL_EXCEPTIONS;
@@ -93,11 +93,14 @@ export async function rehearseEnvironment(options: RehearseEnvironmentOptions): 
   const accounts = [...new Set(Object.values(stacks).map((stack) => stackAccount(stack) ?? environment.accountId))].sort();
   const servers = new Map<string, MotoServer>();
   try {
-    await Promise.all(accounts.map(async (accountId) => {
+    // allSettled: when one server fails to start, the others are still registered, then stopped.
+    const started = await Promise.allSettled(accounts.map(async (accountId) => {
       const server = await startMotoServer({ accountId, region: environment.region });
       servers.set(accountId, server);
       log(`moto_server: ${server.endpoint} (account ${accountId})`);
     }));
+    const failed = started.find((outcome) => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
     const endpointOf = (stack: StackConfig) => servers.get(stackAccount(stack) ?? environment.accountId)!.endpoint;
     const rehearsal = new StackRunner({ workDir, endpointOf, exceptions, cliConfig, log });
     const deployStarted = performance.now();
@@ -119,7 +122,7 @@ export async function rehearseEnvironment(options: RehearseEnvironmentOptions): 
       imageTag,
       stacks: Object.keys(stacks).sort().map((name) => rehearsal.result(name)),
       assertions,
-      seconds: { synth: synth.seconds, deploy: deploySeconds, assertions: assertionSeconds, teardown: teardownSeconds, total: (performance.now() - started) / 1000 },
+      seconds: { synth: synth.seconds, deploy: deploySeconds, assertions: assertionSeconds, teardown: teardownSeconds, total: (performance.now() - startedAt) / 1000 },
     };
   } finally {
     await Promise.all([...servers.values()].map((server) => server.stop()));
