@@ -1,6 +1,7 @@
 /**
- * Infrastructure benchmark: synth of each environment (target < 10 s) and synth + init + plan
- * of prod (target < 60 s), cold (terraform init forced) and warm (init cached).
+ * Infrastructure benchmark: synth of each environment (target < 10 s), synth + init + plan
+ * of prod (target < 60 s), cold (terraform init forced) and warm (init cached), and the rehearsal
+ * on moto of stage and prod (apply, second plan, checks, destroy), per stack (needs moto_server).
  *
  *   npm run build -w @stack/constructs && TF_PROVIDER_MIRROR=... node --import tsx bench/infra/run.ts
  *
@@ -10,7 +11,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { HARNESS_ROOT, planEnvironment, requireProviderMirror, synthEnvironment } from '@stack/constructs/harness';
+import { findOnPath, HARNESS_ROOT, MOTO_SERVER_MISSING, planEnvironment, rehearseEnvironment, requireProviderMirror, synthEnvironment } from '@stack/constructs/harness';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const envDir = (env: string) => path.join(root, 'infra', env);
@@ -40,9 +41,24 @@ async function measurePlan(env: string, cold: boolean) {
   return { total: round(total), synth: round(synth), init: round(init), plan: round(planning), show: round(show), resources, stacks: Object.keys(plan.stacks).length };
 }
 
+/** Rehearsal on moto: seconds per stack and per step, resources applied. */
+async function measureRehearsal(env: string) {
+  const rehearsal = await rehearseEnvironment({ envDir: envDir(env), imageTag: 'bench0000001', providerMirror: requireProviderMirror() });
+  return {
+    total: round(rehearsal.seconds.total),
+    phases: Object.fromEntries(Object.entries(rehearsal.seconds).map(([phase, seconds]) => [phase, round(seconds)])),
+    stacks: Object.fromEntries(rehearsal.stacks.map((stack) => [stack.stack, {
+      applied: stack.applied,
+      excluded: stack.excluded,
+      seconds: Object.fromEntries(Object.entries(stack.seconds).map(([step, seconds]) => [step, round(seconds)])),
+    }])),
+  };
+}
+
 const synth = { stage: await measureSynth('stage'), prod: await measureSynth('prod') };
 const prodCold = await measurePlan('prod', true);
 const prodWarm = await measurePlan('prod', false);
+const rehearsal = findOnPath('moto_server') ? { stage: await measureRehearsal('stage'), prod: await measureRehearsal('prod') } : undefined;
 
 const result = {
   date: new Date().toISOString(),
@@ -50,6 +66,7 @@ const result = {
   targets: TARGETS,
   synthSeconds: synth,
   prodPlanSeconds: { cold: prodCold, warm: prodWarm },
+  rehearsalSeconds: rehearsal ?? 'not measured: moto_server is not on PATH',
   withinTargets: {
     synth: synth.stage.median < TARGETS.synthSeconds && synth.prod.median < TARGETS.synthSeconds,
     prodPlan: prodCold.total < TARGETS.prodPlanSeconds,
@@ -61,6 +78,15 @@ console.log(`synth prod:  median ${synth.prod.median} s (runs ${synth.prod.runs.
 console.log(`prod synth + init + plan: cold ${prodCold.total} s, warm ${prodWarm.total} s (${prodCold.resources} resources in ${prodCold.stacks} stacks), target < ${TARGETS.prodPlanSeconds} s`);
 for (const [label, run] of [['cold', prodCold], ['warm', prodWarm]] as const) {
   console.log(`  ${label}: synth ${run.synth} s, init ${run.init} s, plan ${run.plan} s, show ${run.show} s`);
+}
+if (!rehearsal) console.log(`rehearsal: not measured (${MOTO_SERVER_MISSING})`);
+for (const [env, run] of Object.entries(rehearsal ?? {})) {
+  const { synth: synthSeconds, deploy, assertions, teardown } = run.phases;
+  console.log(`rehearsal ${env} on moto: ${run.total} s (synth ${synthSeconds}, deploy ${deploy}, API checks ${assertions}, teardown ${teardown}; wall clock)`);
+  for (const [stack, figures] of Object.entries(run.stacks)) {
+    const { init, apply, plan, guard, release, destroy, total } = figures.seconds;
+    console.log(`  ${stack}: ${figures.applied} resources; ${total} s (init ${init}, apply ${apply}, plan ${plan}, refusal check ${guard}, release ${release}, destroy ${destroy})${figures.excluded.length > 0 ? `; excluded ${figures.excluded.length}` : ''}`);
+  }
 }
 console.log(`load average during the run: ${result.machine.loadAverage.join(' ')} on ${result.machine.cpus} CPUs`);
 

@@ -7,10 +7,14 @@ export interface CommandResult {
   readonly stdout: string;
   readonly stderr: string;
   readonly seconds: number;
+  readonly exitCode: number;
 }
 
-/** Runs a command; rejects with its output when it exits non-zero, naming the command and folder. */
-export function run(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<CommandResult> {
+/**
+ * Runs a command; rejects with its output when its exit code is not in `acceptExitCodes` (default: 0 only),
+ * naming the command and folder.
+ */
+export function run(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; acceptExitCodes?: readonly number[] }): Promise<CommandResult> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -24,8 +28,9 @@ export function run(command: string, args: string[], options: { cwd: string; env
         stdout: Buffer.concat(stdout).toString('utf8'),
         stderr: Buffer.concat(stderr).toString('utf8'),
         seconds: (performance.now() - started) / 1000,
+        exitCode: code ?? -1,
       };
-      if (code === 0) resolve(result);
+      if ((options.acceptExitCodes ?? [0]).includes(result.exitCode)) resolve(result);
       else reject(new Error(`\`${command} ${args.join(' ')}\` failed (exit ${code}) in ${options.cwd}:\n${result.stderr || result.stdout}`));
     });
   });
