@@ -82,6 +82,15 @@ describe('excluded resources', () => {
     expect(() => withoutExcludedResources(referenced, REHEARSAL_EXCEPTIONS)).toThrow(/excludes aws_cloudwatch_composite_alarm\.any .*still references it/);
   });
 
+  it('drops an ordering-only depends_on on an excluded resource, keeping the others', () => {
+    const { config } = withoutExcludedResources(stack({
+      aws_ecs_account_setting_default: { trunking: { name: 'awsvpcTrunking', value: 'enabled' } },
+      aws_iam_service_linked_role: { ecs: { aws_service_name: 'ecs.amazonaws.com' } },
+      aws_autoscaling_group: { asg: { depends_on: ['aws_ecs_account_setting_default.trunking', 'aws_iam_service_linked_role.ecs'] } },
+    }), REHEARSAL_EXCEPTIONS);
+    expect(config.resource?.aws_autoscaling_group?.asg?.depends_on).toEqual(['aws_iam_service_linked_role.ecs']);
+  });
+
   it('lists every exception with its reason, in one place', () => {
     const lines = describeRehearsalExceptions();
     expect(lines).toHaveLength(REHEARSAL_EXCEPTIONS.length);

@@ -37,6 +37,30 @@ export const REHEARSAL_EXCEPTIONS: readonly RehearsalException[] = [
     reason: 'scales an excluded aws_appautoscaling_target',
   },
   {
+    kind: 'exclude',
+    resourceType: 'aws_s3_account_public_access_block',
+    reason: "the provider sends S3 Control calls to <account-id>.<endpoint>, a host name that cannot point at a local emulator",
+  },
+  {
+    kind: 'exclude',
+    resourceType: 'aws_ecs_account_setting_default',
+    reason: 'moto 5.x answers ECS PutAccountSettingDefault with HTTP 500 (prod turns on ENI trunking); only the auto-scaling group waits for it (depends_on, dropped with it)',
+  },
+  {
+    kind: 'set',
+    resourceType: 'aws_ecs_service',
+    phase: 'deploy',
+    values: { wait_for_steady_state: false },
+    reason: 'moto runs no tasks, so a service never reaches a steady state and the provider would wait until its timeout',
+  },
+  {
+    kind: 'set',
+    resourceType: 'aws_cloudtrail',
+    phase: 'deploy',
+    values: { enable_logging: false },
+    reason: 'moto 5.x answers CloudTrail StartLogging with HTTP 500; the trail itself (bucket, policy, validation) is still created',
+  },
+  {
     kind: 'ignore',
     resourceType: 'aws_launch_template',
     attributes: ['tag_specifications'],

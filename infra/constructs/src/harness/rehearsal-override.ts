@@ -10,8 +10,8 @@ export interface StackConfig {
 
 /** AWS services the stacks use: each one is pointed at moto (provider `endpoints`). */
 export const REHEARSAL_SERVICES = [
-  'acm', 'applicationautoscaling', 'autoscaling', 'cloudwatch', 'ec2', 'ecr', 'ecs', 'elbv2', 'fis', 'iam',
-  'kms', 'logs', 'rds', 'route53', 's3', 'secretsmanager', 'sns', 'ssm', 'sts',
+  'acm', 'applicationautoscaling', 'autoscaling', 'cloudtrail', 'cloudwatch', 'configservice', 'ec2', 'ecr', 'ecs', 'elbv2', 'fis',
+  'guardduty', 'iam', 'kms', 'logs', 'rds', 'route53', 's3', 's3control', 'secretsmanager', 'sns', 'ssm', 'sts', 'wafv2',
 ] as const;
 
 /**
@@ -25,6 +25,15 @@ export function withoutExcludedResources(stack: StackConfig, exceptions: readonl
   for (const [type, byName] of Object.entries(stack.resource ?? {})) {
     if (excludedTypes.has(type)) excluded.push(...Object.keys(byName).map((name) => `${type}.${name}`));
     else resource[type] = byName;
+  }
+  // An ordering-only reference (`depends_on`) to an excluded resource is dropped with it; any other
+  // reference still fails below, since the rehearsal cannot invent the values it would read.
+  const isExcluded = (entry: unknown) => typeof entry === 'string' && excluded.includes(entry);
+  for (const byName of Object.values(resource)) {
+    for (const [name, body] of Object.entries(byName)) {
+      const dependsOn = body.depends_on;
+      if (Array.isArray(dependsOn) && dependsOn.some(isExcluded)) byName[name] = { ...body, depends_on: dependsOn.filter((entry) => !isExcluded(entry)) };
+    }
   }
   const config: StackConfig = { ...stack, resource };
   const text = JSON.stringify(config);

@@ -6,6 +6,7 @@ import { assertRehearsedEnvironment } from './rehearsal-assertions.js';
 import { REHEARSAL_EXCEPTIONS, type RehearsalException } from './rehearsal-exceptions.js';
 import { needsRelease, protectedResources, rehearsalOverride, stackAccount, withoutExcludedResources, type RehearsalPhase, type StackConfig } from './rehearsal-override.js';
 import { OVERRIDE_FILE } from './overrides.js';
+import { findProviderMirror } from './provider-mirror.js';
 import { run, writeCliConfig } from './terraform-cli.js';
 
 export interface RehearseEnvironmentOptions {
@@ -18,7 +19,7 @@ export interface RehearseEnvironmentOptions {
   readonly imageTag?: string;
   /**
    * Folder of the Terraform filesystem mirror.
-   * @default process.env.TF_PROVIDER_MIRROR - the public registry when unset
+   * @default - TF_PROVIDER_MIRROR, else a mirror found in the usual places, else the public registry
    */
   readonly providerMirror?: string;
   /** @default REHEARSAL_EXCEPTIONS */
@@ -89,7 +90,7 @@ export async function rehearseEnvironment(options: RehearseEnvironmentOptions): 
   const waves = dependencyWaves(Object.fromEntries(Object.entries(manifest.stacks).map(([name, entry]) => [name, entry.dependencies])));
   const environment = environmentAccount(stacks);
 
-  const cliConfig = writeCliConfig(path.join(envDir, '.tfcli'), options.providerMirror ?? process.env.TF_PROVIDER_MIRROR);
+  const cliConfig = writeCliConfig(path.join(envDir, '.tfcli'), options.providerMirror ?? findProviderMirror());
   const accounts = [...new Set(Object.values(stacks).map((stack) => stackAccount(stack) ?? environment.accountId))].sort();
   const servers = new Map<string, MotoServer>();
   try {
