@@ -3,7 +3,7 @@
 # CONTAINER_ENGINE picks docker or podman (default: docker when it answers, else podman). With
 # podman, the local base images are built first when missing (docker/base-images/build.sh: for
 # machines that cannot pull). A CA bundle for a TLS-intercepting proxy in front of the npm registry
-# (the host's SSL_CERT_FILE or NODE_EXTRA_CA_CERTS) is passed as the build secret "ca".
+# (the bundle the host's npm trusts, see below) is passed as the build secret "ca".
 # Usage: docker/build-images.sh [service...]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -22,9 +22,13 @@ if [ "$engine" = podman ]; then
   docker/base-images/build.sh
 fi
 
-secret=()
+# The CA bundle the host's npm trusts: SSL_CERT_FILE, NODE_EXTRA_CA_CERTS, npm's cafile, else the
+# system bundle (public CAs plus any the machine added, such as a proxy's).
 ca="${SSL_CERT_FILE:-${NODE_EXTRA_CA_CERTS:-}}"
-[ -n "$ca" ] && [ -s "$ca" ] && secret=(--secret "id=ca,src=$ca")
+if [ -z "$ca" ] || [ ! -s "$ca" ]; then ca="$(npm config get cafile 2>/dev/null || true)"; fi
+if [ -z "$ca" ] || [ ! -s "$ca" ]; then ca=/etc/ssl/certs/ca-certificates.crt; fi
+secret=()
+[ -s "$ca" ] && secret=(--secret "id=ca,src=$ca")
 # podman keeps HEALTHCHECK only in the docker image format.
 format=()
 [ "$engine" = podman ] && format=(--format docker)
