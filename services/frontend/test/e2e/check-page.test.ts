@@ -332,12 +332,19 @@ test('the status page colours days by uptime and explains a day on hover', async
   await page.goto(`/status/${slug}`);
   const history = page.locator('.status-check', { hasText: 'Month of history' });
   expect(await history.locator('.bar').count()).toBe(90);
+  // The day the incident of three hours ago started on (yesterday, shortly after midnight UTC).
+  const incidentDay = new Date(Date.now() - 180 * 60_000).toISOString().slice(0, 10);
+  const dayBar = history.locator('.bar').filter({ has: page.locator('.bar-tip', { hasText: `${incidentDay}:` }) });
+  expect(await dayBar.count()).toBe(1);
+  await dayBar.hover();
+  const dayTip = dayBar.locator('.bar-tip');
+  expect(await dayTip.isVisible()).toBe(true);
+  expect(await dayTip.textContent()).toMatch(new RegExp(`^${incidentDay}: \\d+(\\.\\d+)?% up, 1 incident$`));
+  // The right-most tooltip (today's) stays inside the card.
   const today = history.locator('.bar').last();
   await today.hover();
   const tip = today.locator('.bar-tip');
   expect(await tip.isVisible()).toBe(true);
-  expect(await tip.textContent()).toMatch(/^\d{4}-\d{2}-\d{2}: \d+(\.\d+)?% up, 1 incident$/);
-  // The tooltip stays inside the card.
   const tipBox = (await tip.boundingBox())!;
   const cardBox = (await history.boundingBox())!;
   expect(tipBox.x + tipBox.width).toBeLessThanOrEqual(cardBox.x + cardBox.width);
