@@ -129,7 +129,8 @@ describe('moto_server', () => {
     }
   });
 
-  const whenInstalled = findOnPath('moto_server') ? it : it.skip;
+  // In CI the test runs (and fails, naming moto_server) even when moto is missing.
+  const whenInstalled = findOnPath('moto_server') || process.env.CI ? it : it.skip;
   whenInstalled('starts on a free loopback port and answers as the environment account', async () => {
     const moto = await startMotoServer({ accountId: ENV_ACCOUNT, region: 'eu-west-1' });
     try {
