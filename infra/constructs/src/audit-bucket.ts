@@ -2,13 +2,13 @@ import type { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration/index.js';
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls/index.js';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy/index.js';
-import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block/index.js';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration/index.js';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning/index.js';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket/index.js';
 import { Construct } from 'constructs';
 import { denyInsecureTransport } from './log-bucket.js';
 import { policyDocument } from './policy-document.js';
+import { blockPublicAccess } from './block-public-access.js';
 
 export interface AuditBucketProps {
   /** Bucket name (globally unique), e.g. `pingdummy-prod-cloudtrail-333344445555`. */
@@ -61,13 +61,7 @@ export class AuditBucket extends Construct {
     if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(props.bucketName)) throw new Error(`AuditBucket bucketName "${props.bucketName}" is not a valid S3 bucket name`);
 
     this.bucket = new S3Bucket(this, 'bucket', { bucket: props.bucketName, forceDestroy, lifecycle: { preventDestroy: props.preventDestroy ?? false } });
-    new S3BucketPublicAccessBlock(this, 'public-access-block', {
-      bucket: this.bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
+    blockPublicAccess(this, this.bucket.id);
     new S3BucketOwnershipControls(this, 'ownership', { bucket: this.bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } });
     new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
       bucket: this.bucket.id,

@@ -2,13 +2,13 @@ import type { DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration/index.js';
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls/index.js';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy/index.js';
-import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block/index.js';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration/index.js';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket/index.js';
 import { Construct } from 'constructs';
 import { ELB_LOG_DELIVERY_SERVICE_PRINCIPAL, elbLogDeliveryAccount } from './elb-log-delivery.js';
 import { assertResourceName } from './naming.js';
 import { policyDocument } from './policy-document.js';
+import { blockPublicAccess } from './block-public-access.js';
 
 export interface LogBucketProps {
   /** Prefix of the bucket name, e.g. `pingdummy-prod`. */
@@ -83,13 +83,7 @@ export class LogBucket extends Construct {
     this.bucketName = this.bucket.bucket;
     this.bucketArn = this.bucket.arn;
 
-    new S3BucketPublicAccessBlock(this, 'public-access-block', {
-      bucket: this.bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
+    blockPublicAccess(this, this.bucket.id);
     new S3BucketOwnershipControls(this, 'ownership', {
       bucket: this.bucket.id,
       rule: { objectOwnership: 'BucketOwnerEnforced' },
