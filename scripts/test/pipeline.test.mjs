@@ -8,9 +8,9 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SERVICES = ['beacon', 'worker', 'frontend'];
 
-function taskGraph(env) {
+function dryRun(env) {
   const json = execFileSync(process.execPath, [path.join(root, 'node_modules/turbo/bin/turbo'), 'run', 'deploy', `--filter=${env}`, '--dry=json'], { cwd: root, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
-  return new Map(JSON.parse(json).tasks.map((task) => [task.taskId, task.dependencies]));
+  return JSON.parse(json).tasks;
 }
 
 /** Every task `taskId` waits for, directly or not. */
@@ -25,7 +25,8 @@ function upstream(graph, taskId, seen = new Set()) {
 }
 
 describe.each(['stage', 'prod'])('turbo run deploy --filter=%s', (env) => {
-  const graph = taskGraph(env);
+  const tasks = dryRun(env);
+  const graph = new Map(tasks.map((task) => [task.taskId, task.dependencies]));
   const beforeDeploy = upstream(graph, `${env}#deploy`);
 
   it('tests every service, the constructs and the environment (policy rules on its plan) first', () => {
@@ -46,5 +47,15 @@ describe.each(['stage', 'prod'])('turbo run deploy --filter=%s', (env) => {
   it('runs nothing of the other environment', () => {
     const other = env === 'stage' ? 'prod' : 'stage';
     expect([...graph.keys()].filter((task) => task.startsWith(`${other}#`))).toEqual([]);
+  });
+
+  it('deploys through deploy.ts (rollout gate), which sees the rehearsal switch and the image tag', () => {
+    const deploy = tasks.find((task) => task.taskId === `${env}#deploy`);
+    expect(deploy.command).toBe('node --import tsx deploy.ts');
+    expect(deploy.environmentVariables.specified.env).toEqual(expect.arrayContaining(['IMAGE_TAG', 'DEPLOY_REHEARSAL', 'REGISTRY']));
+  });
+
+  it('reuses test results a `npm test` of the same sources produced (cached by inputs), so the pipeline does not test twice', () => {
+    for (const service of SERVICES) expect(tasks.find((task) => task.taskId === `@pingdummy/${service}#test`).resolvedTaskDefinition.cache).toBe(true);
   });
 });

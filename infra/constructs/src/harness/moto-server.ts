@@ -22,6 +22,11 @@ export interface StartMotoServerOptions {
   readonly accountId: string;
   /** Region of the environment, for moto's own internal clients. */
   readonly region: string;
+  /**
+   * Tasks moto reports running in every ECS service (`MOTO_ECS_SERVICE_RUNNING`): moto starts none,
+   * so without it no rollout ever completes. @default 0
+   */
+  readonly ecsTasksRunning?: number;
 }
 
 /** Full path of an executable found on PATH, or undefined. */
@@ -71,6 +76,7 @@ export async function startMotoServer(options: StartMotoServerOptions): Promise<
     AWS_SECRET_ACCESS_KEY: REHEARSAL_CREDENTIALS.secretAccessKey,
     AWS_DEFAULT_REGION: options.region,
     AWS_EC2_METADATA_DISABLED: 'true',
+    MOTO_ECS_SERVICE_RUNNING: String(options.ecsTasksRunning ?? 0),
   };
   const child = spawn(executable, ['-H', '127.0.0.1', '-p', String(port)], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   const stderr: string[] = [];

@@ -4,6 +4,7 @@ import { DescribeListenersCommand, DescribeLoadBalancersCommand, DescribeTargetG
 import { DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import { ListHostedZonesByNameCommand, ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
+import { assertServicesRolledOut } from '../deploy/services-rolled-out.js';
 import { REHEARSAL_CREDENTIALS } from './moto-server.js';
 import type { StackConfig } from './rehearsal-override.js';
 
@@ -39,6 +40,7 @@ function declared(stacks: readonly StackConfig[], type: string): Resource[] {
  */
 export const NOT_CHECKABLE_ON_MOTO = [
   "ECS services' deployment configuration (circuit breaker, rollback): moto keeps no deploymentConfiguration",
+  "tasks really starting: moto runs none and reports every service's largest desired count as running (MOTO_ECS_SERVICE_RUNNING), so the rollout gate sees COMPLETED",
   "the private zone's VPC association: moto marks a zone private only when asked explicitly, which the provider does not do",
 ] as const;
 
@@ -74,6 +76,13 @@ export async function assertRehearsedEnvironment(options: RehearsalAssertionOpti
       const balanced = ((service.load_balancer as unknown[] | undefined) ?? []).length;
       expect((live?.loadBalancers ?? []).length === balanced, `service ${serviceName} is behind ${balanced} target group(s)`, live?.loadBalancers);
       expect(live?.networkConfiguration?.awsvpcConfiguration?.assignPublicIp !== 'ENABLED', `service ${serviceName} tasks get no public IP`, live?.networkConfiguration);
+    }
+    // The deploy's own gate, on moto: every service's PRIMARY deployment on the tag, nothing else left.
+    try {
+      const services = declared(stacks, 'aws_ecs_service').map((service) => String(service.name));
+      facts.push(...await assertServicesRolledOut({ client: ecs, cluster: name, services, tag: options.imageTag, timeoutMs: 5_000, pollMs: 1_000 }));
+    } catch (error) {
+      failures.push((error as Error).message);
     }
   }
   for (const taskDefinition of declared(stacks, 'aws_ecs_task_definition')) {

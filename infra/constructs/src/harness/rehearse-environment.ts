@@ -96,7 +96,7 @@ export async function rehearseEnvironment(options: RehearseEnvironmentOptions): 
   try {
     // allSettled: when one server fails to start, the others are still registered, then stopped.
     const started = await Promise.allSettled(accounts.map(async (accountId) => {
-      const server = await startMotoServer({ accountId, region: environment.region });
+      const server = await startMotoServer({ accountId, region: environment.region, ecsTasksRunning: largestDesiredCount(stacks) });
       servers.set(accountId, server);
       log(`moto_server: ${server.endpoint} (account ${accountId})`);
     }));
@@ -145,6 +145,15 @@ export function dependencyWaves(dependencies: Record<string, readonly string[]>)
     }
   }
   return waves;
+}
+
+/**
+ * moto reports the same number of running tasks for every service: the largest desired count, so
+ * each service's rollout reads COMPLETED (a REHEARSAL difference: no task really runs).
+ */
+function largestDesiredCount(stacks: Record<string, StackConfig>): number {
+  const counts = Object.values(stacks).flatMap((stack) => Object.values(stack.resource?.aws_ecs_service ?? {}).map((service) => Number(service.desired_count ?? 0)));
+  return Math.max(0, ...counts);
 }
 
 /** The environment's account, region and name: those of the most common provider account. */

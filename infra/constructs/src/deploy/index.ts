@@ -1,0 +1,3 @@
+export * from './deploy-environment.js';
+export * from './registry-tags-exist.js';
+export * from './services-rolled-out.js';
