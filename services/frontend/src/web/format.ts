@@ -7,6 +7,7 @@ const STATE_LABELS: Record<string, string> = {
   pending: 'Pending',
   paused: 'Paused',
   blocked: 'Blocked by address policy',
+  maintenance: 'Maintenance',
 };
 
 /** What the dashboard shows: a paused check is "paused" whatever its last state was. */

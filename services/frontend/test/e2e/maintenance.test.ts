@@ -157,6 +157,9 @@ test('plan a window, see "maintenance" on the status page, an outage inside it a
   const statusPage = await browser.context.newPage();
   await statusPage.goto(`${frontend.url}${statusHref}`);
   await statusPage.getByText('Maintenance in progress').waitFor();
+  // Down inside planned maintenance reads "Maintenance" publicly, not "Down" (the owner's check page tells the truth).
+  expect(await statusPage.locator('.status-check .section-head [data-state]').getAttribute('data-state')).toBe('maintenance');
+  expect(await page.locator('h1 [data-state]').getAttribute('data-state')).toBe('down');
   expect(await statusPage.locator('.status-check [data-maintenance="current"]').textContent()).toMatch(/Maintenance\s+Database upgrade, until \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
   await statusPage.screenshot({ path: path.join(SCREENSHOTS, 'maintenance-status-page.png'), fullPage: true });
   expect(webhookEvents).toEqual([]);

@@ -84,6 +84,7 @@ describe('maintenance windows', () => {
     const status = await new Browser(frontend.url).get(`/status/${SLUG}`);
     expect(status.status).toBe(200);
     expect(status.body).toContain('data-maintenance="in-progress">Maintenance in progress');
+    expect(status.body).toMatch(/<span class="state state-maintenance" data-state="maintenance">/); // the check's badge
     expect(status.body).toContain('DB &lt;b&gt;upgrade&lt;/b&gt;');
     expect(status.body).not.toContain('<b>upgrade</b>');
     expect(status.body).not.toContain(windowId);
