@@ -1,9 +1,10 @@
-import { withTransaction, type Pool } from '@pingdummy/shared';
+import { withTransaction, type Pool, type PoolClient } from '@pingdummy/shared';
 import type { ClaimedCheck } from './claim-due-checks.js';
 import { decideState, type StateAfter } from './decide-state.js';
 import type { RoundResult } from './probe-round.js';
 import { addToRollups } from './rollups.js';
-import { recordStateChange, type StateChange } from './state-changes.js';
+import { checksInMaintenance } from './maintenance.js';
+import { openIncidentAfterMaintenance, recordStateChange, type StateChange } from './state-changes.js';
 
 export interface RecordSummary {
   /** Result rows written (rows already present from an earlier attempt are not counted). */
@@ -13,7 +14,7 @@ export interface RecordSummary {
   /** Checks whose lease had passed to another worker: their results are kept, their state is not ours to change. */
   fenced: number;
   stateChanges: number;
-  /** Each state change and the incident it opened or resolved, to be logged after the commit. */
+  /** Each state change and the incident it opened or resolved (or opened after a maintenance window), to be logged after the commit. */
   changes: StateChange[];
 }
 
@@ -34,7 +35,8 @@ export function nextDueAt(scheduledAt: Date, intervalSeconds: number, now: Date)
  * 2. Rollups from the rows that were really inserted, so nothing is counted twice.
  * 3. Each check's new state, counters and next due time, only where this worker still holds the lease
  *    (owner and attempt match): a stale worker cannot move a check that another re-claimed.
- * 4. Incidents and outbox deliveries for the checks whose state changed.
+ * 4. Incidents and outbox deliveries for the checks whose state changed, none for rounds inside a maintenance
+ *    window; a check still down at its first round after a window gets its incident then.
  */
 export async function recordRound(
   pool: Pool,
@@ -69,6 +71,7 @@ export async function recordRound(
         results.map((r) => r.tlsExpiresAt),
       ],
     );
+    const inMaintenance = await checksInMaintenance(client, checks);
     await addToRollups(
       client,
       inserted.rows.map((row) => ({
@@ -77,6 +80,7 @@ export async function recordRound(
         region: row.region,
         outcome: row.outcome,
         latencyMs: row.latency_ms,
+        inMaintenance: inMaintenance.has(row.check_id),
       })),
     );
 
@@ -127,17 +131,40 @@ export async function recordRound(
     );
     const ours = new Set(advanced.rows.map((row) => row.id as string));
     const changes: StateChange[] = [];
+    const stillDown: ClaimedCheck[] = [];
     for (const check of ordered) {
       const after = decisions.get(check.id)!;
-      if (!ours.has(check.id) || after.state === check.state) continue;
-      changes.push(await recordStateChange(client, check, after.state, resultsByCheck.get(check.id) ?? [], publicUrl));
+      if (!ours.has(check.id)) continue;
+      const results = resultsByCheck.get(check.id) ?? [];
+      if (after.state !== check.state) {
+        changes.push(await recordStateChange(client, check, after.state, results, publicUrl, inMaintenance.has(check.id)));
+      } else if (after.state === 'down' && !inMaintenance.has(check.id)) {
+        stillDown.push(check);
+      }
+    }
+    const stateChanges = changes.length;
+    for (const check of await withoutOpenIncident(client, stillDown)) {
+      const opened = await openIncidentAfterMaintenance(client, check, resultsByCheck.get(check.id) ?? [], publicUrl);
+      if (opened) changes.push(opened);
     }
     return {
       inserted: inserted.rowCount ?? 0,
       advanced: ours.size,
       fenced: checks.length - ours.size,
-      stateChanges: changes.length,
+      stateChanges,
       changes,
     };
   });
+}
+
+/** The down checks that have no open incident: their outage began inside a maintenance window. */
+async function withoutOpenIncident(client: PoolClient, downChecks: ClaimedCheck[]): Promise<ClaimedCheck[]> {
+  if (downChecks.length === 0) return [];
+  const { rows } = await client.query(
+    `SELECT u.id::text AS id FROM unnest($1::uuid[]) AS u(id)
+     WHERE NOT EXISTS (SELECT 1 FROM incidents i WHERE i.check_id = u.id AND i.resolved_at IS NULL)`,
+    [downChecks.map((check) => check.id)],
+  );
+  const ids = new Set(rows.map((row) => row.id as string));
+  return downChecks.filter((check) => ids.has(check.id));
 }

@@ -7,6 +7,8 @@ export interface RollupInput {
   region: string;
   outcome: string;
   latencyMs: number | null;
+  /** Probed inside a maintenance window: counted as usual and also in the maintenance counts, which uptime leaves out. */
+  inMaintenance?: boolean;
 }
 
 interface Bucket {
@@ -16,6 +18,8 @@ interface Bucket {
   probeCount: number;
   upCount: number;
   degradedCount: number;
+  maintenanceProbeCount: number;
+  maintenanceUpCount: number;
   latencyMin: number | null;
   latencyMax: number | null;
   latencySum: number;
@@ -48,6 +52,8 @@ export function foldIntoBuckets(rows: RollupInput[], grain: 'hour' | 'day'): Buc
         probeCount: 0,
         upCount: 0,
         degradedCount: 0,
+        maintenanceProbeCount: 0,
+        maintenanceUpCount: 0,
         latencyMin: null,
         latencyMax: null,
         latencySum: 0,
@@ -56,8 +62,10 @@ export function foldIntoBuckets(rows: RollupInput[], grain: 'hour' | 'day'): Buc
       buckets.set(key, bucket);
     }
     bucket.probeCount += 1;
+    if (row.inMaintenance) bucket.maintenanceProbeCount += 1;
     if (row.outcome === 'down') continue;
     bucket.upCount += 1;
+    if (row.inMaintenance) bucket.maintenanceUpCount += 1;
     if (row.outcome === 'degraded') bucket.degradedCount += 1;
     if (row.latencyMs !== null) {
       bucket.latencyMin = bucket.latencyMin === null ? row.latencyMs : Math.min(bucket.latencyMin, row.latencyMs);
@@ -82,17 +90,20 @@ export async function addToRollups(client: PoolClient, rows: RollupInput[]): Pro
     if (buckets.length === 0) continue;
     await client.query(
       `INSERT INTO ${table} AS r (check_id, bucket_start, region, probe_count, up_count, degraded_count,
-                                  latency_min, latency_max, latency_sum, latency_hist)
+                                  latency_min, latency_max, latency_sum, latency_hist,
+                                  maintenance_probe_count, maintenance_up_count)
        SELECT check_id, bucket_start, region, probe_count, up_count, degraded_count,
-              latency_min, latency_max, latency_sum, hist::integer[]
+              latency_min, latency_max, latency_sum, hist::integer[], maintenance_probes, maintenance_ups
        FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::int[], $5::int[], $6::int[], $7::int[], $8::int[],
-                   $9::bigint[], $10::text[])
+                   $9::bigint[], $10::text[], $11::int[], $12::int[])
          AS t(check_id, bucket_start, region, probe_count, up_count, degraded_count, latency_min, latency_max,
-              latency_sum, hist)
+              latency_sum, hist, maintenance_probes, maintenance_ups)
        ON CONFLICT (check_id, bucket_start, region) DO UPDATE SET
          probe_count = r.probe_count + excluded.probe_count,
          up_count = r.up_count + excluded.up_count,
          degraded_count = r.degraded_count + excluded.degraded_count,
+         maintenance_probe_count = r.maintenance_probe_count + excluded.maintenance_probe_count,
+         maintenance_up_count = r.maintenance_up_count + excluded.maintenance_up_count,
          latency_min = LEAST(r.latency_min, excluded.latency_min),
          latency_max = GREATEST(r.latency_max, excluded.latency_max),
          latency_sum = r.latency_sum + excluded.latency_sum,
@@ -108,6 +119,8 @@ export async function addToRollups(client: PoolClient, rows: RollupInput[]): Pro
         buckets.map((bucket) => bucket.latencyMax),
         buckets.map((bucket) => bucket.latencySum),
         buckets.map((bucket) => `{${bucket.histogram.join(',')}}`),
+        buckets.map((bucket) => bucket.maintenanceProbeCount),
+        buckets.map((bucket) => bucket.maintenanceUpCount),
       ],
     );
   }

@@ -8,6 +8,7 @@ import type { AddressAdvisor } from '../checks/address-warnings.js';
 import { CheckInput, CheckPatch, createCheck, deleteCheck, getCheck, listChecks, setCheckPaused, updateCheck } from '../data/checks.js';
 import { getIncident, listIncidents } from '../data/incidents.js';
 import { listResults } from '../data/results.js';
+import { maintenanceRoutes } from './maintenance-routes.js';
 import { getCheckSummaries, getCheckSummary } from '../data/summaries.js';
 import {
   CheckListSchema,
@@ -40,12 +41,12 @@ export type ApiReply = { body?: unknown; location?: string } | null;
 export type ErrorStatus = 400 | 401 | 404 | 409 | 413 | 429;
 
 export interface ApiRoute<BodySchema extends z.ZodType | undefined = z.ZodType | undefined, QuerySchema extends z.ZodType | undefined = z.ZodType | undefined> {
-  method: 'get' | 'post' | 'patch' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** Express path relative to /api/v1, e.g. /checks/:id. */
   path: string;
   operationId: string;
   summary: string;
-  tag: 'checks' | 'incidents' | 'uptime';
+  tag: 'checks' | 'incidents' | 'uptime' | 'maintenance';
   body?: BodySchema;
   query?: QuerySchema;
   /** What `null` from the handler means, for the 404 message ("check not found"). */
@@ -220,4 +221,5 @@ export const apiRoutes: ApiRoute[] = [
     errors: [401, 404],
     handle: async ({ pool, accountId, params }) => found(await getIncident(pool, accountId, params.id!)),
   }),
+  ...maintenanceRoutes,
 ];

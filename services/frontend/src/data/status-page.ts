@@ -1,5 +1,7 @@
 import type { Pool } from '@pingdummy/shared';
 import type { CheckState } from './checks.js';
+import { loadPublicIncidentUpdates, type PublicIncident } from './incident-updates.js';
+import { publicMaintenanceOf, type PublicMaintenance } from './public-maintenance.js';
 import { loadDailyUptimeBars, uptimeOfBars, type DailyUptimeBar } from './summaries.js';
 
 export interface StatusPageCheck {
@@ -12,6 +14,10 @@ export interface StatusPageCheck {
   /** Uptime over those 90 days; null without probes. */
   uptime90d: number | null;
   openIncident: { startedAt: string; cause: string } | null;
+  /** Maintenance going on now and planned for the next days. */
+  maintenance: PublicMaintenance;
+  /** Open or recent incidents with the owner's updates, newest first. */
+  incidents: PublicIncident[];
 }
 
 export interface StatusPage {
@@ -36,11 +42,12 @@ export async function getStatusPage(db: Pool, slug: string): Promise<StatusPage 
      ORDER BY c.name, c.id`,
     [account.rows[0].id],
   );
-  const bars = await loadDailyUptimeBars(
-    db,
-    rows.map((row) => row.id as string),
-    STATUS_PAGE_DAYS,
-  );
+  const checkIds = rows.map((row) => row.id as string);
+  const [bars, maintenance, incidents] = await Promise.all([
+    loadDailyUptimeBars(db, checkIds, STATUS_PAGE_DAYS),
+    publicMaintenanceOf(db, account.rows[0].id, checkIds),
+    loadPublicIncidentUpdates(db, checkIds),
+  ]);
   return {
     title: account.rows[0].title,
     checks: rows.map((row) => ({
@@ -52,6 +59,8 @@ export async function getStatusPage(db: Pool, slug: string): Promise<StatusPage 
       openIncident: row.incident_started_at
         ? { startedAt: row.incident_started_at.toISOString(), cause: row.incident_cause }
         : null,
+      maintenance: maintenance.get(row.id)!,
+      incidents: incidents.get(row.id) ?? [],
     })),
   };
 }

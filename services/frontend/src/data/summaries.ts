@@ -5,6 +5,12 @@
  *
  * Uptime = up_count / probe_count. The worker counts a degraded probe in up_count too (the target answered,
  * slowly) and additionally in degraded_count; infra errors are in neither count.
+ *
+ * Maintenance windows are left out: the worker also counts a probe made inside a window in
+ * maintenance_probe_count (and maintenance_up_count when it was up), and uptime here is
+ * (up_count - maintenance_up_count) / (probe_count - maintenance_probe_count). A probe belongs to the windows that
+ * existed when it was made, so the figures are exact at any bucket size; a window added or deleted afterwards does
+ * not rewrite history. Latency percentiles keep every answered probe.
  */
 import { mergeHistograms, percentileFromHistogram, type Pool } from '@pingdummy/shared';
 import { histogramSumSql } from './histogram-sql.js';
@@ -28,6 +34,8 @@ export interface DailyUptimeBar {
   probes: number;
   /** Incidents that were open at some time that day. */
   incidents: number;
+  /** Probes made inside maintenance windows that day, left out of `probes` and `uptime`; absent when none. */
+  maintenanceProbes?: number;
 }
 
 const HOUR_MS = 3_600_000;
@@ -40,6 +48,10 @@ const MAX_CACHED_ACCOUNTS = 500;
 function ratio(part: number | null | undefined, total: number | null | undefined): number | null {
   return total ? Number(part ?? 0) / Number(total) : null;
 }
+
+/** A rollup row's probes and ups that count for uptime: those made outside maintenance windows. */
+const COUNTED_PROBES = (table: string) => `(${table}.probe_count - ${table}.maintenance_probe_count)`;
+const COUNTED_UPS = (table: string) => `(${table}.up_count - ${table}.maintenance_up_count)`;
 
 const floorTo = (time: number, unit: number) => Math.floor(time / unit) * unit;
 
@@ -107,8 +119,9 @@ async function queryWindowTotals(
   const daily = range.days
     ? `daily AS (
          SELECT d.check_id,
-                sum(d.probe_count) FILTER (WHERE d.bucket_start >= $7) AS probes7, sum(d.up_count) FILTER (WHERE d.bucket_start >= $7) AS ups7,
-                sum(d.probe_count) AS probes30, sum(d.up_count) AS ups30
+                sum(${COUNTED_PROBES('d')}) FILTER (WHERE d.bucket_start >= $7) AS probes7,
+                sum(${COUNTED_UPS('d')}) FILTER (WHERE d.bucket_start >= $7) AS ups7,
+                sum(${COUNTED_PROBES('d')}) AS probes30, sum(${COUNTED_UPS('d')}) AS ups30
          FROM rollups_daily d JOIN account_checks c ON c.id = d.check_id
          WHERE d.bucket_start >= $6 AND d.bucket_start < $5
          GROUP BY d.check_id)`
@@ -117,9 +130,9 @@ async function queryWindowTotals(
     `WITH account_checks AS (
        SELECT id, last_probed_at FROM checks WHERE account_id = $1 AND ($2::uuid[] IS NULL OR id = ANY($2::uuid[]))),
      hourly AS (
-       SELECT h.check_id, sum(h.probe_count) AS probes, sum(h.up_count) AS ups,
-              sum(h.probe_count) FILTER (WHERE h.bucket_start >= $5) AS probes_today,
-              sum(h.up_count) FILTER (WHERE h.bucket_start >= $5) AS ups_today,
+       SELECT h.check_id, sum(${COUNTED_PROBES('h')}) AS probes, sum(${COUNTED_UPS('h')}) AS ups,
+              sum(${COUNTED_PROBES('h')}) FILTER (WHERE h.bucket_start >= $5) AS probes_today,
+              sum(${COUNTED_UPS('h')}) FILTER (WHERE h.bucket_start >= $5) AS ups_today,
               ${histogramSumSql('h.latency_hist')} AS hist
        FROM rollups_hourly h JOIN account_checks c ON c.id = h.check_id
        WHERE h.bucket_start >= $3 AND h.bucket_start < $4
@@ -271,8 +284,9 @@ export async function loadDailyUptimeBars(
   const [rollups, incidents] = await Promise.all([
     db.query(
       `SELECT check_id, to_char(bucket_start AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
-              sum(probe_count)::bigint AS probes, sum(up_count)::bigint AS ups
-       FROM rollups_daily
+              sum(${COUNTED_PROBES('d')})::bigint AS probes, sum(${COUNTED_UPS('d')})::bigint AS ups,
+              sum(d.maintenance_probe_count)::bigint AS maintenance_probes
+       FROM rollups_daily d
        WHERE check_id = ANY($1::uuid[]) AND bucket_start >= ${firstDay}
        GROUP BY check_id, bucket_start`,
       [checkIds, dayCount],
@@ -287,8 +301,10 @@ export async function loadDailyUptimeBars(
       [checkIds, dayCount],
     ),
   ]);
-  const counts = new Map<string, { probes: number; ups: number }>();
-  for (const row of rollups.rows) counts.set(`${row.check_id}|${row.day}`, { probes: Number(row.probes), ups: Number(row.ups) });
+  const counts = new Map<string, { probes: number; ups: number; maintenanceProbes: number }>();
+  for (const row of rollups.rows) {
+    counts.set(`${row.check_id}|${row.day}`, { probes: Number(row.probes), ups: Number(row.ups), maintenanceProbes: Number(row.maintenance_probes) });
+  }
   const incidentCounts = new Map<string, number>();
   for (const row of incidents.rows) incidentCounts.set(`${row.check_id}|${row.day}`, row.incidents);
   const today = Math.floor(Date.now() / DAY_MS) * DAY_MS;
@@ -306,6 +322,7 @@ export async function loadDailyUptimeBars(
           probes: count?.probes ?? 0,
           uptime: ratio(count?.ups, count?.probes),
           incidents: incidentCounts.get(`${checkId}|${day}`) ?? 0,
+          ...(count?.maintenanceProbes ? { maintenanceProbes: count.maintenanceProbes } : {}),
         };
       }),
     );

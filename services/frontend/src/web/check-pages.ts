@@ -11,6 +11,7 @@ import { listResults, type ProbeResultRow } from '../data/results.js';
 import { validateInput } from '../data/validate-input.js';
 import { getLatencySeries, SERIES_RANGES, type SeriesRange } from '../data/latency-series.js';
 import { getCheckSummary, getDailyUptimeBars, uptimeOfBars } from '../data/summaries.js';
+import { publicMaintenanceOf } from '../data/public-maintenance.js';
 import { currentUser } from './auth.js';
 import { saveSession } from './session.js';
 import {
@@ -154,13 +155,14 @@ export function addCheckPages(router: Router, options: CheckPageOptions): void {
     const check = await timing.time('db-check', getCheck(db, accountId, req.params.id));
     if (!check) throw notFound('check');
     // One check's summary only: the page costs the same in an account of 5 checks or 1,000.
-    const [summary, bars, incidents, results] = await timing.time(
+    const [summary, bars, incidents, results, maintenance] = await timing.time(
       'db',
       Promise.all([
         getCheckSummary(db, accountId, check.id),
         getDailyUptimeBars(db, accountId, check.id, 90),
         listIncidents(db, accountId, { checkId: check.id, limit: 20 }),
         listResults(db, accountId, check.id, { limit: 25 }),
+        publicMaintenanceOf(db, accountId, [check.id]),
       ]),
     );
     const range = SERIES_RANGES.includes(req.query.range as SeriesRange) ? (req.query.range as SeriesRange) : '24h';
@@ -177,6 +179,7 @@ export function addCheckPages(router: Router, options: CheckPageOptions): void {
       tlsExpiresAt,
       warnings: takeWarnings(req, check.id),
       blocked,
+      maintenance: maintenance.get(check.id)!,
       range,
       ranges: SERIES_RANGES,
       styles: ['/static/uplot/uPlot.min.css'],

@@ -9,6 +9,7 @@ import {
   type DashboardState,
 } from '../data/dashboard-checks.js';
 import { getIncident, listIncidents } from '../data/incidents.js';
+import { showIncidentPage } from './incident-update-pages.js';
 import { getCheckSummaries } from '../data/summaries.js';
 import { currentUser } from './auth.js';
 import { ms, percent, stateLabel, utc } from './format.js';
@@ -149,6 +150,6 @@ export function addDashboardPages(router: Router, options: { db: Pool; renderer:
   router.get('/incidents/:id', async (req, res) => {
     const incident = await getIncident(db, currentUser(res).accountId, req.params.id);
     if (!incident) throw notFound('incident');
-    renderer.page(req, res, 'incident', { title: `Incident: ${incident.checkName}`, incident });
+    await showIncidentPage(req, res, { db, renderer }, incident);
   });
 }

@@ -7,6 +7,7 @@ const STATE_LABELS: Record<string, string> = {
   pending: 'Pending',
   paused: 'Paused',
   blocked: 'Blocked by address policy',
+  maintenance: 'Maintenance',
 };
 
 /** What the dashboard shows: a paused check is "paused" whatever its last state was. */
@@ -70,11 +71,16 @@ export function barLevel(uptime: number | null): 'none' | 'up' | 'minor' | 'part
   return 'down';
 }
 
-/** What a daily bar's tooltip says: "2026-11-29: 99.65% up, 1 incident". */
-export function barSummary(bar: { day: string; uptime: number | null; incidents: number }): string {
+/** What a daily bar's tooltip says: "2026-11-29: 99.65% up, 1 incident" (", maintenance not counted" when there was some). */
+export function barSummary(bar: { day: string; uptime: number | null; incidents: number; maintenanceProbes?: number }): string {
   const uptime = bar.uptime === null ? 'no data' : `${percent(bar.uptime)} up`;
   const incidents = bar.incidents === 0 ? 'no incidents' : bar.incidents === 1 ? '1 incident' : `${bar.incidents} incidents`;
-  return `${bar.day}: ${uptime}, ${incidents}`;
+  return `${bar.day}: ${uptime}, ${incidents}${bar.maintenanceProbes ? ', maintenance not counted' : ''}`;
 }
 
-export const fmt = { displayState, stateLabel, percent, ms, utc, isoString, duration, tlsExpiry, barLevel, barSummary };
+/** Labels of incident update statuses. */
+export function updateStatusLabel(status: string): string {
+  return status.charAt(0).toUpperCase() + status.slice(1);
+}
+
+export const fmt = { displayState, stateLabel, percent, ms, utc, isoString, duration, tlsExpiry, barLevel, barSummary, updateStatusLabel };

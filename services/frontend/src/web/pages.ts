@@ -4,6 +4,8 @@ import type { AddressAdvisor } from '../checks/address-warnings.js';
 import { addChannelPages } from './channel-pages.js';
 import { addCheckPages } from './check-pages.js';
 import { addDashboardPages } from './dashboard-pages.js';
+import { addIncidentUpdatePages } from './incident-update-pages.js';
+import { addMaintenancePages } from './maintenance-pages.js';
 import type { Renderer } from './render.js';
 import { addSettingsPages } from './settings-pages.js';
 import { addStatusPages } from './status-pages.js';
@@ -23,11 +25,13 @@ export function addPageRoutes(router: Router, options: PageRouteOptions): void {
   const { db, renderer } = options;
   addStatusPages(router, { db, renderer });
   router.get('/', (_req, res) => res.redirect(303, res.locals.user ? '/dashboard' : '/login'));
-  for (const prefix of ['/dashboard', '/dashboard.json', '/checks', '/incidents', '/channels', '/settings']) {
+  for (const prefix of ['/dashboard', '/dashboard.json', '/checks', '/incidents', '/channels', '/settings', '/maintenance']) {
     router.use(prefix, options.requireUser);
   }
   addDashboardPages(router, { db, renderer });
   addCheckPages(router, { db, renderer, checkLimit: options.checkLimit, addressWarnings: options.addressWarnings });
   addChannelPages(router, { db, renderer, emailDeliveryConfigured: options.emailDeliveryConfigured });
   addSettingsPages(router, { db, renderer });
+  addMaintenancePages(router, { db, renderer });
+  addIncidentUpdatePages(router, { db, renderer });
 }

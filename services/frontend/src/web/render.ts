@@ -27,6 +27,11 @@ const NOTICES: Record<string, string> = {
   'status-page-saved': 'Status page settings saved.',
   'token-revoked': 'Token revoked.',
   'signed-out': 'You are signed out.',
+  'maintenance-created': 'Maintenance window created.',
+  'maintenance-saved': 'Maintenance window saved.',
+  'maintenance-deleted': 'Maintenance window deleted.',
+  'incident-update-posted': 'Update posted.',
+  'incident-update-deleted': 'Update deleted.',
 };
 
 export interface Renderer {

@@ -11,8 +11,10 @@ export function addStatusPages(router: Router, options: { db: Pool; renderer: Re
   router.get('/status/:slug', async (req, res) => {
     const page = await serverTimingOf(res).time('db', getStatusPage(db, req.params.slug));
     if (!page) throw notFound('status page');
-    const allUp = page.checks.every((check) => check.state === 'up');
+    // A check in planned maintenance is not "having problems": the page says maintenance is in progress instead.
+    const allUp = page.checks.every((check) => check.state === 'up' || check.maintenance.current.length > 0);
     res.set('cache-control', 'public, max-age=30');
-    renderer.page(req, res, 'status', { title: page.title, page, allUp, publicPage: true });
+    const inMaintenance = page.checks.some((check) => check.maintenance.current.length > 0);
+    renderer.page(req, res, 'status', { title: page.title, page, allUp, inMaintenance, publicPage: true });
   });
 }
