@@ -1,11 +1,21 @@
 import type { AlertBody, NotificationEvent } from '@pingdummy/shared';
 
+/** Every kind of notification channel (notification_channels.kind). */
+export const CHANNEL_KINDS = ['webhook', 'email', 'slack', 'discord', 'teams', 'pagerduty', 'opsgenie', 'telegram'] as const;
+export type ChannelKind = (typeof CHANNEL_KINDS)[number];
+
 /** A delivery claimed from the outbox. */
 export interface Delivery {
   id: string;
   accountId: string;
-  channelKind: 'webhook' | 'email';
+  channelKind: ChannelKind;
+  /** URL (webhook, Slack, Discord, Teams), email address, region (PagerDuty, Opsgenie: us or eu) or Telegram chat id. */
   channelTarget: string;
+  /**
+   * The webhook's signing secret, PagerDuty routing key, Opsgenie API key or Telegram bot token; null for the
+   * other kinds. Never logged, and removed from any error text (redactSecret).
+   */
+  channelSecret: string | null;
   event: NotificationEvent;
   /** What the webhook receives as JSON, and email is made from (built by buildAlertBody). */
   payload: AlertBody;
