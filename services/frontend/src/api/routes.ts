@@ -7,6 +7,9 @@ import type { z } from 'zod';
 import type { AddressAdvisor } from '../checks/address-warnings.js';
 import { CheckInput, CheckPatch, createCheck, deleteCheck, getCheck, listChecks, setCheckPaused, updateCheck } from '../data/checks.js';
 import { getIncident, listIncidents } from '../data/incidents.js';
+import { channelRoutes } from './channel-routes.js';
+import { route } from './route.js';
+import { tokenRoutes } from './token-routes.js';
 import { listResults } from '../data/results.js';
 import { getCheckSummaries, getCheckSummary } from '../data/summaries.js';
 import {
@@ -45,12 +48,12 @@ export interface ApiRoute<BodySchema extends z.ZodType | undefined = z.ZodType |
   path: string;
   operationId: string;
   summary: string;
-  tag: 'checks' | 'incidents' | 'uptime';
+  tag: 'checks' | 'incidents' | 'uptime' | 'channels' | 'tokens';
   body?: BodySchema;
   query?: QuerySchema;
   /** What `null` from the handler means, for the 404 message ("check not found"). */
   notFound?: string;
-  success: { status: 200 | 201 | 204; description: string; schema?: z.ZodType };
+  success: { status: 200 | 201 | 202 | 204; description: string; schema?: z.ZodType };
   errors: ErrorStatus[];
   handle(
     context: ApiRequestContext<
@@ -60,11 +63,6 @@ export interface ApiRoute<BodySchema extends z.ZodType | undefined = z.ZodType |
   ): Promise<ApiReply>;
 }
 
-function route<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined>(
-  definition: ApiRoute<B, Q>,
-): ApiRoute {
-  return definition as unknown as ApiRoute;
-}
 
 const found = <T>(value: T | null): ApiReply => (value === null ? null : { body: value });
 
@@ -220,4 +218,6 @@ export const apiRoutes: ApiRoute[] = [
     errors: [401, 404],
     handle: async ({ pool, accountId, params }) => found(await getIncident(pool, accountId, params.id!)),
   }),
+  ...channelRoutes,
+  ...tokenRoutes,
 ];
