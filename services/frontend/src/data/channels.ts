@@ -1,13 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { buildAlertBody, hostNameProblem, type Pool } from '@pingdummy/shared';
+import { buildAlertBody, CHANNEL_KINDS, hostNameProblem, type ChannelKind, type Pool } from '@pingdummy/shared';
 import { z } from 'zod';
 import { inputErrorMap } from './error-messages.js';
 import { FieldValidationError } from './errors.js';
 import { parseOrThrow } from './validate-input.js';
 import { isUuid } from './ids.js';
 
-export const CHANNEL_KINDS = ['webhook', 'email', 'slack', 'discord', 'teams', 'pagerduty', 'opsgenie', 'telegram'] as const;
-export type ChannelKind = (typeof CHANNEL_KINDS)[number];
+export { CHANNEL_KINDS, type ChannelKind };
 
 /** Kinds whose target is a URL the user pastes (the worker reaches it through the address policy). */
 const URL_KINDS: ReadonlySet<ChannelKind> = new Set(['webhook', 'slack', 'discord', 'teams']);

@@ -1,8 +1,6 @@
-import type { AlertBody, NotificationEvent } from '@pingdummy/shared';
+import type { AlertBody, ChannelKind, NotificationEvent } from '@pingdummy/shared';
 
-/** Every kind of notification channel (notification_channels.kind). */
-export const CHANNEL_KINDS = ['webhook', 'email', 'slack', 'discord', 'teams', 'pagerduty', 'opsgenie', 'telegram'] as const;
-export type ChannelKind = (typeof CHANNEL_KINDS)[number];
+export type { ChannelKind };
 
 /** A delivery claimed from the outbox. */
 export interface Delivery {
