@@ -273,6 +273,33 @@ test('a test to a paging provider opens and closes at once, so nobody stays page
   expect(opsgenie[0]!.json).toMatchObject({ priority: 'P5', message: expect.stringContaining('Test notification') });
 });
 
+test('degraded pages nobody: PagerDuty and Opsgenie are sent nothing, the delivery is done', async () => {
+  const accountId = await seedAccount(db.pool);
+  const before = receiver.received.length;
+  const payload = buildAlertBody({
+    event: 'degraded',
+    occurredAt: new Date(),
+    check: { id: '00000000-0000-4000-8000-000000000001', name: 'Slow API', url: 'https://slow.example.com/', state: 'degraded' },
+    incident: null,
+    cause: 'slower than its threshold',
+    publicUrl: 'https://pingdummy.example.com',
+  });
+  const ids: string[] = [];
+  for (const [kind, secret] of [['pagerduty', ROUTING_KEY], ['opsgenie', OPSGENIE_KEY]] as const) {
+    const { rows } = await db.pool.query(
+      `INSERT INTO notification_channels (account_id, name, kind, target, secret) VALUES ($1, $2, $2, 'us', $3) RETURNING id`,
+      [accountId, kind, secret],
+    );
+    const delivery = await db.pool.query(
+      `INSERT INTO deliveries (account_id, channel_id, event, payload, idempotency_key) VALUES ($1, $2, 'degraded', $3, gen_random_uuid()::text) RETURNING id`,
+      [accountId, rows[0].id, JSON.stringify(payload)],
+    );
+    ids.push(String(delivery.rows[0].id));
+  }
+  for (const id of ids) expect(await settled(id)).toEqual({ status: 'delivered', last_error: null });
+  expect(receiver.received.length).toBe(before);
+});
+
 test('a provider refusal fails a test at once, stored and logged without the credential', async () => {
   const accountId = await seedAccount(db.pool);
   const deliveryId = await queueTest(accountId, 'telegram', '@nosuchchannel', BOT_TOKEN);
