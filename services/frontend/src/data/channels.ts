@@ -74,7 +74,8 @@ const channelFields = {
     .describe(
       'Write-only credential: the PagerDuty routing key, Opsgenie API key or Telegram bot token (required when creating those kinds; ' +
         'left out on update, the stored one is kept). Not accepted for other kinds: a webhook\'s signing secret is generated.',
-    ),
+    )
+    .meta({ writeOnly: true }),
 };
 
 /** Kind-dependent rules on target and secret, shared by create and patch. */

@@ -192,6 +192,8 @@ test('the OpenAPI document lists the channel and token routes', async () => {
   );
   expect(document.paths['/channels'].post.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ChannelInput' });
   expect(document.components.schemas.ChannelInput.properties.kind.enum).toEqual(['webhook', 'email', 'slack', 'discord', 'teams', 'pagerduty', 'opsgenie', 'telegram']);
+  expect(document.components.schemas.ChannelInput.properties.secret).toMatchObject({ type: 'string', writeOnly: true });
+  expect(document.components.schemas.ChannelPatch.properties.secret).toMatchObject({ writeOnly: true });
   expect(document.paths['/channels/{id}/test'].post.responses['202']).toBeDefined();
 });
 
