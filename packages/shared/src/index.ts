@@ -1,6 +1,7 @@
 export * from './alert-body.js';
 export * from './app-role.js';
 export * from './beacon-api.js';
+export * from './channel-kinds.js';
 export * from './check-definition.js';
 export * from './config.js';
 export * from './database-credentials.js';

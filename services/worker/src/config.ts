@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { z } from 'zod';
 import { env, loadConfig, parseConfig } from '@pingdummy/shared';
+import { DEFAULT_PROVIDER_ENDPOINTS, type ProviderEndpoints } from './notifier/provider-endpoints.js';
 
 /** `region=url` pairs, e.g. `eu-west-1=http://beacon.stack.local:3001,us-east-1=http://...`. */
 const beaconList = z
@@ -25,6 +26,13 @@ const beaconList = z
     }
     return beacons;
   });
+
+/** An http(s) base URL without a trailing slash. */
+const providerBase = (fallback: string) =>
+  z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .default(fallback)
+    .transform((url) => url.replace(/\/+$/, ''));
 
 export const workerConfigSchema = z.object({
   DATABASE_URL: env.databaseUrl(),
@@ -53,6 +61,15 @@ export const workerConfigSchema = z.object({
   NOTIFIER_MAX_ATTEMPTS: env.int(8, 1, 50),
   /** Internal CIDRs webhooks may reach (empty: public addresses only). */
   WEBHOOK_ALLOW_CIDRS: env.list(),
+  /**
+   * API base URLs of PagerDuty (US and EU service regions), Opsgenie (US and EU) and the Telegram Bot API:
+   * the documented hosts unless set (tests point them at local receivers).
+   */
+  PAGERDUTY_API_BASE: providerBase(DEFAULT_PROVIDER_ENDPOINTS.pagerduty.us),
+  PAGERDUTY_EU_API_BASE: providerBase(DEFAULT_PROVIDER_ENDPOINTS.pagerduty.eu),
+  OPSGENIE_API_BASE: providerBase(DEFAULT_PROVIDER_ENDPOINTS.opsgenie.us),
+  OPSGENIE_EU_API_BASE: providerBase(DEFAULT_PROVIDER_ENDPOINTS.opsgenie.eu),
+  TELEGRAM_API_BASE: providerBase(DEFAULT_PROVIDER_ENDPOINTS.telegram),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   SES_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-west-1').optional(),
   EMAIL_FROM: z.email().default('alerts@pingdummy.local'),
@@ -71,3 +88,10 @@ export type WorkerConfig = z.infer<typeof workerConfigSchema>;
 
 export const parseWorkerConfig = (source: NodeJS.ProcessEnv = process.env) => parseConfig(workerConfigSchema, source);
 export const loadWorkerConfig = (source: NodeJS.ProcessEnv = process.env) => loadConfig(workerConfigSchema, source);
+
+/** The provider API bases of the config, in the shape the senders take. */
+export const providerEndpoints = (config: WorkerConfig): ProviderEndpoints => ({
+  pagerduty: { us: config.PAGERDUTY_API_BASE, eu: config.PAGERDUTY_EU_API_BASE },
+  opsgenie: { us: config.OPSGENIE_API_BASE, eu: config.OPSGENIE_EU_API_BASE },
+  telegram: config.TELEGRAM_API_BASE,
+});

@@ -1,4 +1,5 @@
 import cron, { type ScheduledTask } from 'node-cron';
+import { Agent } from 'undici';
 import {
   createGuardedAgent,
   createLogger,
@@ -10,10 +11,10 @@ import {
   type Logger,
   type RunningHttpService,
 } from '@pingdummy/shared';
-import type { WorkerConfig } from './config.js';
+import { providerEndpoints, type WorkerConfig } from './config.js';
 import { EmailSender, UnconfiguredEmailSender } from './notifier/email-sender.js';
 import { deliverDueNotifications } from './notifier/notifier.js';
-import { WebhookSender } from './notifier/webhook-sender.js';
+import { createSenders } from './notifier/senders.js';
 import { countOverdueChecks, OverdueMetricPublisher } from './overdue-metric.js';
 import { applyRetention } from './retention.js';
 import { Scheduler } from './scheduler.js';
@@ -87,7 +88,9 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
       : new UnconfiguredEmailSender();
   // Webhook URLs are user input: they get the same SSRF policy as probes.
   const webhookAgent = createGuardedAgent({ allowCidrs: config.WEBHOOK_ALLOW_CIDRS, connectTimeoutMs: 5_000 });
-  const senders = { webhook: new WebhookSender(webhookAgent), email };
+  // Provider API hosts come from the operator's config, not from users: a plain agent.
+  const providerAgent = new Agent({ connect: { timeout: 5_000 } });
+  const senders = createSenders({ userUrlDispatcher: webhookAgent, providerDispatcher: providerAgent, endpoints: providerEndpoints(config), email });
   const metric = config.CLOUDWATCH_NAMESPACE
     ? new OverdueMetricPublisher(config.CLOUDWATCH_NAMESPACE, config.ENVIRONMENT)
     : undefined;
@@ -120,7 +123,7 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
       clearInterval(notifierTimer);
       await scheduler.stop();
       await notify();
-      await webhookAgent.close();
+      await Promise.all([webhookAgent.close(), providerAgent.close()]);
       await pool.end();
     })();
     return stopping;

@@ -2,7 +2,7 @@ import { startBeacon, parseBeaconConfig } from '@pingdummy/beacon';
 import { buildAlertBody, createLogger, type RunningHttpService } from '@pingdummy/shared';
 import { createTestDatabase, type TestDatabase } from '@pingdummy/shared/testing';
 import { parseWorkerConfig, startWorker, type RunningWorker } from '../src/index.js';
-import { BEACON_TOKEN, insertCheck, seedAccount, startServer, waitFor, type TestServer } from './helpers.js';
+import { BEACON_TOKEN, checkRow as checkRowOf, insertCheck, probeAgain as probeAgainOf, seedAccount, startServer, waitFor, type TestServer } from './helpers.js';
 
 const quiet = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
 /** Every line the worker logs at info and above, parsed: the worker's real pino output. */
@@ -51,22 +51,8 @@ afterAll(async () => {
   await db.drop();
 });
 
-async function checkRow(id: string) {
-  const { rows } = await db.pool.query(`SELECT * FROM checks WHERE id = $1`, [id]);
-  return rows[0];
-}
-
-/** Makes the check due now once its current round is recorded, and waits for that next round. */
-async function probeAgain(id: string) {
-  await waitFor(async () => ((await checkRow(id)).lease_owner === null ? true : null), 15_000, 'the lease to be released');
-  const forced = await db.pool.query(`UPDATE checks SET next_due_at = now() WHERE id = $1 RETURNING next_due_at`, [id]);
-  const dueAt: Date = forced.rows[0].next_due_at;
-  // A recorded round moves the due time one interval past the forced one.
-  return waitFor(async () => {
-    const row = await checkRow(id);
-    return row.lease_owner === null && row.next_due_at.getTime() > dueAt.getTime() ? row : null;
-  }, 15_000, 'the next round');
-}
+const checkRow = (id: string) => checkRowOf(db.pool, id);
+const probeAgain = (id: string) => probeAgainOf(db.pool, id);
 
 test('down opens an incident and alerts once; recovery resolves it and alerts once', async () => {
   const accountId = await seedAccount(db.pool);

@@ -15,6 +15,17 @@ test('parses region=url pairs', () => {
   ]);
 });
 
+test('provider API bases default to the documented hosts and lose a trailing slash', () => {
+  const config = parseWorkerConfig({ ...valid, TELEGRAM_API_BASE: 'http://127.0.0.1:8081/' });
+  expect([config.PAGERDUTY_API_BASE, config.PAGERDUTY_EU_API_BASE, config.OPSGENIE_API_BASE, config.OPSGENIE_EU_API_BASE]).toEqual([
+    'https://events.pagerduty.com',
+    'https://events.eu.pagerduty.com',
+    'https://api.opsgenie.com',
+    'https://api.eu.opsgenie.com',
+  ]);
+  expect(config.TELEGRAM_API_BASE).toBe('http://127.0.0.1:8081');
+});
+
 test.each([
   [{ ...valid, BEACON_URLS: 'http://127.0.0.1:3001' }, /^BEACON_URLS: .*region=/],
   [{ ...valid, BEACON_URLS: 'a=http://x:1,a=http://y:1' }, /^BEACON_URLS: names a region twice/],
@@ -22,6 +33,7 @@ test.each([
   [{ ...valid, DATABASE_URL: 'mysql://x' }, /^DATABASE_URL: must be a postgres:\/\/ URL/],
   [{ ...valid, WORKER_BATCH_SIZE: 'many' }, /^WORKER_BATCH_SIZE: /],
   [{ ...valid, SES_REGION: 'Ireland' }, /^SES_REGION: must be an AWS region/],
+  [{ ...valid, PAGERDUTY_API_BASE: 'events.pagerduty.com' }, /^PAGERDUTY_API_BASE: must be an http:\/\/ or https:\/\/ URL/],
 ])('a bad variable is named in the error (%#)', (env, message) => {
   expect(() => parseWorkerConfig(env)).toThrow(message);
 });

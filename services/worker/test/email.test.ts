@@ -33,6 +33,7 @@ const delivery: Delivery = {
   accountId: 'a',
   channelKind: 'email',
   channelTarget: 'ops@example.com',
+  channelSecret: null,
   event: 'down',
   payload: buildAlertBody({
     event: 'down',

@@ -94,3 +94,21 @@ export async function waitFor<T>(probe: () => Promise<T>, timeoutMs: number, wha
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The check's row as stored. */
+export async function checkRow(pool: Pool, id: string) {
+  const { rows } = await pool.query(`SELECT * FROM checks WHERE id = $1`, [id]);
+  return rows[0];
+}
+
+/** Makes the check due now once its current round is recorded, and waits for that next round (a running worker probes it). */
+export async function probeAgain(pool: Pool, id: string) {
+  await waitFor(async () => ((await checkRow(pool, id)).lease_owner === null ? true : null), 15_000, 'the lease to be released');
+  const forced = await pool.query(`UPDATE checks SET next_due_at = now() WHERE id = $1 RETURNING next_due_at`, [id]);
+  const dueAt: Date = forced.rows[0].next_due_at;
+  // A recorded round moves the due time one interval past the forced one.
+  return waitFor(async () => {
+    const row = await checkRow(pool, id);
+    return row.lease_owner === null && row.next_due_at.getTime() > dueAt.getTime() ? row : null;
+  }, 15_000, 'the next round');
+}

@@ -56,7 +56,8 @@ function operation(route: ApiRoute): JsonSchema {
     name: match[1],
     in: 'path',
     required: true,
-    schema: { type: 'string', format: 'uuid' },
+    // Every id is a uuid but a delivery's, which is a number (a bigint, sent as text).
+    schema: match[1] === 'deliveryId' ? { type: 'string', pattern: '^[1-9][0-9]{0,17}$' } : { type: 'string', format: 'uuid' },
   }));
   const responses: Record<string, JsonSchema> = {
     [route.success.status]: {
@@ -106,7 +107,7 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[]): JsonSchema {
       title: 'Pingdummy API',
       version: '1.0.0',
       description:
-        'Manage uptime checks and read their results, uptime and incidents. Authenticate with a personal API token: ' +
+        'Manage uptime checks, notification channels and API tokens, and read results, uptime and incidents. Authenticate with a personal API token: ' +
         '`Authorization: Bearer pd_...` (create one in the web app under API tokens). ' +
         'No text may contain the NUL character (U+0000); such a field is refused with 400 like any other invalid one.',
     },

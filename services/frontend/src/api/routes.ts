@@ -7,6 +7,9 @@ import type { z } from 'zod';
 import type { AddressAdvisor } from '../checks/address-warnings.js';
 import { CheckInput, CheckPatch, createCheck, deleteCheck, getCheck, listChecks, setCheckPaused, updateCheck } from '../data/checks.js';
 import { getIncident, listIncidents } from '../data/incidents.js';
+import { channelRoutes } from './channel-routes.js';
+import { route } from './route.js';
+import { tokenRoutes } from './token-routes.js';
 import { listResults } from '../data/results.js';
 import { maintenanceRoutes } from './maintenance-routes.js';
 import { getCheckSummaries, getCheckSummary } from '../data/summaries.js';
@@ -46,12 +49,12 @@ export interface ApiRoute<BodySchema extends z.ZodType | undefined = z.ZodType |
   path: string;
   operationId: string;
   summary: string;
-  tag: 'checks' | 'incidents' | 'uptime' | 'maintenance';
+  tag: 'checks' | 'incidents' | 'uptime' | 'maintenance' | 'channels' | 'tokens';
   body?: BodySchema;
   query?: QuerySchema;
   /** What `null` from the handler means, for the 404 message ("check not found"). */
   notFound?: string;
-  success: { status: 200 | 201 | 204; description: string; schema?: z.ZodType };
+  success: { status: 200 | 201 | 202 | 204; description: string; schema?: z.ZodType };
   errors: ErrorStatus[];
   handle(
     context: ApiRequestContext<
@@ -61,11 +64,6 @@ export interface ApiRoute<BodySchema extends z.ZodType | undefined = z.ZodType |
   ): Promise<ApiReply>;
 }
 
-function route<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined>(
-  definition: ApiRoute<B, Q>,
-): ApiRoute {
-  return definition as unknown as ApiRoute;
-}
 
 const found = <T>(value: T | null): ApiReply => (value === null ? null : { body: value });
 
@@ -222,4 +220,6 @@ export const apiRoutes: ApiRoute[] = [
     handle: async ({ pool, accountId, params }) => found(await getIncident(pool, accountId, params.id!)),
   }),
   ...maintenanceRoutes,
+  ...channelRoutes,
+  ...tokenRoutes,
 ];

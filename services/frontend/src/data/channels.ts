@@ -1,12 +1,33 @@
-import { randomUUID } from 'node:crypto';
-import { buildAlertBody, hostNameProblem, type Pool } from '@pingdummy/shared';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { buildAlertBody, CHANNEL_KINDS, hostNameProblem, type ChannelKind, type Pool } from '@pingdummy/shared';
 import { z } from 'zod';
 import { inputErrorMap } from './error-messages.js';
+import { FieldValidationError } from './errors.js';
 import { parseOrThrow } from './validate-input.js';
 import { isUuid } from './ids.js';
 
-export const CHANNEL_KINDS = ['webhook', 'email'] as const;
-export type ChannelKind = (typeof CHANNEL_KINDS)[number];
+export { CHANNEL_KINDS, type ChannelKind };
+
+/** Kinds whose target is a URL the user pastes (the worker reaches it through the address policy). */
+const URL_KINDS: ReadonlySet<ChannelKind> = new Set(['webhook', 'slack', 'discord', 'teams']);
+/** Kinds whose target is the provider's region (each documents a US and an EU API host). */
+const REGION_KINDS: ReadonlySet<ChannelKind> = new Set(['pagerduty', 'opsgenie']);
+
+/** The credential each provider needs, what it is called there, and its shape. */
+const CREDENTIALS: Partial<Record<ChannelKind, { what: string; schema: z.ZodType<string> }>> = {
+  pagerduty: {
+    what: 'the integration (routing) key of an Events API v2 integration',
+    schema: z.string().regex(/^[A-Za-z0-9]{32}$/, 'must be the 32-character integration (routing) key of a PagerDuty Events API v2 integration'),
+  },
+  opsgenie: {
+    what: 'the API key of an Opsgenie API integration',
+    schema: z.uuid('must be the API key of an Opsgenie API integration (a UUID)'),
+  },
+  telegram: {
+    what: 'the bot token from @BotFather',
+    schema: z.string().regex(/^\d{3,20}:[A-Za-z0-9_-]{30,100}$/, 'must be a bot token from @BotFather, like 123456789:AAE...'),
+  },
+};
 
 const webhookTarget = z
   .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
@@ -19,30 +40,94 @@ const webhookTarget = z
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
 const emailTarget = z.email('must be an email address').max(320);
+const regionTarget = z.enum(['us', 'eu'], 'must be us or eu: the region of the provider account (empty means us)');
+const telegramTarget = z
+  .string()
+  .regex(/^(-?\d{1,20}|@[A-Za-z][A-Za-z0-9_]{4,31})$/, "must be a numeric chat id (e.g. -1001234567890) or a public channel's @username");
+
+function targetSchema(kind: ChannelKind): z.ZodType {
+  if (URL_KINDS.has(kind)) return webhookTarget;
+  if (REGION_KINDS.has(kind)) return regionTarget;
+  return kind === 'telegram' ? telegramTarget : emailTarget;
+}
 
 /** The longest text each field may hold (characters): the schema's limits and the form's maxlength attributes. */
-export const CHANNEL_TEXT_LIMITS = { name: 200, target: 2048 } as const;
+export const CHANNEL_TEXT_LIMITS = { name: 200, target: 2048, secret: 200 } as const;
 
-/** A notification channel: a webhook URL or an email address, depending on kind. */
-export const ChannelInput = z
-  .strictObject({
-    name: z.string().trim().min(1, 'is required').max(CHANNEL_TEXT_LIMITS.name).describe('Display name.'),
-    kind: z.enum(CHANNEL_KINDS).describe('webhook: POST JSON to target; email: mail target.'),
-    target: z.string().trim().min(1, 'is required').max(CHANNEL_TEXT_LIMITS.target).describe('Webhook URL (http/https) or email address.'),
-  })
-  .superRefine((channel, ctx) => {
-    const check = channel.kind === 'webhook' ? webhookTarget : emailTarget;
-    const parsed = check.safeParse(channel.target, { error: inputErrorMap });
+const channelFields = {
+  name: z.string().trim().min(1, 'is required').max(CHANNEL_TEXT_LIMITS.name).describe('Display name.'),
+  kind: z
+    .enum(CHANNEL_KINDS)
+    .describe(
+      'webhook: POST signed JSON to target; email: mail target; slack, discord, teams: post to the webhook URL in target; ' +
+        'pagerduty, opsgenie: page through the API (target: us or eu); telegram: a bot posts to the chat in target.',
+    ),
+  target: z
+    .string()
+    .trim()
+    .max(CHANNEL_TEXT_LIMITS.target)
+    .describe('Webhook URL (webhook, slack, discord, teams), email address, region us or eu (pagerduty, opsgenie; empty: us), or Telegram chat id or @channel.'),
+  secret: z
+    .string()
+    .trim()
+    .max(CHANNEL_TEXT_LIMITS.secret)
+    .describe(
+      'Write-only credential: the PagerDuty routing key, Opsgenie API key or Telegram bot token (required when creating those kinds; ' +
+        'left out on update, the stored one is kept). Not accepted for other kinds: a webhook\'s signing secret is generated.',
+    )
+    .meta({ writeOnly: true }),
+};
+
+/** Kind-dependent rules on target and secret, shared by create and patch. */
+function checkTargetAndSecret(channel: { kind: ChannelKind; target?: string; secret?: string }, ctx: z.RefinementCtx): void {
+  const target = channel.target ?? '';
+  if (target === '' && !REGION_KINDS.has(channel.kind)) {
+    ctx.addIssue({ code: 'custom', path: ['target'], message: 'is required' });
+  } else if (target !== '') {
+    const parsed = targetSchema(channel.kind).safeParse(target, { error: inputErrorMap });
     if (!parsed.success) ctx.addIssue({ code: 'custom', path: ['target'], message: parsed.error.issues[0]!.message });
-  });
+  }
+  const secret = channel.secret ?? '';
+  if (secret === '') return;
+  const credential = CREDENTIALS[channel.kind];
+  if (!credential) {
+    const message = channel.kind === 'webhook' ? 'must be left out: a webhook\'s signing secret is generated by Pingdummy' : `is not used by ${channel.kind} channels`;
+    ctx.addIssue({ code: 'custom', path: ['secret'], message });
+    return;
+  }
+  const parsed = credential.schema.safeParse(secret, { error: inputErrorMap });
+  if (!parsed.success) ctx.addIssue({ code: 'custom', path: ['secret'], message: parsed.error.issues[0]!.message });
+}
+
+/** A notification channel: where alerts go, depending on kind. */
+export const ChannelInput = z
+  .strictObject({ ...channelFields, target: channelFields.target.optional(), secret: channelFields.secret.optional() })
+  .superRefine(checkTargetAndSecret);
 export type ChannelInput = z.input<typeof ChannelInput>;
+
+/** Some fields of a channel (API PATCH); merged with the stored channel and then checked like ChannelInput. */
+export const ChannelPatch = z.strictObject({
+  name: channelFields.name.optional(),
+  kind: channelFields.kind.optional(),
+  target: channelFields.target.optional(),
+  secret: channelFields.secret.optional(),
+});
+export type ChannelPatch = z.input<typeof ChannelPatch>;
 
 export interface Channel {
   id: string;
   name: string;
   kind: ChannelKind;
   target: string;
+  /** Whether a secret is stored (signing secret, routing key, API key or bot token); the secret itself is never returned. */
+  secretSet: boolean;
   createdAt: string;
+}
+
+/** A new channel, with the webhook's signing secret: the one time it is returned (null for other kinds). */
+export interface CreatedChannel {
+  channel: Channel;
+  signingSecret: string | null;
 }
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
@@ -54,51 +139,118 @@ export interface Delivery {
   deliveredAt: string | null;
 }
 
+const COLUMNS = `id, name, kind, target, secret IS NOT NULL AS secret_set, created_at`;
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function toChannel(row: any): Channel {
-  return { id: row.id, name: row.name, kind: row.kind, target: row.target, createdAt: row.created_at.toISOString() };
+  return { id: row.id, name: row.name, kind: row.kind, target: row.target, secretSet: row.secret_set, createdAt: row.created_at.toISOString() };
 }
+
+/** A webhook signing secret: 32 random bytes, prefixed so it is recognisable in a password manager. */
+export function generateSigningSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64url')}`;
+}
+
+/**
+ * The secret to store for a validated channel, given the stored one (null when creating):
+ * 1. webhook: the stored signing secret when it already was a webhook, else a new one (returned as `generated`);
+ * 2. PagerDuty, Opsgenie, Telegram: the credential sent, else the stored one if the kind is unchanged, else a
+ *    FieldValidationError on `secret`;
+ * 3. other kinds: none.
+ */
+function secretToStore(
+  channel: { kind: ChannelKind; secret?: string },
+  stored: { kind: ChannelKind; secret: string | null } | null,
+): { secret: string | null; generated: string | null } {
+  if (channel.kind === 'webhook') {
+    if (stored?.kind === 'webhook' && stored.secret) return { secret: stored.secret, generated: null };
+    const generated = generateSigningSecret();
+    return { secret: generated, generated };
+  }
+  const credential = CREDENTIALS[channel.kind];
+  if (!credential) return { secret: null, generated: null };
+  const secret = channel.secret || (stored?.kind === channel.kind ? stored.secret : null);
+  if (!secret) throw new FieldValidationError({ secret: `is required for a ${channel.kind} channel: ${credential.what}` });
+  return { secret, generated: null };
+}
+
+/** The stored target: a region kind's empty target means its default region. */
+const targetToStore = (channel: { kind: ChannelKind; target?: string }) => channel.target || (REGION_KINDS.has(channel.kind) ? 'us' : '');
 
 export async function listChannels(db: Pool, accountId: string): Promise<Channel[]> {
   if (!isUuid(accountId)) return [];
-  const { rows } = await db.query(
-    `SELECT id, name, kind, target, created_at FROM notification_channels WHERE account_id = $1 ORDER BY name, id`,
-    [accountId],
-  );
+  const { rows } = await db.query(`SELECT ${COLUMNS} FROM notification_channels WHERE account_id = $1 ORDER BY name, id`, [accountId]);
   return rows.map(toChannel);
 }
 
 /** The channel, or null when it is not in this account. */
 export async function getChannel(db: Pool, accountId: string, id: string): Promise<Channel | null> {
   if (!isUuid(accountId) || !isUuid(id)) return null;
-  const { rows } = await db.query(
-    `SELECT id, name, kind, target, created_at FROM notification_channels WHERE id = $1 AND account_id = $2`,
-    [id, accountId],
-  );
+  const { rows } = await db.query(`SELECT ${COLUMNS} FROM notification_channels WHERE id = $1 AND account_id = $2`, [id, accountId]);
   return rows[0] ? toChannel(rows[0]) : null;
+}
+
+/** Validates (FieldValidationError) and stores a channel; a webhook's signing secret is returned this once. */
+export async function addChannel(db: Pool, accountId: string, input: ChannelInput): Promise<CreatedChannel> {
+  const channel = parseOrThrow(ChannelInput, input);
+  const { secret, generated } = secretToStore(channel, null);
+  const { rows } = await db.query(
+    `INSERT INTO notification_channels (account_id, name, kind, target, secret) VALUES ($1, $2, $3, $4, $5)
+     RETURNING ${COLUMNS}`,
+    [accountId, channel.name, channel.kind, targetToStore(channel), secret],
+  );
+  return { channel: toChannel(rows[0]), signingSecret: generated };
 }
 
 /** Validates (FieldValidationError) and stores a channel. */
 export async function createChannel(db: Pool, accountId: string, input: ChannelInput): Promise<Channel> {
-  const channel = parseOrThrow(ChannelInput, input);
-  const { rows } = await db.query(
-    `INSERT INTO notification_channels (account_id, name, kind, target) VALUES ($1, $2, $3, $4)
-     RETURNING id, name, kind, target, created_at`,
-    [accountId, channel.name, channel.kind, channel.target],
-  );
-  return toChannel(rows[0]);
+  return (await addChannel(db, accountId, input)).channel;
 }
 
-/** Replaces name, kind and target; null when the channel is not in this account. */
+/**
+ * Replaces name, kind and target; the secret is replaced when one is sent, kept otherwise (see secretToStore).
+ * Null when the channel is not in this account.
+ */
 export async function updateChannel(db: Pool, accountId: string, id: string, input: ChannelInput): Promise<Channel | null> {
   const channel = parseOrThrow(ChannelInput, input);
   if (!isUuid(accountId) || !isUuid(id)) return null;
+  const stored = await db.query(`SELECT kind, secret FROM notification_channels WHERE id = $1 AND account_id = $2`, [id, accountId]);
+  if (!stored.rows[0]) return null;
+  const { secret } = secretToStore(channel, stored.rows[0]);
   const { rows } = await db.query(
-    `UPDATE notification_channels SET name = $3, kind = $4, target = $5 WHERE id = $1 AND account_id = $2
-     RETURNING id, name, kind, target, created_at`,
-    [id, accountId, channel.name, channel.kind, channel.target],
+    `UPDATE notification_channels SET name = $3, kind = $4, target = $5, secret = $6 WHERE id = $1 AND account_id = $2
+     RETURNING ${COLUMNS}`,
+    [id, accountId, channel.name, channel.kind, targetToStore(channel), secret],
   );
   return rows[0] ? toChannel(rows[0]) : null;
+}
+
+/** Applies some fields to the stored channel (API PATCH), validated as a whole; null when it is not in this account. */
+export async function patchChannel(db: Pool, accountId: string, id: string, patch: ChannelPatch): Promise<Channel | null> {
+  const existing = await getChannel(db, accountId, id);
+  if (!existing) return null;
+  const merged = { name: existing.name, kind: existing.kind, target: existing.target, ...patch };
+  // A new kind without a new target would carry the old kind's target over: make the client say it.
+  if (patch.kind && patch.kind !== existing.kind && patch.target === undefined) merged.target = '';
+  return updateChannel(db, accountId, id, merged);
+}
+
+/** A webhook's signing secret, shown on demand to a signed-in user; null when the channel is not a webhook of this account. */
+export async function getSigningSecret(db: Pool, accountId: string, id: string): Promise<string | null> {
+  if (!isUuid(accountId) || !isUuid(id)) return null;
+  const { rows } = await db.query(`SELECT secret FROM notification_channels WHERE id = $1 AND account_id = $2 AND kind = 'webhook'`, [id, accountId]);
+  return rows[0]?.secret ?? null;
+}
+
+/** Replaces a webhook's signing secret and returns the new one (once); null when the channel is not a webhook of this account. */
+export async function rotateSigningSecret(db: Pool, accountId: string, id: string): Promise<string | null> {
+  if (!isUuid(accountId) || !isUuid(id)) return null;
+  const secret = generateSigningSecret();
+  const { rowCount } = await db.query(
+    `UPDATE notification_channels SET secret = $3 WHERE id = $1 AND account_id = $2 AND kind = 'webhook'`,
+    [id, accountId, secret],
+  );
+  return (rowCount ?? 0) > 0 ? secret : null;
 }
 
 /** Deletes the channel (checks stop alerting it); false when it is not in this account. */
@@ -127,12 +279,14 @@ export async function queueTestDelivery(db: Pool, accountId: string, channelId: 
   return rows[0]?.id ?? null;
 }
 
-/** Status of a delivery; null when it is not in this account (or the id is not a delivery id). */
-export async function getDelivery(db: Pool, accountId: string, deliveryId: string): Promise<Delivery | null> {
+/** Status of a delivery; null when it is not in this account (or of that channel, when given), or the id is not a delivery id. */
+export async function getDelivery(db: Pool, accountId: string, deliveryId: string, channelId?: string): Promise<Delivery | null> {
   if (!isUuid(accountId) || !/^[1-9]\d{0,17}$/.test(String(deliveryId))) return null;
+  if (channelId !== undefined && !isUuid(channelId)) return null;
   const { rows } = await db.query(
-    `SELECT status, attempts, last_error, delivered_at FROM deliveries WHERE id = $1 AND account_id = $2`,
-    [deliveryId, accountId],
+    `SELECT status, attempts, last_error, delivered_at FROM deliveries
+     WHERE id = $1 AND account_id = $2 AND ($3::uuid IS NULL OR channel_id = $3::uuid)`,
+    [deliveryId, accountId, channelId ?? null],
   );
   const row = rows[0];
   if (!row) return null;

@@ -11,6 +11,8 @@ declare module 'express-session' {
     checkWarnings?: { checkId: string; messages: string[] };
     /** A just-created API token, shown once on the next GET /settings, then dropped. */
     newApiToken?: { name: string; token: string };
+    /** A just-created webhook's signing secret, shown once on the next GET /channels, then dropped. */
+    newSigningSecret?: { channelId: string; channelName: string; secret: string };
   }
 }
 

@@ -1,11 +1,19 @@
-import type { AlertBody, NotificationEvent } from '@pingdummy/shared';
+import type { AlertBody, ChannelKind, NotificationEvent } from '@pingdummy/shared';
+
+export type { ChannelKind };
 
 /** A delivery claimed from the outbox. */
 export interface Delivery {
   id: string;
   accountId: string;
-  channelKind: 'webhook' | 'email';
+  channelKind: ChannelKind;
+  /** URL (webhook, Slack, Discord, Teams), email address, region (PagerDuty, Opsgenie: us or eu) or Telegram chat id. */
   channelTarget: string;
+  /**
+   * The webhook's signing secret, PagerDuty routing key, Opsgenie API key or Telegram bot token; null for the
+   * other kinds. Never logged, and removed from any error text (redactSecret).
+   */
+  channelSecret: string | null;
   event: NotificationEvent;
   /** What the webhook receives as JSON, and email is made from (built by buildAlertBody). */
   payload: AlertBody;

@@ -1,10 +1,11 @@
 import type { Logger, Pool } from '@pingdummy/shared';
-import type { Delivery, Sender } from './delivery.js';
+import type { Delivery, DeliveryAttempt, Sender } from './delivery.js';
 
 export interface NotifierOptions {
   pool: Pool;
   logger: Logger;
-  senders: Record<Delivery['channelKind'], Sender>;
+  /** One sender per channel kind; a kind without one is retried (a newer replica may know it). */
+  senders: Partial<Record<Delivery['channelKind'], Sender>>;
   maxAttempts: number;
   batchSize?: number;
 }
@@ -31,7 +32,7 @@ async function claimDueDeliveries(pool: Pool, limit: number): Promise<Delivery[]
      UPDATE deliveries d SET lease_expires_at = now() + interval '60 seconds', attempts = d.attempts + 1
        FROM due, notification_channels ch
       WHERE d.id = due.id AND ch.id = d.channel_id
-     RETURNING d.id, d.account_id, ch.kind, ch.target, d.event, d.payload, d.idempotency_key, d.attempts`,
+     RETURNING d.id, d.account_id, ch.kind, ch.target, ch.secret, d.event, d.payload, d.idempotency_key, d.attempts`,
     [limit],
   );
   return rows.map((row) => ({
@@ -39,6 +40,7 @@ async function claimDueDeliveries(pool: Pool, limit: number): Promise<Delivery[]
     accountId: row.account_id,
     channelKind: row.kind,
     channelTarget: row.target,
+    channelSecret: row.secret,
     event: row.event,
     payload: row.payload,
     idempotencyKey: row.idempotency_key,
@@ -58,7 +60,10 @@ export async function deliverDueNotifications(options: NotifierOptions): Promise
   const deliveries = await claimDueDeliveries(options.pool, options.batchSize ?? 50);
   await Promise.all(
     deliveries.map(async (delivery) => {
-      const attempt = await options.senders[delivery.channelKind].send(delivery);
+      const sender = options.senders[delivery.channelKind];
+      const attempt: DeliveryAttempt = sender
+        ? await sender.send(delivery)
+        : { ok: false, error: `this worker cannot send ${delivery.channelKind} notifications`, retryable: true };
       if (attempt.ok) {
         await options.pool.query(
           `UPDATE deliveries SET status = 'delivered', delivered_at = now(), lease_expires_at = NULL, last_error = NULL

@@ -1,9 +1,12 @@
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { Delivery, DeliveryAttempt, Sender } from './delivery.js';
+import { postJson } from './post-json.js';
+import { SIGNATURE_HEADER, signWebhookBody } from './webhook-signature.js';
 
 /**
  * POSTs the payload as JSON (Slack's incoming webhooks read its `text`), with an Idempotency-Key
- * header so a receiver can drop a redelivery. 2xx is success; 4xx other than 408/429 is not retried.
+ * header so a receiver can drop a redelivery, and a Pingdummy-Signature header (HMAC-SHA256 with the
+ * channel's secret) so it can tell the request came from this channel.
  */
 export class WebhookSender implements Sender {
   constructor(
@@ -12,27 +15,10 @@ export class WebhookSender implements Sender {
   ) {}
 
   async send(delivery: Delivery): Promise<DeliveryAttempt> {
-    try {
-      const response = await request(delivery.channelTarget, {
-        method: 'POST',
-        dispatcher: this.dispatcher,
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'Pingdummy-Notifier/1.0',
-          'idempotency-key': delivery.idempotencyKey,
-        },
-        body: JSON.stringify(delivery.payload),
-        headersTimeout: this.timeoutMs,
-        bodyTimeout: this.timeoutMs,
-      });
-      await response.body.dump();
-      if (response.statusCode >= 200 && response.statusCode < 300) {
-        return { ok: true, detail: `HTTP ${response.statusCode}` };
-      }
-      const retryable = response.statusCode >= 500 || response.statusCode === 408 || response.statusCode === 429;
-      return { ok: false, error: `HTTP ${response.statusCode}`, retryable };
-    } catch (error) {
-      return { ok: false, error: (error as Error).message.slice(0, 300), retryable: true };
-    }
+    const body = JSON.stringify(delivery.payload);
+    const headers: Record<string, string> = { 'idempotency-key': delivery.idempotencyKey };
+    // Webhooks created before signing existed got a secret in migration 005; the check is for safety only.
+    if (delivery.channelSecret) headers[SIGNATURE_HEADER.toLowerCase()] = signWebhookBody(delivery.channelSecret, body);
+    return postJson({ url: delivery.channelTarget, body, headers, dispatcher: this.dispatcher, timeoutMs: this.timeoutMs });
   }
 }
