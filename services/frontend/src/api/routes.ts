@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import type { AddressAdvisor } from '../checks/address-warnings.js';
 import { CheckInput, CheckPatch, createCheck, deleteCheck, getCheck, listChecks, setCheckPaused, updateCheck } from '../data/checks.js';
 import { getIncident, listIncidents } from '../data/incidents.js';
+import { auditApiRoutes } from './audit-routes.js';
 import { listResults } from '../data/results.js';
 import { getCheckSummaries, getCheckSummary } from '../data/summaries.js';
 import {
@@ -37,7 +38,7 @@ export interface ApiRequestContext<Body, Query> {
 /** What a handler answers: a body with the route's success status, or `null` for "not found in this account". */
 export type ApiReply = { body?: unknown; location?: string } | null;
 
-export type ErrorStatus = 400 | 401 | 404 | 409 | 413 | 429;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 429;
 
 export interface ApiRoute<BodySchema extends z.ZodType | undefined = z.ZodType | undefined, QuerySchema extends z.ZodType | undefined = z.ZodType | undefined> {
   method: 'get' | 'post' | 'patch' | 'delete';
@@ -45,7 +46,7 @@ export interface ApiRoute<BodySchema extends z.ZodType | undefined = z.ZodType |
   path: string;
   operationId: string;
   summary: string;
-  tag: 'checks' | 'incidents' | 'uptime';
+  tag: 'checks' | 'incidents' | 'uptime' | 'audit';
   body?: BodySchema;
   query?: QuerySchema;
   /** What `null` from the handler means, for the 404 message ("check not found"). */
@@ -220,4 +221,5 @@ export const apiRoutes: ApiRoute[] = [
     errors: [401, 404],
     handle: async ({ pool, accountId, params }) => found(await getIncident(pool, accountId, params.id!)),
   }),
+  ...auditApiRoutes,
 ];

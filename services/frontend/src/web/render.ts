@@ -26,6 +26,7 @@ const NOTICES: Record<string, string> = {
   'password-changed': 'Password changed. Your other sessions were signed out.',
   'status-page-saved': 'Status page settings saved.',
   'token-revoked': 'Token revoked.',
+  'two-factor-off': 'Two-factor sign-in is off.',
   'signed-out': 'You are signed out.',
 };
 
