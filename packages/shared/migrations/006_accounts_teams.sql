@@ -74,6 +74,8 @@ BEGIN
     before_value := old_row -> key;
     after_value := new_row -> key;
     CONTINUE WHEN before_value IS NOT DISTINCT FROM after_value;
+    -- A created or deleted row's empty columns say nothing.
+    CONTINUE WHEN coalesce(before_value, 'null') = 'null' AND coalesce(after_value, 'null') = 'null';
     IF key = ANY (secret) THEN
       before_value := CASE WHEN before_value IS NULL OR before_value = 'null' THEN NULL ELSE '"(set)"' END;
       after_value := CASE WHEN after_value IS NULL OR after_value = 'null' THEN NULL ELSE '"(changed)"' END;
@@ -120,7 +122,7 @@ CREATE TRIGGER api_tokens_audit AFTER INSERT OR UPDATE OR DELETE ON api_tokens F
   EXECUTE FUNCTION audit_change('token', 'name', 'last_used_at,token_hash', '');
 CREATE TRIGGER users_audit AFTER INSERT OR UPDATE OR DELETE ON users FOR EACH ROW
   WHEN (coalesce(current_setting('pingdummy.actor', true), '') <> '')
-  EXECUTE FUNCTION audit_change('member', 'email', 'password_changed_at,totp_secret,totp_last_step', 'password_hash');
+  EXECUTE FUNCTION audit_change('member', 'email', 'password_hash,password_changed_at,totp_secret,totp_last_step', '');
 CREATE TRIGGER accounts_audit AFTER UPDATE ON accounts FOR EACH ROW
   WHEN (coalesce(current_setting('pingdummy.actor', true), '') <> '')
   EXECUTE FUNCTION audit_change('settings', 'name', '', '');
