@@ -77,8 +77,10 @@ BEGIN
     -- A created or deleted row's empty columns say nothing.
     CONTINUE WHEN coalesce(before_value, 'null') = 'null' AND coalesce(after_value, 'null') = 'null';
     IF key = ANY (secret) THEN
-      before_value := CASE WHEN before_value IS NULL OR before_value = 'null' THEN NULL ELSE '"(set)"' END;
-      after_value := CASE WHEN after_value IS NULL OR after_value = 'null' THEN NULL ELSE '"(changed)"' END;
+      -- Empty (null, '', {}) says so; anything else only that there was a value.
+      before_value := CASE WHEN coalesce(before_value, 'null') IN ('null', '""', '{}') THEN NULL ELSE '"(set)"' END;
+      after_value := CASE WHEN coalesce(after_value, 'null') IN ('null', '""', '{}') THEN NULL ELSE '"(changed)"' END;
+      CONTINUE WHEN before_value IS NULL AND after_value IS NULL;
     ELSE
       IF jsonb_typeof(before_value) = 'string' AND length(before_value #>> '{}') > 120 THEN
         before_value := to_jsonb(left(before_value #>> '{}', 119) || '…');

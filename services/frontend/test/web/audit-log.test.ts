@@ -40,6 +40,8 @@ test('changes through the web are logged with who, what and a before/after summa
     ['boss@example.com', 'settings', 'changed', 'Status'],
     ['boss@example.com', 'token', 'created', 'deploy'],
   ]);
+  // A check created without headers says nothing about them; one with headers says only that they are set.
+  expect(log[0]!.changes).toMatchObject({ name: { after: 'API' }, headers: { after: '(changed)' } });
   expect(log[1]!.changes).toEqual({ name: { before: 'API', after: 'API v2' }, headers: { before: '(set)', after: '(changed)' } });
   expect(log[3]!.changes).toMatchObject({ slug: { after: 'acme' }, status_page_enabled: { before: false, after: true }, status_page_title: { after: 'Acme status' } });
   const everything = JSON.stringify(log);
@@ -77,6 +79,7 @@ test('API changes name the token; members and invitations are logged', async () 
     ['boss@example.com', 'member', 'changed', 'helper@example.com'],
   ]);
   expect(log[0]!.actor_token_id).not.toBeNull();
+  expect(log[0]!.changes).not.toHaveProperty('headers');
   expect(log[5]!.changes).toEqual({ role: { before: 'member', after: 'read_only' } });
   expect(JSON.stringify(log)).not.toContain('password_hash');
 });

@@ -42,6 +42,9 @@ test('enrolment: a wrong code leaves 2FA off; the right one turns it on with 10 
   const { secret, recoveryCodes } = await enrol(browser);
   expect(recoveryCodes).toHaveLength(10);
   expect(new Set(recoveryCodes).size).toBe(10);
+  const settings = await browser.get('/settings');
+  expect(settings.status).toBe(200);
+  expect(settings.body).toContain('On. 10 unused recovery codes left.');
   const { rows } = await frontend.db.pool.query(
     `SELECT u.totp_secret, u.totp_enabled_at IS NOT NULL AS enabled, r.code_hash FROM users u JOIN recovery_codes r ON r.user_id = u.id WHERE u.email = 'enrol@example.com'`,
   );
