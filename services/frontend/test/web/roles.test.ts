@@ -64,6 +64,8 @@ const webTable: [method: 'GET' | 'POST', path: () => string | Promise<string>, f
   ['GET', () => '/settings/two-factor', {}, [200, 200, 200]],
   ['POST', () => '/settings/status-page', { enabled: 'on', title: 'Ours', slug: 'ours' }, [303, 403, 403]],
   ['POST', () => '/settings/tokens', { name: 'ci' }, [303, 403, 403]],
+  // Express matches routes case-insensitively and with a trailing slash: the guard must too.
+  ['POST', () => '/Settings/Tokens/', { name: 'ci' }, [303, 403, 403]],
   ['GET', () => '/team', {}, [200, 403, 403]],
   ['GET', () => '/audit', {}, [200, 403, 403]],
   ['POST', () => '/team/invitations', { email: 'new@example.com', role: 'member' }, [303, 403, 403]],
