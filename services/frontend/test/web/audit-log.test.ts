@@ -104,13 +104,14 @@ test('owners read the log on a paginated page and through the API; others get 40
   const token = (await createApiToken(frontend.db.pool, accountId, await userIdOf(frontend, 'boss@example.com'), 'reader')).token;
   const api = await fetch(`${frontend.url}/api/v1/audit-log?pageSize=10&page=1`, { headers: { authorization: `Bearer ${token}` } });
   expect(api.status).toBe(200);
-  const body = await api.json();
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const body: any = await api.json();
   expect(body).toMatchObject({ page: 1, pageSize: 10, total });
   expect(body.entries).toHaveLength(10);
   expect(body.entries[0]).toMatchObject({ actor: { label: 'seed@example.com' }, targetName: 'seeded 54', action: 'changed' });
   const bad = await fetch(`${frontend.url}/api/v1/audit-log?pageSize=1000`, { headers: { authorization: `Bearer ${token}` } });
   expect(bad.status).toBe(400);
-  expect((await bad.json()).fields.pageSize).toMatch(/pageSize must be a single whole number/);
+  expect(((await bad.json()) as { fields: Record<string, string> }).fields.pageSize).toMatch(/pageSize must be a single whole number/);
 
   const readerId = await userIdOf(frontend, 'helper@example.com');
   const readerToken = (await createApiToken(frontend.db.pool, accountId, readerId, 'ro')).token;

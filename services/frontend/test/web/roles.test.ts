@@ -107,7 +107,7 @@ test.each(apiTable.map((row) => ({ name: nameOf(row[0], row[1]), row })))('api $
       body: body ? JSON.stringify(body) : undefined,
     });
     expect([role, method, path, response.status]).toEqual([role, method, path, expected[index]]);
-    if (response.status === 403) expect((await response.json()).error).toMatch(/cannot do this/);
+    if (response.status === 403) expect(((await response.json()) as { error: string }).error).toMatch(/cannot do this/);
   }
 });
 
