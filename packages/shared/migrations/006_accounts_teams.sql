@@ -33,6 +33,7 @@ CREATE TABLE invitations (
   created_at  timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX invitations_account_id_idx ON invitations (account_id, created_at DESC);
+CREATE INDEX invitations_invited_by_idx ON invitations (invited_by);
 
 -- Audit log: who changed what in an account. Rows are written by the trigger below, in the transaction of
 -- the change, whenever the application has set `pingdummy.actor` (JSON: userId, tokenId, label) on the
@@ -51,6 +52,9 @@ CREATE TABLE audit_log (
   created_at    timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX audit_log_account_idx ON audit_log (account_id, id DESC);
+-- For ON DELETE SET NULL when a member or a token is deleted.
+CREATE INDEX audit_log_actor_user_id_idx ON audit_log (actor_user_id);
+CREATE INDEX audit_log_actor_token_id_idx ON audit_log (actor_token_id);
 
 -- One row per changed row. Arguments: target type, the column that names the row, columns left out of the
 -- summary (comma-separated), columns whose values are secret (their change is shown as "(changed)").
