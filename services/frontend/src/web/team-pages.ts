@@ -23,7 +23,12 @@ const InviteForm = z.strictObject({ _csrf: text(200).optional(), email: text(254
 const InviteValues = z.object({ email: EmailSchema, role: z.enum(ROLES, 'must be owner, member or read_only') });
 const RoleForm = z.strictObject({ _csrf: text(200).optional(), role: text(20) });
 const ActionForm = z.strictObject({ _csrf: text(200).optional() });
-const AcceptForm = z.strictObject({ _csrf: text(200).optional(), password: text(200), confirmPassword: text(200) });
+const AcceptForm = z.strictObject({ _csrf: text(200).optional(), token: text(100), password: text(200), confirmPassword: text(200) });
+/**
+ * The link carries its token in the query string, not the path: request logs record the path only, so the
+ * secret never reaches a log line. The accept form posts it back in the body.
+ */
+const ACCEPT_PATH = '/invitations/accept';
 
 /** Team: members and their roles, invitations (owners only, by WEB_ROLE_POLICY), and accepting an invitation. */
 export function addTeamPages(router: Router, options: { db: Pool; renderer: Renderer }): void {
@@ -62,7 +67,7 @@ export function addTeamPages(router: Router, options: { db: Pool; renderer: Rend
     const parsed = InviteValues.safeParse(values);
     if (!parsed.success) return show(req, res, { values, errors: fieldErrors(parsed.error) }, 422);
     const invitation = await createInvitation(db, user.accountId, user.id, parsed.data.email, parsed.data.role);
-    req.session.newInvitation = { email: invitation.email, link: `${req.protocol}://${req.get('host')}/invitations/${invitation.token}` };
+    req.session.newInvitation = { email: invitation.email, link: `${req.protocol}://${req.get('host')}${ACCEPT_PATH}?token=${invitation.token}` };
     await saveSession(req);
     res.redirect(303, '/team#invitations-heading');
   });
@@ -97,28 +102,29 @@ export function addTeamPages(router: Router, options: { db: Pool; renderer: Rend
   });
 
   const invitationGone = () => new HttpError(404, 'This invitation link is unknown, expired, revoked or already used. Ask for a new one.');
-  const showAccept = async (req: Request, res: Response, errors: FieldErrors, status = 200) => {
+  const showAccept = async (req: Request, res: Response, token: string, errors: FieldErrors, status = 200) => {
     if (res.locals.user) throw new HttpError(409, 'You are signed in: sign out first, then open the invitation link again.');
-    const invitation = await findInvitation(db, req.params.token as string);
+    const invitation = await findInvitation(db, token);
     if (!invitation) throw invitationGone();
-    renderer.page(req, res, 'invitation', { title: 'Join the team', invitation, roleLabels: ROLE_LABELS, errors }, status);
+    renderer.page(req, res, 'invitation', { title: 'Join the team', invitation, token, roleLabels: ROLE_LABELS, errors }, status);
   };
 
-  router.get('/invitations/:token', (req, res) => showAccept(req, res, {}));
+  router.get(ACCEPT_PATH, (req, res) => showAccept(req, res, typeof req.query.token === 'string' ? req.query.token : '', {}));
 
-  router.post('/invitations/:token', async (req, res) => {
+  router.post(ACCEPT_PATH, async (req, res) => {
     const form = parseForm(AcceptForm, req);
+    const { token } = form;
     const errors: FieldErrors = {};
     const strength = NewPasswordSchema.safeParse(form.password);
     if (!strength.success) errors.password = strength.error.issues[0]?.message ?? 'is invalid';
     if (form.confirmPassword !== form.password) errors.confirmPassword = 'does not match the password';
-    if (Object.keys(errors).length > 0) return showAccept(req, res, errors, 422);
+    if (Object.keys(errors).length > 0) return showAccept(req, res, token, errors, 422);
     if (res.locals.user) throw new HttpError(409, 'You are signed in: sign out first, then open the invitation link again.');
-    const invitation = await findInvitation(db, req.params.token);
+    const invitation = await findInvitation(db, token);
     if (!invitation) throw invitationGone();
     try {
       const user = await runAsActor({ label: `${invitation.email} (accepted an invitation)` }, () =>
-        acceptInvitation(db, req.params.token, form.password),
+        acceptInvitation(db, token, form.password),
       );
       if (!user) throw invitationGone();
       await signIn(req, user);

@@ -8,9 +8,9 @@ export async function inviteAndAccept(frontend: TestFrontend, owner: Browser, em
   const link = /id="invitation-link"[^>]*value="([^"]+)"/.exec((await owner.get('/team')).body)?.[1];
   if (!link) throw new Error('no invitation link shown');
   const invitee = new Browser(frontend.url);
-  const path = new URL(link).pathname;
-  const page = await invitee.get(path);
-  const accepted = await invitee.post(path, { _csrf: csrfTokenOf(page.body), password: 'invited person pw', confirmPassword: 'invited person pw' });
+  const url = new URL(link);
+  const page = await invitee.get(`${url.pathname}${url.search}`);
+  const accepted = await invitee.post(url.pathname, { _csrf: csrfTokenOf(page.body), token: url.searchParams.get('token')!, password: 'invited person pw', confirmPassword: 'invited person pw' });
   if (accepted.status !== 303) throw new Error(`accepting gave ${accepted.status}: ${accepted.body.slice(0, 300)}`);
   return invitee;
 }

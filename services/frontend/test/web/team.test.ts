@@ -16,18 +16,22 @@ afterAll(async () => {
 async function invite(email: string, role = 'member'): Promise<string> {
   await owner.submit('/team', '/team/invitations', { email, role });
   const link = /id="invitation-link"[^>]*value="([^"]+)"/.exec((await owner.get('/team')).body)![1]!;
-  return new URL(link).pathname;
+  const url = new URL(link);
+  return `${url.pathname}${url.search}`;
 }
+
+const tokenOf = (path: string) => new URL(path, 'http://x').searchParams.get('token') ?? '';
 
 async function accept(path: string, browser = new Browser(frontend.url)) {
   const page = await browser.get(path);
   if (page.status !== 200) return page;
-  return browser.post(path, { _csrf: csrfTokenOf(page.body), password: 'a fine password', confirmPassword: 'a fine password' });
+  return browser.post('/invitations/accept', { _csrf: csrfTokenOf(page.body), token: tokenOf(path), password: 'a fine password', confirmPassword: 'a fine password' });
 }
 
 test('the link is shown once, stored only as a hash, and works once', async () => {
   const path = await invite('once@example.com');
-  const token = path.split('/').pop()!;
+  expect(path).toMatch(/^\/invitations\/accept\?token=[A-Za-z0-9_-]{43}$/);
+  const token = tokenOf(path);
   expect((await owner.get('/team')).body).not.toContain(token);
   const stored = await frontend.db.pool.query(`SELECT encode(token_hash, 'hex') AS hash FROM invitations`);
   expect(JSON.stringify(stored.rows)).not.toContain(token);
@@ -53,14 +57,15 @@ test('expired and revoked invitations do not work; bad input is a 422 naming the
   const badEmail = await owner.submit('/team', '/team/invitations', { email: 'not an email', role: 'member' });
   expect(badEmail.status).toBe(422);
   expect(badEmail.body).toMatch(/id="invite-email-error">is not a valid email address/);
-  expect((await accept('/invitations/not-a-token')).status).toBe(404);
+  expect((await accept('/invitations/accept?token=not-a-token')).status).toBe(404);
+  expect((await accept('/invitations/accept')).status).toBe(404);
 });
 
 test('a weak password is refused beside its field; an email that already has an account gets a 409', async () => {
   const path = await invite('weak@example.com');
   const browser = new Browser(frontend.url);
   const page = await browser.get(path);
-  const weak = await browser.post(path, { _csrf: csrfTokenOf(page.body), password: 'short', confirmPassword: 'short' });
+  const weak = await browser.post('/invitations/accept', { _csrf: csrfTokenOf(page.body), token: tokenOf(path), password: 'short', confirmPassword: 'short' });
   expect(weak.status).toBe(422);
   expect(weak.body).toContain('must be at least 10 characters');
 
