@@ -2,7 +2,7 @@ import type { RunningHttpService } from '@pingdummy/shared';
 import { createTestDatabase, type TestDatabase } from '@pingdummy/shared/testing';
 import type { FrontendConfig } from '../../src/config.js';
 import { startFrontend } from '../../src/index.js';
-import { createLogger } from '@pingdummy/shared';
+import { createLogger, type Logger } from '@pingdummy/shared';
 import { resolveTestHost } from '../test-resolver.js';
 
 export interface TestFrontend {
@@ -12,8 +12,8 @@ export interface TestFrontend {
   stop(): Promise<void>;
 }
 
-/** A real frontend on a random port against a fresh migrated database. */
-export async function startTestFrontend(overrides: Partial<FrontendConfig> = {}): Promise<TestFrontend> {
+/** A real frontend on a random port against a fresh migrated database; `logger` to read what it logs. */
+export async function startTestFrontend(overrides: Partial<FrontendConfig> = {}, options: { logger?: Logger } = {}): Promise<TestFrontend> {
   const db = await createTestDatabase();
   const config: FrontendConfig = {
     port: 0,
@@ -33,7 +33,7 @@ export async function startTestFrontend(overrides: Partial<FrontendConfig> = {})
   };
   const service = await startFrontend(config, {
     handleSignals: false,
-    logger: createLogger('frontend-test', 'silent'),
+    logger: options.logger ?? createLogger('frontend-test', 'silent'),
     resolveHost: resolveTestHost,
   });
   return {

@@ -1,49 +1,26 @@
 import { Writable } from 'node:stream';
-import { createLogger, type RunningHttpService } from '@pingdummy/shared';
-import { createTestDatabase, type TestDatabase } from '@pingdummy/shared/testing';
+import { createLogger } from '@pingdummy/shared';
 import { Secret, TOTP } from 'otpauth';
-import { startFrontend } from '../../src/index.js';
-import { resolveTestHost } from '../test-resolver.js';
-import { Browser, csrfTokenOf } from './harness.js';
+import { Browser, csrfTokenOf, startTestFrontend, type TestFrontend } from './harness.js';
 
-let db: TestDatabase;
-let service: RunningHttpService;
+let frontend: TestFrontend;
 let logged = '';
 
 beforeAll(async () => {
-  db = await createTestDatabase();
   const sink = new Writable({
     write(chunk, _encoding, done) {
       logged += String(chunk);
       done();
     },
   });
-  service = await startFrontend(
-    {
-      port: 0,
-      databaseUrl: db.url,
-      sessionSecret: 'test-session-secret-that-is-long-enough-123',
-      checkLimitPerAccount: 50,
-      cookieSecure: false,
-      logLevel: 'debug',
-      stopTimeoutMs: 1000,
-      authRateLimitPerIp: 1000,
-      authRateLimitPerEmailAndIp: 1000,
-      authRateLimitPerEmail: 1000,
-      trustProxyHops: 0,
-      beaconAllowCidrs: [],
-      emailDeliveryConfigured: true,
-    },
-    { handleSignals: false, logger: createLogger('frontend-test', 'debug', sink), resolveHost: resolveTestHost },
-  );
+  frontend = await startTestFrontend({}, { logger: createLogger('frontend-test', 'debug', sink) });
 });
 afterAll(async () => {
-  await service.stop();
-  await db.drop();
+  await frontend.stop();
 });
 
 test('the TOTP secret, codes, recovery codes and invitation tokens never reach the logs', async () => {
-  const owner = new Browser(service.url);
+  const owner = new Browser(frontend.url);
   await owner.signUp('logs@example.com');
   const enrol = await owner.get('/settings/two-factor');
   const secret = /id="totp-secret"[^>]*>([A-Z2-7]+)</.exec(enrol.body)![1]!;
@@ -56,7 +33,7 @@ test('the TOTP secret, codes, recovery codes and invitation tokens never reach t
   await owner.submit('/team', '/team/invitations', { email: 'new@example.com', role: 'member' });
   const link = /id="invitation-link"[^>]*value="([^"]+)"/.exec((await owner.get('/team')).body)![1]!;
   const token = new URL(link).searchParams.get('token')!;
-  const invitee = new Browser(service.url);
+  const invitee = new Browser(frontend.url);
   const page = await invitee.get(`/invitations/accept?token=${token}`);
   expect((await invitee.post('/invitations/accept', { _csrf: csrfTokenOf(page.body), token, password: 'a fine password', confirmPassword: 'a fine password' })).status).toBe(303);
 
