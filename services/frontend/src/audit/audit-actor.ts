@@ -35,7 +35,8 @@ async function setActor(client: PoolClient, actor: AuditActor | null): Promise<v
  * A pool whose connections carry the current actor (set with runAsActor) as the `pingdummy.actor` setting, so the
  * database's audit triggers (migration 006) log each change in the transaction that makes it, for every route
  * and data function without them knowing. Outside an actor it is the plain pool. The setting is cleared before
- * a connection goes back to the pool; a connection whose clearing fails is discarded.
+ * a connection goes back to the pool; a connection whose clearing fails is discarded. Only `query` and `connect`
+ * are wrapped (all the routes use); pool lifecycle (`end`, events) stays with the pool it wraps.
  */
 export function createAuditedPool(pool: Pool): Pool {
   const audited = Object.create(pool) as Pool;
