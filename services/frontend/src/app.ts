@@ -7,11 +7,14 @@ import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { createApiRouter } from './api/router.js';
+import { roleGuard } from './access/role-guard.js';
+import { WEB_ROLE_POLICY } from './access/role-policy.js';
+import { auditActorMiddleware, createAuditedPool } from './audit/audit-actor.js';
 import { createAddressAdvisor } from './checks/address-warnings.js';
 import type { FrontendConfig } from './config.js';
 import { addAuthRoutes, loadUser, requireUser } from './web/auth.js';
 import { createCsrfProtection } from './web/csrf.js';
-import { htmlErrorHandler, notFound } from './web/http-errors.js';
+import { htmlErrorHandler, notFound, sendError } from './web/http-errors.js';
 import { createAssetUrls } from './web/asset-urls.js';
 import { createKnownDevices } from './web/known-devices.js';
 import { createRenderer } from './web/render.js';
@@ -46,7 +49,9 @@ export interface FrontendRoutes {
  * no session or CSRF), then cookies, form parsing, sessions, CSRF and the HTML pages, then HTML errors.
  */
 export function addFrontendRoutes(app: Express, deps: FrontendDependencies): FrontendRoutes {
-  const { config, pool } = deps;
+  const { config } = deps;
+  // Writes made while serving a signed-in person or an API token are audited by the database (migration 006).
+  const pool = createAuditedPool(deps.pool);
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -84,7 +89,7 @@ export function addFrontendRoutes(app: Express, deps: FrontendDependencies): Fro
   const knownDevices = createKnownDevices({ secret: knownDevicesSecret, secure: config.cookieSecure });
   const assetUrl = createAssetUrls({ '/static/uplot': UPLOT_DIST_DIR, '/static': PUBLIC_DIR });
   const renderer = createRenderer(csrf, { cache: true, assetUrl });
-  const sessions = createSessionMiddleware({ pool, secret: config.sessionSecret, secure: config.cookieSecure });
+  const sessions = createSessionMiddleware({ pool: deps.pool, secret: config.sessionSecret, secure: config.cookieSecure });
 
   const web = express.Router();
   web.use(startServerTiming);
@@ -93,6 +98,10 @@ export function addFrontendRoutes(app: Express, deps: FrontendDependencies): Fro
   web.use(sessions.middleware);
   web.use(loadUser(pool));
   web.use(csrf.protect);
+  // One rule for every page, including pages added later: reads for all roles, writes for members, the
+  // owner-only list for owners (src/access/role-policy.ts).
+  web.use(roleGuard(WEB_ROLE_POLICY, (res) => res.locals.user?.role, (req, res, message) => sendError(renderer, req, res, 403, message)));
+  web.use(auditActorMiddleware((res) => res.locals.user && { userId: res.locals.user.id, label: res.locals.user.email }));
   addAuthRoutes(web, {
     db: pool,
     renderer,
@@ -107,6 +116,7 @@ export function addFrontendRoutes(app: Express, deps: FrontendDependencies): Fro
     checkLimit: config.checkLimitPerAccount,
     emailDeliveryConfigured: config.emailDeliveryConfigured,
     requireUser,
+    rateLimitPerUser: config.authRateLimitPerEmailAndIp,
     addressWarnings,
   });
   web.use(() => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { API_ROLE_POLICY, requiredRole } from '../access/role-policy.js';
 import type { ApiRoute, ErrorStatus } from './routes.js';
 import { apiSchemas } from './schemas.js';
 
@@ -7,6 +8,7 @@ type JsonSchema = Record<string, unknown>;
 const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
   400: 'Validation failed (see fields), malformed JSON, a body that is not a JSON object, or a bad query parameter',
   401: 'Missing, invalid or revoked API token',
+  403: "The token's user's role may not do this (read-only users only read; owners alone manage members, tokens, settings and the audit log)",
   404: 'Not found in this account',
   409: 'The account reached its check limit',
   413: 'Body larger than 64 kB',
@@ -65,8 +67,10 @@ function operation(route: ApiRoute): JsonSchema {
       ...(route.success.schema ? { content: { 'application/json': { schema: schemaRef(route.success.schema) } } } : {}),
     },
   };
-  // Every authenticated route can answer 429 (rate limit) and 500.
-  for (const status of [...route.errors, 429 as const, 500 as const]) {
+  // Every authenticated route can answer 429 (rate limit) and 500; a route the role guard restricts, 403.
+  const restricted = requiredRole(API_ROLE_POLICY, route.method, route.path) !== 'read_only';
+  const statuses = new Set([...route.errors, ...(restricted ? [403 as const] : []), 429 as const, 500 as const]);
+  for (const status of [...statuses].sort()) {
     responses[status] = {
       description: status === 500 ? 'Unexpected server error (no details are disclosed)' : ERROR_DESCRIPTIONS[status],
       content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },

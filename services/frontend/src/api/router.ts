@@ -2,6 +2,9 @@ import { jsonErrorHandler, type Logger, type Pool } from '@pingdummy/shared';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { z } from 'zod';
+import { roleGuard } from '../access/role-guard.js';
+import { API_ROLE_POLICY } from '../access/role-policy.js';
+import { auditActorMiddleware } from '../audit/audit-actor.js';
 import { createAddressAdvisor, type AddressAdvisor } from '../checks/address-warnings.js';
 import { CheckLimitError, FieldValidationError, fieldSentences } from '../data/errors.js';
 import { validateInput } from '../data/validate-input.js';
@@ -129,6 +132,15 @@ export function createApiRouter(options: ApiRouterOptions): express.Router {
       legacyHeaders: false,
       keyGenerator: (_req, res) => `token:${(res.locals.apiIdentity as ApiTokenIdentity).tokenId}`,
       handler: (_req, res) => sendError(res, 429, 'too many requests for this API token; wait a minute and retry'),
+    }),
+  );
+  // Every route, including ones added later, gets the role check (writes need a member) and the audit actor.
+  const identityOf = (res: Response) => res.locals.apiIdentity as ApiTokenIdentity | undefined;
+  router.use(roleGuard(API_ROLE_POLICY, (res) => identityOf(res)?.role, (_req, res, message) => sendError(res, 403, message)));
+  router.use(
+    auditActorMiddleware((res) => {
+      const identity = identityOf(res);
+      return identity && { userId: identity.userId, tokenId: identity.tokenId, label: identity.label };
     }),
   );
   // Not strict: a JSON scalar body then gets the same clear 400 as an array ("must be a JSON object").

@@ -10,6 +10,7 @@ import { getIncident, listIncidents } from '../data/incidents.js';
 import { channelRoutes } from './channel-routes.js';
 import { route } from './route.js';
 import { tokenRoutes } from './token-routes.js';
+import { auditApiRoutes } from './audit-routes.js';
 import { listResults } from '../data/results.js';
 import { maintenanceRoutes } from './maintenance-routes.js';
 import { getCheckSummaries, getCheckSummary } from '../data/summaries.js';
@@ -41,7 +42,7 @@ export interface ApiRequestContext<Body, Query> {
 /** What a handler answers: a body with the route's success status, or `null` for "not found in this account". */
 export type ApiReply = { body?: unknown; location?: string } | null;
 
-export type ErrorStatus = 400 | 401 | 404 | 409 | 413 | 429;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 429;
 
 export interface ApiRoute<BodySchema extends z.ZodType | undefined = z.ZodType | undefined, QuerySchema extends z.ZodType | undefined = z.ZodType | undefined> {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -49,7 +50,7 @@ export interface ApiRoute<BodySchema extends z.ZodType | undefined = z.ZodType |
   path: string;
   operationId: string;
   summary: string;
-  tag: 'checks' | 'incidents' | 'uptime' | 'maintenance' | 'channels' | 'tokens';
+  tag: 'checks' | 'incidents' | 'uptime' | 'maintenance' | 'channels' | 'tokens' | 'audit';
   body?: BodySchema;
   query?: QuerySchema;
   /** What `null` from the handler means, for the 404 message ("check not found"). */
@@ -222,4 +223,5 @@ export const apiRoutes: ApiRoute[] = [
   ...maintenanceRoutes,
   ...channelRoutes,
   ...tokenRoutes,
+  ...auditApiRoutes,
 ];

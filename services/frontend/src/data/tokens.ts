@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Pool } from '@pingdummy/shared';
+import type { Role } from '../access/roles.js';
 import { isoOrNull, isUuid } from './ids.js';
 
 /** Plaintext tokens look like `pd_<43 base64url chars>` (32 random bytes). */
@@ -31,6 +32,10 @@ export interface ApiTokenIdentity {
   accountId: string;
   userId: string;
   tokenId: string;
+  /** The token's user's role, read at every request: a token acts with its user's current role. */
+  role: Role;
+  /** Who the audit log names: the token's name and its user's email. */
+  label: string;
 }
 
 function hashToken(token: string): Buffer {
@@ -90,8 +95,10 @@ export async function revokeApiToken(db: Pool, accountId: string, id: string): P
 export async function authenticateApiToken(db: Pool, plaintext: string): Promise<ApiTokenIdentity | null> {
   if (typeof plaintext !== 'string' || !TOKEN_PATTERN.test(plaintext)) return null;
   const { rows } = await db.query(
-    `SELECT id, account_id, user_id, last_used_at IS NULL OR last_used_at < now() - interval '1 minute' AS stale
-     FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL`,
+    `SELECT t.id, t.account_id, t.user_id, t.name, u.role, u.email,
+            t.last_used_at IS NULL OR t.last_used_at < now() - interval '1 minute' AS stale
+     FROM api_tokens t JOIN users u ON u.id = t.user_id AND u.account_id = t.account_id
+     WHERE t.token_hash = $1 AND t.revoked_at IS NULL`,
     [hashToken(plaintext)],
   );
   const row = rows[0];
@@ -103,5 +110,5 @@ export async function authenticateApiToken(db: Pool, plaintext: string): Promise
       [row.id],
     );
   }
-  return { accountId: row.account_id, userId: row.user_id, tokenId: row.id };
+  return { accountId: row.account_id, userId: row.user_id, tokenId: row.id, role: row.role, label: `token “${row.name}” of ${row.email}` };
 }

@@ -7,6 +7,7 @@ import { sendError, wantsJson } from './http-errors.js';
 import { normalizeEmail, type KnownDevices } from './known-devices.js';
 import type { Renderer } from './render.js';
 import { destroySession, regenerateSession, saveSession } from './session.js';
+import { addSecondFactorRoutes, startSecondFactor } from './two-factor-login.js';
 import { createUserWithAccount, EmailTakenError, getUser, verifyLogin, type User } from './users.js';
 
 declare global {
@@ -66,7 +67,7 @@ const emailOf = (req: Request) => {
   return typeof email === 'string' ? normalizeEmail(email) : '';
 };
 
-interface LimiterOptions {
+export interface LimiterOptions {
   limit: number;
   /** The counter an attempt is added to; @default the client IP */
   key?: (req: Request) => string;
@@ -76,7 +77,8 @@ interface LimiterOptions {
   skip?: (req: Request) => boolean;
 }
 
-function limiter(renderer: Renderer, options: LimiterOptions): RateLimitRequestHandler {
+/** An attempt limiter over AUTH_WINDOW_MS (in-memory, per process) answering 429 with a page or JSON. */
+export function limiter(renderer: Renderer, options: LimiterOptions): RateLimitRequestHandler {
   const key = options.key;
   return rateLimit({
     windowMs: AUTH_WINDOW_MS,
@@ -92,7 +94,8 @@ function limiter(renderer: Renderer, options: LimiterOptions): RateLimitRequestH
   });
 }
 
-async function signIn(req: Request, user: User): Promise<void> {
+/** Starts a signed-in session for `user` (a fresh session id). */
+export async function signIn(req: Request, user: User): Promise<void> {
   // A fresh session id at login, so an id planted before login is worthless afterwards.
   await regenerateSession(req);
   req.session.userId = user.id;
@@ -178,10 +181,13 @@ export function addAuthRoutes(router: Router, options: AuthRouteOptions): void {
       req.log.info('login failed');
       return showLogin(req, res, values, { form: 'Wrong email or password.' }, 401);
     }
+    // With two-factor sign-in the session only remembers who passed the password step (not signed in).
+    if (user.twoFactorEnabled) return startSecondFactor(req, res, user);
     await signIn(req, user);
     knownDevices.remember(req, res, parsed.data.email);
     res.redirect(303, '/dashboard');
   });
+  addSecondFactorRoutes(router, { db, renderer, knownDevices, rateLimitPerIp: options.rateLimitPerIp, rateLimitPerUser: options.rateLimitPerEmailAndIp });
 
   router.post('/logout', async (req, res) => {
     if (req.session?.userId) await destroySession(req);

@@ -9,6 +9,9 @@ import { addMaintenancePages } from './maintenance-pages.js';
 import type { Renderer } from './render.js';
 import { addSettingsPages } from './settings-pages.js';
 import { addStatusPages } from './status-pages.js';
+import { addTeamPages } from './team-pages.js';
+import { addAuditPages } from './audit-pages.js';
+import { addTwoFactorPages } from './two-factor-pages.js';
 
 export interface PageRouteOptions {
   db: Pool;
@@ -17,6 +20,8 @@ export interface PageRouteOptions {
   /** False: the channels pages say that email channels receive nothing. */
   emailDeliveryConfigured: boolean;
   requireUser: RequestHandler;
+  /** Failed code attempts per user (two-factor re-authentication), like failed logins per email. */
+  rateLimitPerUser: number;
   addressWarnings: AddressAdvisor;
 }
 
@@ -25,7 +30,7 @@ export function addPageRoutes(router: Router, options: PageRouteOptions): void {
   const { db, renderer } = options;
   addStatusPages(router, { db, renderer });
   router.get('/', (_req, res) => res.redirect(303, res.locals.user ? '/dashboard' : '/login'));
-  for (const prefix of ['/dashboard', '/dashboard.json', '/checks', '/incidents', '/channels', '/settings', '/maintenance']) {
+  for (const prefix of ['/dashboard', '/dashboard.json', '/checks', '/incidents', '/channels', '/settings', '/maintenance', '/team', '/audit']) {
     router.use(prefix, options.requireUser);
   }
   addDashboardPages(router, { db, renderer });
@@ -34,4 +39,7 @@ export function addPageRoutes(router: Router, options: PageRouteOptions): void {
   addSettingsPages(router, { db, renderer });
   addMaintenancePages(router, { db, renderer });
   addIncidentUpdatePages(router, { db, renderer });
+  addTeamPages(router, { db, renderer });
+  addTwoFactorPages(router, { db, renderer, rateLimitPerUser: options.rateLimitPerUser });
+  addAuditPages(router, { db, renderer });
 }

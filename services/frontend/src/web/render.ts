@@ -26,6 +26,7 @@ const NOTICES: Record<string, string> = {
   'password-changed': 'Password changed. Your other sessions were signed out.',
   'status-page-saved': 'Status page settings saved.',
   'token-revoked': 'Token revoked.',
+  'two-factor-off': 'Two-factor sign-in is off.',
   'signed-out': 'You are signed out.',
   'maintenance-created': 'Maintenance window created.',
   'maintenance-saved': 'Maintenance window saved.',
@@ -52,6 +53,8 @@ export function createRenderer(
         title: 'Pingdummy',
         ...data,
         user: res.locals.user ?? null,
+        // Read-only members see no buttons that lead to a change (the role guard refuses them anyway).
+        canEdit: res.locals.user?.role !== 'read_only',
         // Public (cacheable) pages have no forms and must not set a cookie. Neither do error pages sent before the
         // session was loaded (a form too large to read): a token bound to no session would replace the visitor's
         // cookie and expire every form open in their other tabs.

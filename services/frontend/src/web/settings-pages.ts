@@ -9,6 +9,7 @@ import { HttpError, notFound } from './http-errors.js';
 import type { Renderer } from './render.js';
 import { regenerateSession, saveSession } from './session.js';
 import { changePassword, endOtherSessions } from './users.js';
+import { unusedRecoveryCodeCount } from '../two-factor/two-factor-store.js';
 
 const StatusPageForm = z.strictObject({ _csrf: text(200).optional(), enabled: checkbox(), title: text(), slug: text() });
 /** The longest status page title and token name (characters): the schemas' limits and the inputs' maxlength. */
@@ -56,7 +57,12 @@ export function addSettingsPages(router: Router, options: { db: Pool; renderer: 
 
   async function show(req: Request, res: Response, state: SettingsState = {}, status = 200): Promise<void> {
     const { accountId } = currentUser(res);
-    const [account, tokens] = await Promise.all([getAccountSettings(db, accountId), listApiTokens(db, accountId)]);
+    const { id: userId, twoFactorEnabled } = currentUser(res);
+    const [account, tokens, unusedRecoveryCodes] = await Promise.all([
+      getAccountSettings(db, accountId),
+      listApiTokens(db, accountId),
+      twoFactorEnabled ? unusedRecoveryCodeCount(db, userId) : 0,
+    ]);
     if (!account) throw notFound('account');
     const createdToken = takeNewToken(req);
     const statusPage = state.statusPage ?? {
@@ -75,6 +81,7 @@ export function addSettingsPages(router: Router, options: { db: Pool; renderer: 
         token: state.token ?? { errors: {}, values: { name: '' } },
         createdToken,
         tokens,
+        twoFactor: { enabled: twoFactorEnabled, unusedRecoveryCodes },
         scripts: createdToken ? ['/static/js/copy-token.js'] : [],
         limits: SETTINGS_TEXT_LIMITS,
       },

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { withTransaction, type Pool } from '@pingdummy/shared';
 import argon2 from 'argon2';
+import type { Role } from '../access/roles.js';
 import { isUuid } from '../data/ids.js';
 
 /** argon2id with OWASP's second recommended setting (19 MiB, 2 passes). */
@@ -11,6 +12,9 @@ export interface User {
   accountId: string;
   email: string;
   passwordChangedAt: Date;
+  role: Role;
+  /** Whether sign-in asks for a TOTP code after the password. */
+  twoFactorEnabled: boolean;
 }
 
 export class EmailTakenError extends Error {
@@ -28,8 +32,27 @@ function decoy(): Promise<string> {
   return decoyHash;
 }
 
-function rowToUser(row: { id: string; account_id: string; email: string; password_changed_at: Date }): User {
-  return { id: row.id, accountId: row.account_id, email: row.email, passwordChangedAt: row.password_changed_at };
+interface UserRow {
+  id: string;
+  account_id: string;
+  email: string;
+  password_changed_at: Date;
+  role: Role;
+  totp_enabled_at: Date | null;
+}
+
+/** The columns rowToUser reads. */
+export const USER_COLUMNS = 'id, account_id, email, password_changed_at, role, totp_enabled_at';
+
+export function rowToUser(row: UserRow): User {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    email: row.email,
+    passwordChangedAt: row.password_changed_at,
+    role: row.role,
+    twoFactorEnabled: row.totp_enabled_at !== null,
+  };
 }
 
 /**
@@ -54,7 +77,7 @@ export async function createUserWithAccount(db: Pool, email: string, password: s
       );
       const user = await client.query(
         `INSERT INTO users (account_id, email, password_hash) VALUES ($1, $2, $3)
-         RETURNING id, account_id, email, password_changed_at`,
+         RETURNING ${USER_COLUMNS}`,
         [account.rows[0]!.id, email, passwordHash],
       );
       return rowToUser(user.rows[0]);
@@ -68,7 +91,7 @@ export async function createUserWithAccount(db: Pool, email: string, password: s
 /** The user for this email and password, or null; takes the same time whether or not the email exists. */
 export async function verifyLogin(db: Pool, email: string, password: string): Promise<User | null> {
   const { rows } = await db.query(
-    `SELECT id, account_id, email, password_hash, password_changed_at FROM users WHERE lower(email) = lower($1)`,
+    `SELECT ${USER_COLUMNS}, password_hash FROM users WHERE lower(email) = lower($1)`,
     [email],
   );
   const row = rows[0];
@@ -84,7 +107,7 @@ export async function verifyLogin(db: Pool, email: string, password: string): Pr
 export async function getUser(db: Pool, userId: string, accountId: string): Promise<User | null> {
   if (!isUuid(userId) || !isUuid(accountId)) return null;
   const { rows } = await db.query(
-    `SELECT id, account_id, email, password_changed_at FROM users WHERE id = $1 AND account_id = $2`,
+    `SELECT ${USER_COLUMNS} FROM users WHERE id = $1 AND account_id = $2`,
     [userId, accountId],
   );
   return rows[0] ? rowToUser(rows[0]) : null;
@@ -106,4 +129,10 @@ export async function changePassword(db: Pool, userId: string, currentPassword: 
 export async function endOtherSessions(db: Pool, userId: string, keepSid: string): Promise<number> {
   const { rowCount } = await db.query(`DELETE FROM sessions WHERE sess ->> 'userId' = $1 AND sid <> $2`, [userId, keepSid]);
   return rowCount ?? 0;
+}
+
+/** Re-authentication: whether `password` is the user's current password. */
+export async function verifyPassword(db: Pool, userId: string, password: string): Promise<boolean> {
+  const { rows } = await db.query(`SELECT password_hash FROM users WHERE id = $1`, [userId]);
+  return rows[0] ? argon2.verify(rows[0].password_hash, password).catch(() => false) : false;
 }

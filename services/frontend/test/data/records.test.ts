@@ -142,6 +142,8 @@ test('API tokens: only a hash is stored, revoked tokens fail, last_used_at is th
     accountId: alice.accountId,
     userId: alice.userId,
     tokenId: created.id,
+    role: 'owner',
+    label: expect.stringMatching(/^token “ci” of .+@example\.com$/),
   });
   const firstUse = (await db.pool.query(`SELECT last_used_at FROM api_tokens WHERE id = $1`, [created.id])).rows[0].last_used_at;
   expect(firstUse).toBeInstanceOf(Date);

@@ -2,7 +2,7 @@ import type { Logger, RunningHttpService } from '@pingdummy/shared';
 import { createTestDatabase, type TestDatabase } from '@pingdummy/shared/testing';
 import type { FrontendConfig } from '../../src/config.js';
 import { startFrontend } from '../../src/index.js';
-import { createLogger } from '@pingdummy/shared';
+import { createLogger, type Logger } from '@pingdummy/shared';
 import { resolveTestHost } from '../test-resolver.js';
 
 export interface TestFrontend {
