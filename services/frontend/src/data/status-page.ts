@@ -1,5 +1,6 @@
 import type { Pool } from '@pingdummy/shared';
 import type { CheckState } from './checks.js';
+import { checkTargetText } from './tcp-check.js';
 import { loadDailyUptimeBars, uptimeOfBars, type DailyUptimeBar } from './summaries.js';
 
 export interface StatusPageCheck {
@@ -46,7 +47,7 @@ export async function getStatusPage(db: Pool, slug: string): Promise<StatusPage 
     checks: rows.map((row) => ({
       name: row.name,
       state: row.state,
-      ...(row.show_url_publicly ? { url: row.url } : {}),
+      ...(row.show_url_publicly ? { url: checkTargetText(row.url) } : {}),
       bars: bars.get(row.id) ?? [],
       uptime90d: uptimeOfBars(bars.get(row.id) ?? []),
       openIncident: row.incident_started_at
