@@ -62,6 +62,17 @@ test('a TCP check is created from the form, shown as host:port, and edited', asy
   expect(page.body).not.toContain('Expected status');
   const dashboard = await browser.get('/dashboard');
   expect(dashboard.body).toContain('<span class="check-url">mail.example.com:465</span>');
+  const polled = (await browser.get('/dashboard.json')).body;
+  expect(JSON.parse(polled).checks).toEqual([expect.objectContaining({ id, url: 'mail.example.com:465' })]);
+
+  // On the public status page too, when the owner shows the address.
+  const account = await frontend.db.pool.query(
+    `UPDATE accounts SET status_page_enabled = true WHERE id = (SELECT account_id FROM checks WHERE id = $1) RETURNING slug`,
+    [id],
+  );
+  await frontend.db.pool.query(`UPDATE checks SET is_public = true, show_url_publicly = true WHERE id = $1`, [id]);
+  const status = await browser.get(`/status/${account.rows[0].slug}`);
+  expect(status.body).toContain('<p class="check-url">mail.example.com:465</p>');
 
   const edit = await browser.get(`/checks/${id}/edit`);
   expect(edit.body).toContain('value="mail.example.com"');
