@@ -50,7 +50,7 @@ export const CheckSchema = z.object({
 export const CheckListSchema = z.object({ checks: z.array(CheckSchema) });
 
 export const CheckWarningSchema = z.object({
-  field: z.literal('url').describe('The field the warning is about.'),
+  field: z.enum(['url', 'host']).describe('The field the warning is about: url, or host for a TCP check.'),
   message: z.string().describe('What will go wrong and how to fix it, e.g. an address the beacons refuse.'),
 });
 /** A created or changed check, with what was noticed while saving it (the save happened either way). */

@@ -98,5 +98,5 @@ test('a patch is checked against the stored kind: no HTTP options on a TCP check
 test('a TCP target the beacons refuse is saved with a warning naming the address', async () => {
   const response = await api('POST', '/checks', { ...tcpCheck, host: '10.0.0.5' });
   expect(response.status).toBe(201);
-  expect(response.json.warnings).toEqual([{ field: 'url', message: expect.stringMatching(/10\.0\.0\.5.*BEACON_ALLOW_CIDRS/) }]);
+  expect(response.json.warnings).toEqual([{ field: 'host', message: expect.stringMatching(/10\.0\.0\.5.*BEACON_ALLOW_CIDRS/) }]);
 });
