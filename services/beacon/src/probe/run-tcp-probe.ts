@@ -1,18 +1,11 @@
 import { classifyOutboundError, createGuardedSocketConnector, type ProbeResult, type TcpProbeSpec } from '@pingdummy/shared';
+import { onePerSettings } from './per-settings.js';
 import type { ProbeSettings } from './run-probe.js';
 
-type SocketConnector = ReturnType<typeof createGuardedSocketConnector>;
 /** One connector per settings object, so the allow-list is parsed once per beacon, not per probe. */
-const connectors = new WeakMap<ProbeSettings, SocketConnector>();
-
-function connectorFor(settings: ProbeSettings): SocketConnector {
-  let connector = connectors.get(settings);
-  if (!connector) {
-    connector = createGuardedSocketConnector({ allowCidrs: settings.allowCidrs, tls: settings.tls, resolve: settings.resolve });
-    connectors.set(settings, connector);
-  }
-  return connector;
-}
+const connectorFor = onePerSettings((settings) =>
+  createGuardedSocketConnector({ allowCidrs: settings.allowCidrs, tls: settings.tls, resolve: settings.resolve }),
+);
 
 const DAY_MS = 86_400_000;
 const round = (value: number | null): number | null => (value === null ? null : Math.round(value * 100) / 100);
