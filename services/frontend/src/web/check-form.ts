@@ -30,8 +30,9 @@ const HttpCheckForm = z.strictObject({
   isPublic: checkbox(),
   showUrlPublicly: checkbox(),
 });
-/** The form of either kind; the kind is a hidden field (fixed once a check exists). */
+/** The TCP check's form: the shared fields, host, port and tls (views/partials/check-form-tcp.eta). */
 const TcpCheckForm = HttpCheckForm.omit({ ...HTTP_ONLY_FORM_FIELDS, kind: true }).extend(tcpFormFields);
+/** The form of either kind; the kind is a hidden field (fixed once a check exists). */
 export const CheckForm = z.discriminatedUnion('kind', [HttpCheckForm, TcpCheckForm]);
 export type CheckForm = z.output<typeof CheckForm>;
 
