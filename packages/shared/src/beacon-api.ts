@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TcpHost, TcpPort } from './tcp-target.js';
 
 /** Why a probe failed; the worker records it and the UI shows it. */
 export const ERROR_CLASSES = [
@@ -45,6 +46,8 @@ export const ProbeHeaders = z
 export const ProbeSpec = z.strictObject({
   /** Correlation id chosen by the worker, echoed in the result. */
   id: z.string().min(1).max(200),
+  /** Absent in requests from workers that predate TCP probes. */
+  kind: z.literal('http').optional(),
   url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).max(2048),
   method: HttpMethod.default('GET'),
   headers: ProbeHeaders.default({}),
@@ -58,8 +61,26 @@ export const ProbeSpec = z.strictObject({
 export type ProbeSpec = z.infer<typeof ProbeSpec>;
 export type ProbeSpecInput = z.input<typeof ProbeSpec>;
 
+/** A TCP probe: connect to host:port (every resolved address checked), optionally handshake TLS, close. */
+export const TcpProbeSpec = z.strictObject({
+  id: z.string().min(1).max(200),
+  kind: z.literal('tcp'),
+  host: TcpHost,
+  port: TcpPort,
+  /** Handshake TLS (SNI = host name) and check the certificate after connecting. */
+  tls: z.boolean().default(false),
+  timeoutMs: z.number().int().min(100).max(60_000).default(10_000),
+});
+export type TcpProbeSpec = z.infer<typeof TcpProbeSpec>;
+export type TcpProbeSpecInput = z.input<typeof TcpProbeSpec>;
+
+/** Any probe a beacon runs, told apart by `kind` (HTTP when absent). */
+export const AnyProbeSpec = z.discriminatedUnion('kind', [ProbeSpec, TcpProbeSpec]);
+export type AnyProbeSpec = z.infer<typeof AnyProbeSpec>;
+export type AnyProbeSpecInput = z.input<typeof AnyProbeSpec>;
+
 export const ProbeBatchRequest = z.strictObject({
-  probes: z.array(ProbeSpec).min(1).max(1000),
+  probes: z.array(AnyProbeSpec).min(1).max(1000),
 });
 export type ProbeBatchRequest = z.infer<typeof ProbeBatchRequest>;
 
@@ -78,11 +99,12 @@ export const ProbeResult = z.strictObject({
   /** True when status, keyword and everything else passed. */
   ok: z.boolean(),
   startedAt: z.iso.datetime(),
+  /** The HTTP status; always null for a TCP probe. */
   statusCode: z.number().int().nullable(),
   timings: ProbeTimings,
   errorClass: ErrorClass.nullable(),
   errorMessage: z.string().max(1000).nullable(),
-  /** Expiry of the leaf certificate (https only). */
+  /** Expiry of the leaf certificate (https; TCP with TLS, where a refused certificate's expiry is reported too). */
   tlsCertExpiresAt: z.iso.datetime().nullable(),
   tlsCertDaysLeft: z.number().int().nullable(),
   /** How many redirects were followed. */

@@ -5,6 +5,8 @@ export interface CheckDefinition {
   id: string;
   accountId: string;
   name: string;
+  /** What is probed: an HTTP(S) URL, or a TCP port whose target `url` holds as tcp:// or tls:// (see tcp-target.ts). */
+  kind: 'http' | 'tcp' | 'heartbeat';
   url: string;
   method: (typeof HTTP_METHODS)[number];
   headers: Record<string, string>;
@@ -25,7 +27,7 @@ export interface CheckDefinition {
 /** The `checks` columns behind a CheckDefinition, each prefixed with `alias.`. */
 export function checkDefinitionColumns(alias: string): string {
   return [
-    'id', 'account_id', 'name', 'url', 'method', 'headers', 'body', 'interval_seconds', 'timeout_ms',
+    'id', 'account_id', 'name', 'kind', 'url', 'method', 'headers', 'body', 'interval_seconds', 'timeout_ms',
     'expected_status_codes', 'keyword', 'keyword_mode', 'degraded_threshold_ms', 'failures_before_down',
     'recoveries_before_up', 'regions',
   ]
@@ -40,6 +42,7 @@ export function checkDefinitionFromRow(row: any): CheckDefinition {
     id: row.id,
     accountId: row.account_id,
     name: row.name,
+    kind: row.kind,
     url: row.url,
     method: row.method,
     headers: row.headers,

@@ -12,4 +12,5 @@ export * from './latency-histogram.js';
 export * from './logger.js';
 export * from './migrate.js';
 export * from './status-codes.js';
+export * from './tcp-target.js';
 export * from './outbound/index.js';

@@ -4,6 +4,7 @@ import { createProbesRouter } from './routes/probes.js';
 
 export { beaconConfigSchema, loadBeaconConfig, parseBeaconConfig, type BeaconConfig } from './config.js';
 export { runProbe, type ProbeSettings } from './probe/run-probe.js';
+export { runTcpProbe } from './probe/run-tcp-probe.js';
 
 export interface StartBeaconOptions {
   /**

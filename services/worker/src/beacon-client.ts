@@ -1,5 +1,5 @@
 import { Agent, request, type Dispatcher } from 'undici';
-import { ProbeBatchResponse, type ProbeResult, type ProbeSpecInput } from '@pingdummy/shared';
+import { ProbeBatchResponse, type AnyProbeSpecInput, type ProbeResult } from '@pingdummy/shared';
 
 export interface Beacon {
   region: string;
@@ -24,7 +24,7 @@ export async function probeBatch(
   dispatcher: Dispatcher,
   beacon: Beacon,
   token: string,
-  probes: ProbeSpecInput[],
+  probes: AnyProbeSpecInput[],
   timeoutMs: number,
 ): Promise<Map<string, ProbeResult>> {
   let body: unknown;

@@ -1,4 +1,4 @@
-import { parseStatusCodes, type ProbeResult, type ProbeSpecInput } from '@pingdummy/shared';
+import { parseStatusCodes, parseTcpTarget, type AnyProbeSpecInput, type ProbeResult, type ProbeSpecInput } from '@pingdummy/shared';
 import type { Dispatcher } from 'undici';
 import { BeaconUnreachableError, probeBatch, type Beacon } from './beacon-client.js';
 import type { ClaimedCheck } from './claim-due-checks.js';
@@ -30,7 +30,10 @@ export function regionsFor(check: ClaimedCheck, beacons: Beacon[]): string[] {
   return check.regions.length > 0 ? check.regions : beacons.map((beacon) => beacon.region);
 }
 
-function toSpec(check: ClaimedCheck): ProbeSpecInput {
+function toSpec(check: ClaimedCheck): AnyProbeSpecInput {
+  const tcp = check.kind === 'tcp' ? parseTcpTarget(check.url) : null;
+  // The database only lets a TCP check hold a tcp:// or tls:// URL (migration 004).
+  if (tcp) return { id: check.id, kind: 'tcp', host: tcp.host, port: tcp.port, tls: tcp.tls, timeoutMs: check.timeoutMs };
   return {
     id: check.id,
     url: check.url,

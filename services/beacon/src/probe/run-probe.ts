@@ -12,6 +12,7 @@ import {
   type ProbeTimings,
 } from '@pingdummy/shared';
 import { errors } from 'undici';
+import { onePerSettings } from './per-settings.js';
 import { decodeBody, readCappedBody } from './read-body.js';
 
 /** What every probe of a beacon shares. */
@@ -40,18 +41,10 @@ const DAY_MS = 86_400_000;
  */
 const PROBE_FINISHED = new errors.ClientDestroyedError();
 
-type AgentFactory = ReturnType<typeof createGuardedAgentFactory>;
 /** One factory per settings object, so the allow-list is parsed once per beacon, not per probe. */
-const agentFactories = new WeakMap<ProbeSettings, AgentFactory>();
-
-function agentFactoryFor(settings: ProbeSettings): AgentFactory {
-  let factory = agentFactories.get(settings);
-  if (!factory) {
-    factory = createGuardedAgentFactory({ allowCidrs: settings.allowCidrs, tls: settings.tls, resolve: settings.resolve });
-    agentFactories.set(settings, factory);
-  }
-  return factory;
-}
+const agentFactoryFor = onePerSettings((settings) =>
+  createGuardedAgentFactory({ allowCidrs: settings.allowCidrs, tls: settings.tls, resolve: settings.resolve }),
+);
 
 /**
  * Collects phase timings over a probe's redirect chain. DNS, TCP and TLS come from the guarded

@@ -1,7 +1,8 @@
-import { describeZodError, ProbeBatchRequest, type ProbeBatchResponse, type ProbeResult, type ProbeSpec } from '@pingdummy/shared';
+import { describeZodError, ProbeBatchRequest, type AnyProbeSpec, type ProbeBatchResponse, type ProbeResult } from '@pingdummy/shared';
 import express, { Router } from 'express';
 import pLimit from 'p-limit';
 import { runProbe, type ProbeSettings } from '../probe/run-probe.js';
+import { runTcpProbe } from '../probe/run-tcp-probe.js';
 import { requireBearerToken } from './bearer-auth.js';
 
 export interface ProbesRouterOptions {
@@ -20,8 +21,12 @@ const MAX_REQUEST_BYTES = 2 * 1024 * 1024;
 /** `POST /v1/probes`: runs a batch concurrently and answers with results in request order. */
 export function createProbesRouter(options: ProbesRouterOptions): Router {
   const limit = pLimit(options.concurrency);
-  const probeBatch = (probes: ProbeSpec[]): Promise<ProbeResult[]> =>
-    Promise.all(probes.map((spec) => limit(() => runProbe(spec, options.settings))));
+  const probeBatch = (probes: AnyProbeSpec[]): Promise<ProbeResult[]> =>
+    Promise.all(
+      probes.map((spec) =>
+        limit(() => (spec.kind === 'tcp' ? runTcpProbe(spec, options.settings) : runProbe(spec, options.settings))),
+      ),
+    );
 
   const router = Router();
   router.post(

@@ -1,4 +1,4 @@
-import type { ProbeBatchResponse, ProbeResult, ProbeSpecInput, RunningHttpService } from '@pingdummy/shared';
+import type { AnyProbeSpecInput, ProbeBatchResponse, ProbeResult, ProbeSpecInput, RunningHttpService } from '@pingdummy/shared';
 import { parseBeaconConfig, startBeacon, type StartBeaconOptions } from '../../src/index.js';
 
 export const TEST_TOKEN = 'test-token-0123456789abcdef';
@@ -28,7 +28,7 @@ export async function postProbes(beacon: RunningHttpService, body: unknown, toke
 }
 
 /** Runs a batch and returns the parsed response, failing loudly on anything but 200. */
-export async function probeBatch(beacon: RunningHttpService, probes: ProbeSpecInput[]): Promise<ProbeBatchResponse> {
+export async function probeBatch(beacon: RunningHttpService, probes: AnyProbeSpecInput[]): Promise<ProbeBatchResponse> {
   const response = await postProbes(beacon, { probes });
   const body = await response.json();
   if (response.status !== 200) throw new Error(`beacon answered ${response.status}: ${JSON.stringify(body)}`);

@@ -18,7 +18,11 @@ export const CheckSchema = z.object({
   id: z.uuid(),
   accountId: z.uuid(),
   name: z.string(),
-  url: z.string(),
+  kind: z.enum(['http', 'tcp', 'heartbeat']),
+  url: z.string().describe('HTTP checks: the URL; TCP checks: tcp://host:port or tls://host:port.'),
+  host: z.string().nullable().describe('TCP checks: the host; null for other kinds.'),
+  port: z.number().int().nullable().describe('TCP checks: the port; null for other kinds.'),
+  tls: z.boolean().nullable().describe('TCP checks: whether TLS is handshaken; null for other kinds.'),
   method: z.enum(HTTP_METHODS),
   headers: z.record(z.string(), z.string()),
   body: z.string().nullable(),
@@ -46,7 +50,7 @@ export const CheckSchema = z.object({
 export const CheckListSchema = z.object({ checks: z.array(CheckSchema) });
 
 export const CheckWarningSchema = z.object({
-  field: z.literal('url').describe('The field the warning is about.'),
+  field: z.enum(['url', 'host']).describe('The field the warning is about: url, or host for a TCP check.'),
   message: z.string().describe('What will go wrong and how to fix it, e.g. an address the beacons refuse.'),
 });
 /** A created or changed check, with what was noticed while saving it (the save happened either way). */

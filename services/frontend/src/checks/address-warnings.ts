@@ -1,10 +1,11 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { checkAddress, parseAllowCidrs, type ResolveHost } from '@pingdummy/shared';
+import { checkAddress, parseAllowCidrs, parseTcpTarget, type ResolveHost } from '@pingdummy/shared';
 
 /** A problem with a saved check that does not stop it from being saved, e.g. `{ field: 'url', message }`. */
 export interface CheckWarning {
-  field: 'url';
+  /** The field that holds the address: `url`, or `host` for a TCP check. */
+  field: 'url' | 'host';
   message: string;
 }
 
@@ -54,6 +55,7 @@ export function createAddressAdvisor(options: AddressAdvisorOptions): AddressAdv
     } catch {
       return [];
     }
+    const field = parseTcpTarget(url) ? 'host' : 'url';
     let addresses: string[];
     if (isIP(hostname)) {
       addresses = [hostname];
@@ -62,14 +64,14 @@ export function createAddressAdvisor(options: AddressAdvisorOptions): AddressAdv
       if (resolved === undefined) return [];
       if (resolved instanceof Error) {
         if (!NOT_FOUND_CODES.has(resolved.code ?? '')) return [];
-        return [{ field: 'url', message: `${hostname} does not resolve to any address (${resolved.code}); probes will fail until it does.` }];
+        return [{ field, message: `${hostname} does not resolve to any address (${resolved.code}); probes will fail until it does.` }];
       }
       addresses = resolved.map((entry) => entry.address);
     }
     for (const address of addresses) {
       const verdict = checkAddress(address, allowCidrs);
       if (verdict.allowed) continue;
-      return [{ field: 'url', message: refusedMessage(hostname, address, verdict.reason) }];
+      return [{ field, message: refusedMessage(hostname, address, verdict.reason) }];
     }
     return [];
   };

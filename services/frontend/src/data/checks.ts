@@ -14,6 +14,7 @@ import { CheckLimitError, FieldValidationError, type FieldErrors } from './error
 import { assertRegionsHaveBeacons } from './regions.js';
 import { parseOrThrow } from './validate-input.js';
 import { isoOrNull, isUuid } from './ids.js';
+import { kindFieldErrors, tcpCheckFields, tcpFieldsOfUrl, tcpUrl } from './tcp-check.js';
 
 export { CheckLimitError, FieldValidationError } from './errors.js';
 
@@ -31,11 +32,13 @@ export const CHECK_TEXT_LIMITS = { name: 200, url: 2048, body: 16_384, expectedS
  * every field optional. The OpenAPI document is generated from these same schemas.
  */
 const checkFields = {
+  kind: z.enum(['http', 'tcp']).describe('What is probed: an HTTP(S) URL, or a TCP port (host, port, tls). Cannot be changed later.'),
+  ...tcpCheckFields,
   name: z.string().trim().min(1, 'is required').max(CHECK_TEXT_LIMITS.name).describe('Display name.'),
   url: z
     .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
     .max(CHECK_TEXT_LIMITS.url, `must be at most ${CHECK_TEXT_LIMITS.url} characters`) // not the URL message above
-    .describe('The URL to probe (http or https).'),
+    .describe('HTTP checks: the URL to probe (http or https); required for kind "http".'),
   method: z.enum(HTTP_METHODS).describe('HTTP method of the probe.'),
   headers: ProbeHeaders.describe('Request headers sent with every probe (no line breaks in values).'),
   body: z.string().max(CHECK_TEXT_LIMITS.body).nullable().describe('Request body, or null.'),
@@ -106,8 +109,12 @@ export function checkCrossFieldErrors(check: {
 /** A new check; fields left out take the database's defaults. */
 export const CheckInput = z
   .strictObject({
+    kind: checkFields.kind.default('http'),
     name: checkFields.name,
-    url: checkFields.url,
+    url: checkFields.url.optional(),
+    host: checkFields.host.optional(),
+    port: checkFields.port.optional(),
+    tls: checkFields.tls.optional(),
     method: checkFields.method.default('GET'),
     headers: checkFields.headers.default({}),
     body: checkFields.body.default(null),
@@ -126,7 +133,7 @@ export const CheckInput = z
     channelIds: checkFields.channelIds.default([]),
   })
   .superRefine((check, ctx) => {
-    for (const [field, message] of Object.entries(checkCrossFieldErrors(check))) {
+    for (const [field, message] of Object.entries({ ...checkCrossFieldErrors(check), ...kindFieldErrors(check) })) {
       ctx.addIssue({ code: 'custom', path: [field], message });
     }
   });
@@ -140,6 +147,10 @@ export const CheckPatch = z.strictObject(checkFields).partial();
 export type CheckPatch = z.input<typeof CheckPatch>;
 
 export interface Check extends CheckDefinition {
+  /** TCP checks' target (null for HTTP checks), read from `url`. */
+  host: string | null;
+  port: number | null;
+  tls: boolean | null;
   paused: boolean;
   isPublic: boolean;
   showUrlPublicly: boolean;
@@ -153,7 +164,10 @@ export interface Check extends CheckDefinition {
   updatedAt: string;
 }
 
-const COLUMN_OF: Record<Exclude<CheckFieldName, 'channelIds'>, string> = {
+/** Fields stored in a column of their own; a TCP check's host, port and tls are stored in `url`. */
+type ColumnField = Exclude<CheckFieldName, 'channelIds' | 'host' | 'port' | 'tls'>;
+const COLUMN_OF: Record<ColumnField, string> = {
+  kind: 'kind',
   name: 'name',
   url: 'url',
   method: 'method',
@@ -183,6 +197,7 @@ const CHECK_SELECT = `
 function toCheck(row: any): Check {
   return {
     ...checkDefinitionFromRow(row),
+    ...tcpFieldsOfUrl(row.url),
     paused: row.paused,
     isPublic: row.is_public,
     showUrlPublicly: row.show_url_publicly,
@@ -196,7 +211,7 @@ function toCheck(row: any): Check {
   };
 }
 
-function columnValue(field: Exclude<CheckFieldName, 'channelIds'>, value: unknown): unknown {
+function columnValue(field: ColumnField, value: unknown): unknown {
   return field === 'headers' ? JSON.stringify(value) : value;
 }
 
@@ -243,7 +258,9 @@ export interface CreateCheckOptions {
  * account is full; the account row is locked while counting, so two concurrent creates cannot both take the last slot.
  */
 export async function createCheck(db: Pool, accountId: string, input: CheckInput, options: CreateCheckOptions): Promise<Check> {
-  const check = parseOrThrow(CheckInput, input);
+  const parsed = parseOrThrow(CheckInput, input);
+  // Both set by kindFieldErrors' rules: a TCP check has host and port, an HTTP check a URL.
+  const check = { ...parsed, url: parsed.kind === 'tcp' ? tcpUrl({ host: parsed.host!, port: parsed.port!, tls: parsed.tls }) : parsed.url! };
   return withTransaction(db, async (client) => {
     const account = await client.query(`SELECT check_limit FROM accounts WHERE id = $1 FOR NO KEY UPDATE`, [
       isUuid(accountId) ? accountId : null,
@@ -278,14 +295,21 @@ export async function updateCheck(db: Pool, accountId: string, id: string, patch
     const locked = await client.query(`SELECT id FROM checks WHERE id = $1 AND account_id = $2 FOR UPDATE`, [id, accountId]);
     if (!locked.rows[0]) return null;
     const current = (await getCheck(client, accountId, id))!;
+    if (changes.kind !== undefined && changes.kind !== current.kind) {
+      throw new FieldValidationError({ kind: 'cannot be changed; create a new check instead' });
+    }
     const merged = { ...current, ...changes };
-    const crossFieldErrors = checkCrossFieldErrors(merged);
+    const crossFieldErrors = { ...checkCrossFieldErrors(merged), ...kindFieldErrors(merged) };
     if (Object.keys(crossFieldErrors).length > 0) throw new FieldValidationError(crossFieldErrors);
 
     if (changes.regions) await assertRegionsHaveBeacons(client, changes.regions, current.regions);
     if (changes.channelIds) await setCheckChannels(client, accountId, id, changes.channelIds);
-    const fields = (Object.keys(changes) as CheckFieldName[]).filter(
-      (field): field is keyof typeof COLUMN_OF => field !== 'channelIds' && changes[field] !== undefined,
+    // A TCP check's new host, port or tls is a new `url`.
+    const values: Partial<Record<ColumnField, unknown>> = { ...changes };
+    if (current.kind === 'tcp') merged.url = tcpUrl({ host: merged.host!, port: merged.port!, tls: merged.tls });
+    if (merged.url !== current.url) values.url = merged.url;
+    const fields = (Object.keys(values) as CheckFieldName[]).filter(
+      (field): field is ColumnField => field in COLUMN_OF && values[field as ColumnField] !== undefined,
     );
     if (fields.length === 0 && !changes.channelIds) return current;
     const rescheduled =
@@ -298,7 +322,7 @@ export async function updateCheck(db: Pool, accountId: string, id: string, patch
     await client.query(`UPDATE checks SET ${assignments.join(', ')} WHERE id = $1 AND account_id = $2`, [
       id,
       accountId,
-      ...fields.map((field) => columnValue(field, changes[field])),
+      ...fields.map((field) => columnValue(field, values[field])),
     ]);
     return getCheck(client, accountId, id);
   });

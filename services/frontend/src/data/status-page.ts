@@ -2,6 +2,7 @@ import type { Pool } from '@pingdummy/shared';
 import type { CheckState } from './checks.js';
 import { loadPublicIncidentUpdates, type PublicIncident } from './incident-updates.js';
 import { publicMaintenanceOf, type PublicMaintenance } from './public-maintenance.js';
+import { checkTargetText } from './tcp-check.js';
 import { loadDailyUptimeBars, uptimeOfBars, type DailyUptimeBar } from './summaries.js';
 
 export interface StatusPageCheck {
@@ -53,7 +54,7 @@ export async function getStatusPage(db: Pool, slug: string): Promise<StatusPage 
     checks: rows.map((row) => ({
       name: row.name,
       state: row.state,
-      ...(row.show_url_publicly ? { url: row.url } : {}),
+      ...(row.show_url_publicly ? { url: checkTargetText(row.url) } : {}),
       bars: bars.get(row.id) ?? [],
       uptime90d: uptimeOfBars(bars.get(row.id) ?? []),
       openIncident: row.incident_started_at

@@ -2,13 +2,15 @@ import { HTTP_METHODS } from '@pingdummy/shared';
 import { z } from 'zod';
 import type { Check, CheckInput } from '../data/checks.js';
 import { checkbox, checkboxGroup, text, type FieldErrors } from './forms.js';
+import { defaultTcpFormValues, HTTP_ONLY_FORM_FIELDS, tcpFormFields, tcpFormValuesOf } from './tcp-check-form.js';
 
 /**
  * The check form as submitted: only known fields, each a string (checkbox groups: strings). Typed fields have
  * no length limit here: the data layer's limits are shown beside the field (the 64 kB body limit still applies).
  */
-export const CheckForm = z.strictObject({
+const HttpCheckForm = z.strictObject({
   _csrf: text(200).optional(),
+  kind: z.literal('http').optional(),
   name: text(),
   url: text(),
   method: text(20),
@@ -28,10 +30,15 @@ export const CheckForm = z.strictObject({
   isPublic: checkbox(),
   showUrlPublicly: checkbox(),
 });
+/** The TCP check's form: the shared fields, host, port and tls (views/partials/check-form-tcp.eta). */
+const TcpCheckForm = HttpCheckForm.omit({ ...HTTP_ONLY_FORM_FIELDS, kind: true }).extend(tcpFormFields);
+/** The form of either kind; the kind is a hidden field (fixed once a check exists). */
+export const CheckForm = z.discriminatedUnion('kind', [HttpCheckForm, TcpCheckForm]);
 export type CheckForm = z.output<typeof CheckForm>;
 
 /** What the form shows: strings as typed, so a rejected form comes back exactly as it was sent. */
 export interface CheckFormValues {
+  kind: 'http' | 'tcp';
   name: string;
   url: string;
   method: string;
@@ -50,13 +57,17 @@ export interface CheckFormValues {
   paused: boolean;
   isPublic: boolean;
   showUrlPublicly: boolean;
+  host: string;
+  port: string;
+  tls: boolean;
 }
 
 export const METHODS = HTTP_METHODS;
 
 /** A new check's form, with the database's defaults. */
-export function defaultCheckFormValues(): CheckFormValues {
+export function defaultCheckFormValues(kind: CheckFormValues['kind'] = 'http'): CheckFormValues {
   return {
+    kind,
     name: '',
     url: 'https://',
     method: 'GET',
@@ -75,11 +86,13 @@ export function defaultCheckFormValues(): CheckFormValues {
     paused: false,
     isPublic: false,
     showUrlPublicly: false,
+    ...defaultTcpFormValues(),
   };
 }
 
 export function checkToFormValues(check: Check): CheckFormValues {
   return {
+    kind: check.kind === 'tcp' ? 'tcp' : 'http',
     name: check.name,
     url: check.url,
     method: check.method,
@@ -100,12 +113,14 @@ export function checkToFormValues(check: Check): CheckFormValues {
     paused: check.paused,
     isPublic: check.isPublic,
     showUrlPublicly: check.showUrlPublicly,
+    ...tcpFormValuesOf(check),
   };
 }
 
 export function formToValues(form: CheckForm): CheckFormValues {
   const { _csrf: _ignored, ...values } = form;
-  return values;
+  // Fields the submitted kind has no use for keep their defaults, so the form can be shown again as sent.
+  return { ...defaultCheckFormValues(), ...values, kind: values.kind ?? 'http' };
 }
 
 /**
@@ -136,19 +151,11 @@ export function formToCheckInput(values: CheckFormValues): { input: CheckInput; 
     }
     headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
   });
-  const keyword = values.keyword === '' ? null : values.keyword;
-  const keywordMode = values.keywordMode === '' ? null : values.keywordMode;
-  const input = {
+  // Fields every kind has.
+  const shared = {
     name: values.name,
-    url: values.url.trim(),
-    method: values.method,
-    headers,
-    body: values.body === '' ? null : values.body,
     intervalSeconds: integer('intervalSeconds', values.intervalSeconds),
     timeoutMs: integer('timeoutMs', values.timeoutMs),
-    expectedStatusCodes: values.expectedStatusCodes.trim(),
-    keyword,
-    keywordMode,
     degradedThresholdMs: integer('degradedThresholdMs', values.degradedThresholdMs, true),
     failuresBeforeDown: integer('failuresBeforeDown', values.failuresBeforeDown),
     recoveriesBeforeUp: integer('recoveriesBeforeUp', values.recoveriesBeforeUp),
@@ -158,6 +165,20 @@ export function formToCheckInput(values: CheckFormValues): { input: CheckInput; 
     isPublic: values.isPublic,
     showUrlPublicly: values.showUrlPublicly,
   };
+  const input =
+    values.kind === 'tcp'
+      ? { kind: 'tcp', ...shared, host: values.host, port: integer('port', values.port), tls: values.tls }
+      : {
+          kind: 'http',
+          ...shared,
+          url: values.url.trim(),
+          method: values.method,
+          headers,
+          body: values.body === '' ? null : values.body,
+          expectedStatusCodes: values.expectedStatusCodes.trim(),
+          keyword: values.keyword === '' ? null : values.keyword,
+          keywordMode: values.keywordMode === '' ? null : values.keywordMode,
+        };
   // Numbers that failed to parse were reported above; the data layer sees them as absent, never as NaN.
   return { input: input as unknown as CheckInput, errors };
 }

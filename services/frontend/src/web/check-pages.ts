@@ -9,6 +9,7 @@ import { listIncidents } from '../data/incidents.js';
 import { listRegions } from '../data/regions.js';
 import { listResults, type ProbeResultRow } from '../data/results.js';
 import { validateInput } from '../data/validate-input.js';
+import { checkTargetText } from '../data/tcp-check.js';
 import { getLatencySeries, SERIES_RANGES, type SeriesRange } from '../data/latency-series.js';
 import { getCheckSummary, getDailyUptimeBars, uptimeOfBars } from '../data/summaries.js';
 import { publicMaintenanceOf } from '../data/public-maintenance.js';
@@ -132,7 +133,8 @@ export function addCheckPages(router: Router, options: CheckPageOptions): void {
   }
 
   router.get('/checks/new', async (req, res) => {
-    await showForm(req, res, { checkId: null, values: defaultCheckFormValues(), errors: {} });
+    const kind = req.query.kind === 'tcp' ? 'tcp' : 'http';
+    await showForm(req, res, { checkId: null, values: defaultCheckFormValues(kind), errors: {} });
   });
 
   router.post('/checks', async (req, res) => {
@@ -171,6 +173,7 @@ export function addCheckPages(router: Router, options: CheckPageOptions): void {
     renderer.page(req, res, 'check', {
       title: check.name,
       check,
+      target: checkTargetText(check.url),
       summary,
       bars: bars ?? [],
       uptime90d: uptimeOfBars(bars ?? []),

@@ -11,6 +11,7 @@ import {
 import { getIncident, listIncidents } from '../data/incidents.js';
 import { showIncidentPage } from './incident-update-pages.js';
 import { getCheckSummaries } from '../data/summaries.js';
+import { checkTargetText } from '../data/tcp-check.js';
 import { currentUser } from './auth.js';
 import { ms, percent, stateLabel, utc } from './format.js';
 import { notFound } from './http-errors.js';
@@ -92,7 +93,7 @@ export async function dashboardView(db: Pool, accountId: string, query: Dashboar
     return {
       id: check.id,
       name: check.name,
-      url: check.url,
+      url: checkTargetText(check.url), // host:port for a TCP check
       state: check.state,
       stateLabel: stateLabel(check.state),
       uptime24h: percent(summary?.uptime24h),

@@ -45,8 +45,18 @@ test("CheckInput's required fields are exactly those the validator cannot do wit
       return invalidFields(CheckInput, body).includes(field);
     })
     .sort();
-  expect(required).toEqual(['name', 'url']);
-  expect(validatorRequired).toEqual(required);
+  // Only name is required of every check; which target fields are required depends on kind (their descriptions
+  // say so): url for an HTTP check (kind "http", the default, as validCheck is), host and port for a TCP check.
+  expect(required).toEqual(['name']);
+  expect(validatorRequired).toEqual(['name', 'url']);
+  for (const field of ['url', 'host', 'port']) expect(inputSchema.properties[field].description).toMatch(/required for kind/);
+  const tcpCheck: Record<string, unknown> = { name: 'doc', kind: 'tcp', host: 'db.example.com', port: 5432 };
+  const tcpRequired = Object.keys(tcpCheck).filter((field) => {
+    const body = { ...tcpCheck };
+    delete body[field];
+    return invalidFields(CheckInput, body).includes(field);
+  });
+  expect(tcpRequired.sort()).toEqual(['host', 'name', 'port']);
   // A patch requires nothing.
   expect(document.components.schemas.CheckPatch.required ?? []).toEqual([]);
   expect(CheckPatch.safeParse({}).success).toBe(true);
