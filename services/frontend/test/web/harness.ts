@@ -1,4 +1,4 @@
-import type { Logger, RunningHttpService } from '@pingdummy/shared';
+import type { RunningHttpService } from '@pingdummy/shared';
 import { createTestDatabase, type TestDatabase } from '@pingdummy/shared/testing';
 import type { FrontendConfig } from '../../src/config.js';
 import { startFrontend } from '../../src/index.js';
