@@ -17,7 +17,9 @@ test('every route the role guard restricts documents 403; reads open to every ro
   for (const [path, methods] of Object.entries<Record<string, { responses: Record<string, unknown> }>>(document.paths)) {
     for (const [method, operation] of Object.entries(methods)) {
       if (path === '/openapi.json') continue;
-      const restricted = method !== 'get' || path === '/audit-log';
+      // Owner-only reads: the audit log and the API tokens (a token lists its account's other tokens).
+      const ownerOnlyRead = path === '/audit-log' || path === '/tokens' || path.startsWith('/tokens/');
+      const restricted = method !== 'get' || ownerOnlyRead;
       expect([method, path, '403' in operation.responses]).toEqual([method, path, restricted]);
     }
   }
