@@ -135,10 +135,14 @@ test.each(['1', '2'])('the process entry (BEACON_PROCESSES=%s) drains in-flight 
       if (await fetch(`${url}/healthz`).then((response) => response.ok, () => false)) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+    const slowBefore = target.seen.filter((request) => request.url === '/slow').length;
     const batches = [1, 2, 3, 4].map((n) =>
       postProbes({ url } as RunningHttpService, { probes: [{ id: `late${n}`, url: `${target.origin}/slow` }] }),
     );
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // SIGTERM once all four batches are in flight (their probes reached the target), however loaded the machine is.
+    for (let waited = 0; waited < 10_000 && target.seen.filter((request) => request.url === '/slow').length < slowBefore + 4; waited += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     child.kill('SIGTERM');
     for (const [index, response] of (await Promise.all(batches)).entries()) {
       expect(response.status).toBe(200);
