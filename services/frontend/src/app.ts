@@ -8,6 +8,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { createApiRouter } from './api/router.js';
 import { createAddressAdvisor } from './checks/address-warnings.js';
+import { createPingIntake, type PingIntakeOptions } from './heartbeats/ping-intake.js';
 import type { FrontendConfig } from './config.js';
 import { addAuthRoutes, loadUser, requireUser } from './web/auth.js';
 import { createCsrfProtection } from './web/csrf.js';
@@ -34,19 +35,25 @@ export interface FrontendDependencies {
    * @default - dns.lookup with `all: true`
    */
   resolveHost?: ResolveHost;
+  /** Tuning of the heartbeat pings' write-behind buffer (tests make it small). @default - see WriteBehindBuffer */
+  pingBuffer?: PingIntakeOptions['buffer'];
 }
 
 /** What the app needs to release on shutdown. */
 export interface FrontendRoutes {
-  close(): void;
+  /** Closes the session store and writes the accepted heartbeat pings (retrying up to the stop timeout). */
+  close(): Promise<void>;
 }
 
 /**
- * Mounts the frontend on `app`, in this order: security headers, static files, the JSON API (own auth,
+ * Mounts the frontend on `app`, in this order: heartbeat pings, security headers, static files, the JSON API (own auth,
  * no session or CSRF), then cookies, form parsing, sessions, CSRF and the HTML pages, then HTML errors.
  */
 export function addFrontendRoutes(app: Express, deps: FrontendDependencies): FrontendRoutes {
   const { config, pool } = deps;
+  // Heartbeat pings come first: the hot public path needs no headers, cookies or sessions.
+  const pings = createPingIntake({ pool, logger: deps.logger, buffer: deps.pingBuffer });
+  app.use('/ping', pings.router);
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -115,5 +122,10 @@ export function addFrontendRoutes(app: Express, deps: FrontendDependencies): Fro
   web.use(htmlErrorHandler(renderer));
   app.use(web);
 
-  return { close: () => sessions.close() };
+  return {
+    close: async () => {
+      sessions.close();
+      await pings.stop(config.stopTimeoutMs);
+    },
+  };
 }

@@ -13,7 +13,7 @@ export interface ClaimedCheck extends CheckDefinition {
 
 /**
  * Claims up to `limit` checks due within `lookaheadMs` for `owner`.
- * 1. Picks unpaused checks whose due time comes within the lookahead and whose lease is free or
+ * 1. Picks unpaused checks (not heartbeat checks: their pings come to them) whose due time comes within the lookahead and whose lease is free or
  *    expired, oldest first, skipping rows another replica is claiming right now (SKIP LOCKED).
  * 2. Writes the lease (owner, expiry = due time + timeout + margin, attempt + 1) in the same statement,
  *    so the row lock ends with the statement: no lock is held while probing.
@@ -31,7 +31,7 @@ export async function claimDueChecks(
   const { rows } = await pool.query(
     `WITH due AS (
        SELECT id FROM checks
-       WHERE NOT paused AND next_due_at <= now() + make_interval(secs => $4 / 1000.0)
+       WHERE NOT paused AND kind <> 'heartbeat' AND next_due_at <= now() + make_interval(secs => $4 / 1000.0)
          AND (lease_expires_at IS NULL OR lease_expires_at < now())
        ORDER BY next_due_at
        LIMIT $2

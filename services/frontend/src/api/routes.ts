@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import type { AddressAdvisor } from '../checks/address-warnings.js';
 import { CheckInput, CheckPatch, createCheck, deleteCheck, getCheck, listChecks, setCheckPaused, updateCheck } from '../data/checks.js';
 import { getIncident, listIncidents } from '../data/incidents.js';
+import { heartbeatApiRoutes } from './heartbeat-routes.js';
 import { listResults } from '../data/results.js';
 import { getCheckSummaries, getCheckSummary } from '../data/summaries.js';
 import {
@@ -220,4 +221,5 @@ export const apiRoutes: ApiRoute[] = [
     errors: [401, 404],
     handle: async ({ pool, accountId, params }) => found(await getIncident(pool, accountId, params.id!)),
   }),
+  ...heartbeatApiRoutes,
 ];

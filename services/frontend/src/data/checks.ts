@@ -215,7 +215,7 @@ export async function getCheck(db: Pool | PoolClient, accountId: string, id: str
 }
 
 /** Replaces the check's channels; every channel must belong to the account. */
-async function setCheckChannels(client: PoolClient, accountId: string, checkId: string, channelIds: string[]): Promise<void> {
+export async function setCheckChannels(client: PoolClient, accountId: string, checkId: string, channelIds: string[]): Promise<void> {
   const unique = [...new Set(channelIds)];
   const { rows } = await client.query(`SELECT id FROM notification_channels WHERE account_id = $1 AND id = ANY($2::uuid[])`, [
     accountId,
@@ -238,6 +238,20 @@ export interface CreateCheckOptions {
 }
 
 /**
+ * Locks the account row and throws CheckLimitError when it has no room for one more check of any kind;
+ * the lock holds until the caller's transaction ends, so two concurrent creates cannot both take the last slot.
+ */
+export async function reserveCheckSlot(client: PoolClient, accountId: string, options: CreateCheckOptions): Promise<void> {
+  const account = await client.query(`SELECT check_limit FROM accounts WHERE id = $1 FOR NO KEY UPDATE`, [
+    isUuid(accountId) ? accountId : null,
+  ]);
+  if (!account.rows[0]) throw new Error(`account ${accountId} does not exist`);
+  const limit: number = account.rows[0].check_limit ?? options.checkLimit;
+  const count = await client.query(`SELECT count(*)::int AS n FROM checks WHERE account_id = $1`, [accountId]);
+  if (count.rows[0].n >= limit) throw new CheckLimitError(limit);
+}
+
+/**
  * Validates and stores a new check.
  * Throws FieldValidationError for bad input (a region without a beacon included) and CheckLimitError when the
  * account is full; the account row is locked while counting, so two concurrent creates cannot both take the last slot.
@@ -245,14 +259,7 @@ export interface CreateCheckOptions {
 export async function createCheck(db: Pool, accountId: string, input: CheckInput, options: CreateCheckOptions): Promise<Check> {
   const check = parseOrThrow(CheckInput, input);
   return withTransaction(db, async (client) => {
-    const account = await client.query(`SELECT check_limit FROM accounts WHERE id = $1 FOR NO KEY UPDATE`, [
-      isUuid(accountId) ? accountId : null,
-    ]);
-    if (!account.rows[0]) throw new Error(`account ${accountId} does not exist`);
-    const limit: number = account.rows[0].check_limit ?? options.checkLimit;
-    const count = await client.query(`SELECT count(*)::int AS n FROM checks WHERE account_id = $1`, [accountId]);
-    if (count.rows[0].n >= limit) throw new CheckLimitError(limit);
-
+    await reserveCheckSlot(client, accountId, options);
     await assertRegionsHaveBeacons(client, check.regions);
     const fields = Object.keys(COLUMN_OF) as (keyof typeof COLUMN_OF)[];
     const inserted = await client.query(
