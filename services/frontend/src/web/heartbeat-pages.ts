@@ -23,6 +23,22 @@ export interface HeartbeatPageOptions {
 /** This site's origin as the browser sees it (behind the ALB too: trust proxy gives the scheme). */
 const originOf = (req: Request) => `${req.protocol}://${req.get('host')}`;
 
+/** The shell snippets of the check page: a plain ping, and a job wrapped in /start and success or /fail. */
+function curlExamples(pingUrl: string): { simple: string; wrapped: string } {
+  const curl = 'curl -fsS -m 10 --retry 5 -o /dev/null';
+  return {
+    simple: `${curl} ${pingUrl}`,
+    wrapped: [
+      `${curl} ${pingUrl}/start`,
+      'if output=$(./backup.sh 2>&1); then',
+      `  ${curl} --data-raw "$output" ${pingUrl}`,
+      'else',
+      `  ${curl} --data-raw "$output" ${pingUrl}/fail`,
+      'fi',
+    ].join('\n'),
+  };
+}
+
 /**
  * The heartbeat-check pages: the form (new and edit) and the check page with its ping URLs and pings.
  * Mounted before the HTTP check pages: /checks/:id and /checks/:id/edit pass to them unless the check is a
@@ -50,7 +66,7 @@ export function addHeartbeatPages(router: Router, options: HeartbeatPageOptions)
     try {
       const check = await save(input);
       if (!check) throw notFound('check');
-      res.redirect(303, `/checks/${check.id}?notice=${checkId ? 'check-saved' : 'check-created'}`);
+      res.redirect(303, `/checks/${check.id}?notice=${checkId ? 'check-saved' : 'heartbeat-created'}`);
     } catch (error) {
       if (error instanceof FieldValidationError) return showForm(req, res, { checkId, values, errors: topLevelErrors(error.fields) }, 422);
       if (error instanceof CheckLimitError) {
@@ -93,10 +109,12 @@ export function addHeartbeatPages(router: Router, options: HeartbeatPageOptions)
       listIncidents(db, accountId, { checkId: check.id, limit: 20 }),
       listPings(db, accountId, check.id, 50),
     ]);
+    const pingUrl = `${originOf(req)}${check.pingPath}`;
     renderer.page(req, res, 'heartbeat', {
       title: check.name,
       check,
-      pingUrl: `${originOf(req)}${check.pingPath}`,
+      pingUrl,
+      curl: curlExamples(pingUrl),
       bodyLimitBytes: PING_BODY_LIMIT_BYTES,
       summary,
       bars: bars ?? [],
