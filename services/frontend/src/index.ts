@@ -10,6 +10,7 @@ import {
 } from '@pingdummy/shared';
 import { addFrontendRoutes, type FrontendDependencies } from './app.js';
 import type { FrontendConfig } from './config.js';
+import { redactPingKey } from './heartbeats/ping-intake.js';
 
 export { parseFrontendConfig, type FrontendConfig } from './config.js';
 
@@ -38,6 +39,8 @@ export async function startFrontend(config: FrontendConfig, options: StartFronte
     stopTimeoutMs: config.stopTimeoutMs,
     trustProxyHops: config.trustProxyHops,
     handleSignals: options.handleSignals ?? true,
+    // A ping URL's key is a secret: anyone who has it can ping the check.
+    logPath: redactPingKey,
     readiness: [{ name: 'database', check: () => pingDatabase(pool) }],
     routes: (app) => {
       routes = addFrontendRoutes(app, { config, pool, logger, resolveHost: options.resolveHost, pingBuffer: options.pingBuffer });

@@ -29,6 +29,9 @@ export interface PingIntake {
   stop(timeoutMs: number): Promise<void>;
 }
 
+/** A ping path for the request log, its secret key replaced by the text `<key>` (e.g. `/ping/<key>/start`). */
+export const redactPingKey = (path: string): string => path.replace(/^\/ping\/[^/]+/, '/ping/<key>');
+
 const clean = (value: string | undefined, max: number) => (value ? value.slice(0, max).replaceAll('\u0000', '\uFFFD') : null);
 
 /**

@@ -15,7 +15,7 @@ export interface TestFrontend {
 /** A real frontend on a random port against a fresh migrated database. */
 export async function startTestFrontend(
   overrides: Partial<FrontendConfig> = {},
-  options: Pick<StartFrontendOptions, 'pingBuffer'> = {},
+  options: Pick<StartFrontendOptions, 'pingBuffer' | 'logger'> = {},
 ): Promise<TestFrontend> {
   const db = await createTestDatabase();
   const config: FrontendConfig = {
