@@ -40,6 +40,7 @@ function verdictResult(checkId: string, verdict: Verdict, at: Date): RoundResult
  * probed round (recordStateChange):
  * 1. In one transaction, locks up to `limit` unpaused heartbeat checks whose verdict disagrees with their
  *    state (late or failed but not down; ok but not up), skipping rows another worker holds (SKIP LOCKED).
+ *    NO KEY UPDATE: the frontend's ping writes (whose foreign key takes KEY SHARE) never wait for this.
  * 2. Each becomes down or up as of the moment that decided it (the deadline, the /fail or the success
  *    ping), which also keys the alert's idempotency, so a repeated evaluation cannot alert twice.
  * Returns the state changes, to be logged after the commit; an empty list means nothing changed.
@@ -56,7 +57,7 @@ export async function evaluateHeartbeats(pool: Pool, publicUrl: string, limit = 
           AND ((v.verdict IN ('late', 'failed') AND c.state <> 'down') OR (v.verdict = 'ok' AND c.state <> 'up'))
         ORDER BY c.id
         LIMIT $1
-        FOR UPDATE OF c SKIP LOCKED`,
+        FOR NO KEY UPDATE OF c SKIP LOCKED`,
       [limit],
     );
     const changes: StateChange[] = [];
