@@ -13,8 +13,9 @@ export interface ClaimedCheck extends CheckDefinition {
 
 /**
  * Claims up to `limit` checks due within `lookaheadMs` for `owner`.
- * 1. Picks unpaused checks (not heartbeat checks: their pings come to them) whose due time comes within the lookahead and whose lease is free or
+ * 1. Picks unpaused checks whose due time comes within the lookahead and whose lease is free or
  *    expired, oldest first, skipping rows another replica is claiming right now (SKIP LOCKED).
+ *    Heartbeat checks are never claimed: nobody probes them, their pings come to the frontend.
  * 2. Writes the lease (owner, expiry = due time + timeout + margin, attempt + 1) in the same statement,
  *    so the row lock ends with the statement: no lock is held while probing.
  * The lookahead lets a tick that runs once a second start each probe at its due time, not up to a
