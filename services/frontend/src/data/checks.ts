@@ -11,6 +11,7 @@ import {
 } from '@pingdummy/shared';
 import { z } from 'zod';
 import { CheckLimitError, FieldValidationError, type FieldErrors } from './errors.js';
+import { restartHeartbeatDeadline } from '../heartbeats/restart-deadline.js';
 import { assertRegionsHaveBeacons } from './regions.js';
 import { parseOrThrow } from './validate-input.js';
 import { isoOrNull, isUuid } from './ids.js';
@@ -307,6 +308,8 @@ export async function updateCheck(db: Pool, accountId: string, id: string, patch
       accountId,
       ...fields.map((field) => columnValue(field, changes[field])),
     ]);
+    // A resumed heartbeat check waits one schedule from now, not from before its pause.
+    if (current.paused && !merged.paused) await restartHeartbeatDeadline(client, id);
     return getCheck(client, accountId, id);
   });
 }

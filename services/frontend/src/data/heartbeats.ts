@@ -1,5 +1,6 @@
 import { withTransaction, type Pool, type PoolClient } from '@pingdummy/shared';
 import { z } from 'zod';
+import { restartHeartbeatDeadline } from '../heartbeats/restart-deadline.js';
 import { cronProblem, isKnownTimezone, lateAt, SCHEDULE_LIMITS, type HeartbeatSchedule } from '../heartbeats/schedule.js';
 import { CheckPatch, reserveCheckSlot, setCheckChannels, type CheckState, type CreateCheckOptions } from './checks.js';
 import { FieldValidationError, type FieldErrors } from './errors.js';
@@ -217,6 +218,7 @@ export async function updateHeartbeatCheck(
       `UPDATE heartbeats SET period_seconds = $2, cron = $3, timezone = $4, grace_seconds = $5, late_at = $6 WHERE check_id = $1`,
       [id, schedule.periodSeconds, schedule.cron, schedule.timezone, schedule.graceSeconds, lateAt(schedule, progress)],
     );
+    if (current.paused && changes.paused === false) await restartHeartbeatDeadline(client, id);
     return getHeartbeatCheck(client, accountId, id);
   });
 }

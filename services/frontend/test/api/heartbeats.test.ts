@@ -227,6 +227,23 @@ describe('up and down through the worker', () => {
     expect(await events(check.id)).toEqual(['down', 'up']);
   });
 
+  test('a resumed check counts its schedule from the resume: a long pause does not end in a late alert', async () => {
+    const check = await createHeartbeat({ periodSeconds: 3600, graceSeconds: 60 });
+    await channelFor(check.id);
+    await ping(check.pingPath);
+    await waitFor('the check up', async () => (await stateOf(check.id)) === 'up');
+    expect((await api('POST', `/checks/${check.id}/pause`)).status).toBe(200);
+    // Paused for a day: the old deadline has long passed.
+    await frontend.db.pool.query(`UPDATE heartbeats SET late_at = now() - interval '1 day' WHERE check_id = $1`, [check.id]);
+    const resumedAt = Date.now();
+    expect((await api('POST', `/checks/${check.id}/resume`)).status).toBe(200);
+    const read = await api('GET', `/heartbeat-checks/${check.id}`);
+    expect(new Date(read.json.lateAt).getTime()).toBeGreaterThanOrEqual(resumedAt + 3660 * 1000 - 1000);
+    await new Promise((resolve) => setTimeout(resolve, 2_500)); // two worker ticks
+    expect(await stateOf(check.id)).toBe('up');
+    expect(await events(check.id)).toEqual([]);
+  });
+
   test('a /fail ping is down at once; a job that hangs after /start is late after its grace', async () => {
     const check = await createHeartbeat({ periodSeconds: 3600, graceSeconds: 60 });
     await channelFor(check.id);
