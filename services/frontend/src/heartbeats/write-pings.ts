@@ -51,8 +51,10 @@ function applyPing(progress: Progress, ping: AcceptedPing): number | null {
  *    Pings of checks deleted since they were accepted are skipped: there is nothing left to record them on.
  * 2. Replays the pings in arrival order on each check's progress: last ping, success and fail times, the
  *    running job (/start) and its run time, then the new deadline (`late_at`) from the schedule.
- * 3. Inserts the pings (ON CONFLICT DO NOTHING on the id: a batch retried after a lost commit adds nothing)
- *    and updates the progress. The worker reads `late_at` and the ping times to decide up and down.
+ * 3. Inserts the pings (ON CONFLICT DO NOTHING on the id: a batch retried after a lost commit adds nothing),
+ *    updates the progress, and the checks' `last_probed_at` (the dashboard's "last probe") to the last ping.
+ *    Locks are taken heartbeats rows first, then checks rows; the worker locks only checks rows, so no cycle.
+ * The worker reads `late_at` and the ping times to decide up and down.
  */
 export async function writePings(pool: Pool, pings: AcceptedPing[]): Promise<void> {
   const checkIds = [...new Set(pings.map((ping) => ping.checkId))].sort();
@@ -124,6 +126,13 @@ export async function writePings(pool: Pool, pings: AcceptedPing[]): Promise<voi
         updated.map(([, check]) => check.progress.lastDurationMs),
         updated.map(([, check]) => lateAt(check.schedule, { ...check.progress, createdAt: check.createdAt })),
       ],
+    );
+    // The dashboard's and the API's "last probe" of a heartbeat check is its last ping.
+    await client.query(
+      `UPDATE checks c SET last_probed_at = u.last_ping_at
+         FROM unnest($1::uuid[], $2::timestamptz[]) AS u(check_id, last_ping_at)
+        WHERE c.id = u.check_id AND (c.last_probed_at IS NULL OR c.last_probed_at < u.last_ping_at)`,
+      [updated.map(([id]) => id), updated.map(([, check]) => check.progress.lastPingAt)],
     );
   });
 }

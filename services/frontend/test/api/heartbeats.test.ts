@@ -155,6 +155,8 @@ describe('the ping endpoint', () => {
     expect(read.json.lastDurationMs).toBe(success.durationMs);
     expect(read.json.runningSince).toBeNull();
     expect(read.json.lastPingAt).toBe(pings.json.pings[0].receivedAt);
+    // Like any check's last probe, on the dashboard and in /checks.
+    expect((await api('GET', `/checks/${check.id}`)).json.lastProbedAt).toBe(read.json.lastPingAt);
   });
 
   test('a body over the limit is truncated and flagged, not refused', async () => {
