@@ -15,6 +15,7 @@ export interface ClaimedCheck extends CheckDefinition {
  * Claims up to `limit` checks due within `lookaheadMs` for `owner`.
  * 1. Picks unpaused checks whose due time comes within the lookahead and whose lease is free or
  *    expired, oldest first, skipping rows another replica is claiming right now (SKIP LOCKED).
+ *    Heartbeat checks are never claimed: nobody probes them, their pings come to the frontend.
  * 2. Writes the lease (owner, expiry = due time + timeout + margin, attempt + 1) in the same statement,
  *    so the row lock ends with the statement: no lock is held while probing.
  * The lookahead lets a tick that runs once a second start each probe at its due time, not up to a
@@ -31,7 +32,7 @@ export async function claimDueChecks(
   const { rows } = await pool.query(
     `WITH due AS (
        SELECT id FROM checks
-       WHERE NOT paused AND next_due_at <= now() + make_interval(secs => $4 / 1000.0)
+       WHERE NOT paused AND kind <> 'heartbeat' AND next_due_at <= now() + make_interval(secs => $4 / 1000.0)
          AND (lease_expires_at IS NULL OR lease_expires_at < now())
        ORDER BY next_due_at
        LIMIT $2

@@ -15,9 +15,13 @@ import { providerEndpoints, type WorkerConfig } from './config.js';
 import { EmailSender, UnconfiguredEmailSender } from './notifier/email-sender.js';
 import { deliverDueNotifications } from './notifier/notifier.js';
 import { createSenders } from './notifier/senders.js';
+import { evaluateHeartbeats } from './heartbeats/evaluate-heartbeats.js';
+import { recordHeartbeatSamples } from './heartbeats/heartbeat-samples.js';
+import { deleteOldPings } from './heartbeats/ping-retention.js';
 import { countOverdueChecks, OverdueMetricPublisher } from './overdue-metric.js';
 import { applyRetention } from './retention.js';
 import { Scheduler } from './scheduler.js';
+import { logStateChange } from './state-changes.js';
 
 export interface StartWorkerOptions {
   handleSignals?: boolean;
@@ -100,8 +104,14 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
   );
   const retention = guarded(logger, 'retention', async () => {
     const summary = await applyRetention(pool, config.RESULT_RETENTION_DAYS, config.ROLLUP_RETENTION_DAYS);
-    logger.info(summary, 'retention applied');
+    const deletedPings = await deleteOldPings(pool, config.RESULT_RETENTION_DAYS);
+    logger.info({ ...summary, deletedPings }, 'retention applied');
   });
+  // Heartbeat checks are probed by nobody: their pings (written by the frontend) decide up and down.
+  const heartbeats = guarded(logger, 'heartbeats', async () => {
+    for (const change of await evaluateHeartbeats(pool, config.PUBLIC_URL)) logStateChange(logger, change);
+  });
+  const heartbeatSamples = guarded(logger, 'heartbeat-samples', () => recordHeartbeatSamples(pool));
   const overdue = guarded(logger, 'overdue-metric', async () => {
     const count = await countOverdueChecks(pool);
     if (count > 0) logger.warn({ overdueChecks: count }, 'checks are overdue');
@@ -114,6 +124,8 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
     cron.schedule(config.WORKER_TICK_CRON, () => scheduler.tick(), { name: 'scheduler-tick', noOverlap: true }),
     cron.schedule('17 * * * *', retention, { name: 'retention', noOverlap: true }),
     cron.schedule('0 * * * * *', overdue, { name: 'overdue-metric', noOverlap: true }),
+    cron.schedule(config.WORKER_TICK_CRON, heartbeats, { name: 'heartbeats', noOverlap: true }),
+    cron.schedule('30 * * * * *', heartbeatSamples, { name: 'heartbeat-samples', noOverlap: true }),
   ];
 
   let stopping: Promise<void> | undefined;

@@ -11,6 +11,7 @@ import { channelRoutes } from './channel-routes.js';
 import { route } from './route.js';
 import { tokenRoutes } from './token-routes.js';
 import { auditApiRoutes } from './audit-routes.js';
+import { heartbeatApiRoutes } from './heartbeat-routes.js';
 import { listResults } from '../data/results.js';
 import { maintenanceRoutes } from './maintenance-routes.js';
 import { getCheckSummaries, getCheckSummary } from '../data/summaries.js';
@@ -224,4 +225,5 @@ export const apiRoutes: ApiRoute[] = [
   ...channelRoutes,
   ...tokenRoutes,
   ...auditApiRoutes,
+  ...heartbeatApiRoutes,
 ];

@@ -6,6 +6,7 @@ import { addCheckPages } from './check-pages.js';
 import { addDashboardPages } from './dashboard-pages.js';
 import { addIncidentUpdatePages } from './incident-update-pages.js';
 import { addMaintenancePages } from './maintenance-pages.js';
+import { addHeartbeatPages } from './heartbeat-pages.js';
 import type { Renderer } from './render.js';
 import { addSettingsPages } from './settings-pages.js';
 import { addStatusPages } from './status-pages.js';
@@ -30,10 +31,11 @@ export function addPageRoutes(router: Router, options: PageRouteOptions): void {
   const { db, renderer } = options;
   addStatusPages(router, { db, renderer });
   router.get('/', (_req, res) => res.redirect(303, res.locals.user ? '/dashboard' : '/login'));
-  for (const prefix of ['/dashboard', '/dashboard.json', '/checks', '/incidents', '/channels', '/settings', '/maintenance', '/team', '/audit']) {
+  for (const prefix of ['/dashboard', '/dashboard.json', '/checks', '/heartbeats', '/incidents', '/channels', '/settings', '/maintenance', '/team', '/audit']) {
     router.use(prefix, options.requireUser);
   }
   addDashboardPages(router, { db, renderer });
+  addHeartbeatPages(router, { db, renderer, checkLimit: options.checkLimit });
   addCheckPages(router, { db, renderer, checkLimit: options.checkLimit, addressWarnings: options.addressWarnings });
   addChannelPages(router, { db, renderer, emailDeliveryConfigured: options.emailDeliveryConfigured });
   addSettingsPages(router, { db, renderer });
