@@ -291,6 +291,19 @@ export async function createCheck(db: Pool, accountId: string, input: CheckInput
   });
 }
 
+/** Probe settings that a heartbeat check does not use: its schedule is set with PATCH /heartbeat-checks/{id}. */
+const PROBE_ONLY_FIELDS = ['intervalSeconds', 'timeoutMs', 'degradedThresholdMs', 'failuresBeforeDown', 'recoveriesBeforeUp', 'regions'] as const;
+
+/** A patch of a heartbeat check that sets a probe setting is refused, naming the field, rather than stored unused. */
+function heartbeatPatchErrors(kind: string, changes: z.output<typeof CheckPatch>): FieldErrors {
+  if (kind !== 'heartbeat') return {};
+  const errors: FieldErrors = {};
+  for (const field of PROBE_ONLY_FIELDS) {
+    if (changes[field] !== undefined) errors[field] = 'does not apply to heartbeat checks; set their schedule with PATCH /heartbeat-checks/{id}';
+  }
+  return errors;
+}
+
 /**
  * Applies a patch; null when the check is not in this account. Throws FieldValidationError when the patch is
  * malformed or the merged check breaks a cross-field rule. A new URL or interval, or resuming, makes the check
@@ -307,7 +320,7 @@ export async function updateCheck(db: Pool, accountId: string, id: string, patch
       throw new FieldValidationError({ kind: 'cannot be changed; create a new check instead' });
     }
     const merged = { ...current, ...changes };
-    const crossFieldErrors = { ...checkCrossFieldErrors(merged), ...kindFieldErrors(merged) };
+    const crossFieldErrors = { ...checkCrossFieldErrors(merged), ...kindFieldErrors(merged), ...heartbeatPatchErrors(current.kind, changes) };
     if (Object.keys(crossFieldErrors).length > 0) throw new FieldValidationError(crossFieldErrors);
 
     if (changes.regions) await assertRegionsHaveBeacons(client, changes.regions, current.regions);

@@ -93,7 +93,7 @@ export async function dashboardView(db: Pool, accountId: string, query: Dashboar
     return {
       id: check.id,
       name: check.name,
-      url: checkTargetText(check.url), // host:port for a TCP check
+      url: checkTargetText(check.url, check.heartbeat), // host:port for a TCP check, the schedule of a heartbeat
       state: check.state,
       stateLabel: stateLabel(check.state),
       uptime24h: percent(summary?.uptime24h),

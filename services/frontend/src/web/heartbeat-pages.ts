@@ -4,6 +4,7 @@ import { listChannels } from '../data/channels.js';
 import { CheckLimitError, FieldValidationError } from '../data/errors.js';
 import { createHeartbeatCheck, getHeartbeatCheck, listPings, updateHeartbeatCheck, type HeartbeatCheck } from '../data/heartbeats.js';
 import { listIncidents } from '../data/incidents.js';
+import { publicMaintenanceOf } from '../data/public-maintenance.js';
 import { getCheckSummary, getDailyUptimeBars, uptimeOfBars } from '../data/summaries.js';
 import { PING_BODY_LIMIT_BYTES } from '../heartbeats/ping-intake.js';
 import { SCHEDULE_LIMITS } from '../heartbeats/schedule.js';
@@ -103,11 +104,12 @@ export function addHeartbeatPages(router: Router, options: HeartbeatPageOptions)
     const { accountId } = currentUser(res);
     const check = await getHeartbeatCheck(db, accountId, req.params.id as string);
     if (!check) return next();
-    const [summary, bars, incidents, pings] = await Promise.all([
+    const [summary, bars, incidents, pings, maintenance] = await Promise.all([
       getCheckSummary(db, accountId, check.id),
       getDailyUptimeBars(db, accountId, check.id, 90),
       listIncidents(db, accountId, { checkId: check.id, limit: 20 }),
       listPings(db, accountId, check.id, 50),
+      publicMaintenanceOf(db, accountId, [check.id]),
     ]);
     const pingUrl = `${originOf(req)}${check.pingPath}`;
     renderer.page(req, res, 'heartbeat', {
@@ -121,6 +123,7 @@ export function addHeartbeatPages(router: Router, options: HeartbeatPageOptions)
       uptime90d: uptimeOfBars(bars ?? []),
       incidents,
       pings: pings ?? [],
+      maintenance: maintenance.get(check.id)!,
     });
   });
 }

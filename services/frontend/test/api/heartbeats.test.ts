@@ -127,6 +127,39 @@ describe('the heartbeat-check API', () => {
   });
 });
 
+describe('heartbeat checks in the /checks API', () => {
+  test('they are listed and read with kind "heartbeat"; a patch with a probe-only field is a 400 naming it', async () => {
+    const check = await createHeartbeat({ periodSeconds: 3600 });
+    const listed = (await api('GET', '/checks')).json.checks.find((row: { id: string }) => row.id === check.id);
+    expect(listed).toMatchObject({ kind: 'heartbeat', host: null, port: null, tls: null });
+    expect((await api('GET', `/checks/${check.id}`)).json.kind).toBe('heartbeat');
+
+    const refused: [Record<string, unknown>, string][] = [
+      [{ url: 'https://example.com/' }, 'url'],
+      [{ method: 'POST' }, 'method'],
+      [{ headers: { 'x-job': 'nightly' } }, 'headers'],
+      [{ keyword: 'ok', keywordMode: 'present' }, 'keyword'],
+      [{ host: 'db.example.com' }, 'host'],
+      [{ port: 5432 }, 'port'],
+      [{ tls: true }, 'tls'],
+      [{ intervalSeconds: 300 }, 'intervalSeconds'],
+      [{ regions: ['local'] }, 'regions'],
+      [{ kind: 'http' }, 'kind'],
+    ];
+    for (const [patch, field] of refused) {
+      const response = await api('PATCH', `/checks/${check.id}`, patch);
+      expect([patch, response.status, response.json.fields?.[field]]).toEqual([patch, 400, expect.stringMatching(new RegExp(`^${field} `))]);
+    }
+    const stored = await frontend.db.pool.query(`SELECT url, method, interval_seconds FROM checks WHERE id = $1`, [check.id]);
+    expect(stored.rows[0]).toMatchObject({ url: '', method: 'GET' });
+
+    // The fields every kind shares still apply.
+    const renamed = await api('PATCH', `/checks/${check.id}`, { name: 'nightly backup (db)', isPublic: true });
+    expect(renamed.status).toBe(200);
+    expect(renamed.json).toMatchObject({ kind: 'heartbeat', name: 'nightly backup (db)', isPublic: true, url: '' });
+  });
+});
+
 describe('the ping endpoint', () => {
   test('GET, POST and HEAD, with /start and /fail, are recorded with their run time', async () => {
     const check = await createHeartbeat();

@@ -31,7 +31,13 @@ function checkIdFrom(location: string | null): string {
 
 test('the new-check form offers the kinds; a heartbeat check is created and its page shows the ping URLs', async () => {
   const httpForm = await browser.get('/checks/new');
-  expect(httpForm.body).toContain('href="/heartbeats/new"');
+  // One kind picker, three kinds, on both forms.
+  const picker = /<nav class="segmented check-kind" aria-label="Kind of check">([\s\S]*?)<\/nav>/;
+  const kindsOf = (body: string) => [...(picker.exec(body)?.[1] ?? '').matchAll(/<a href="([^"]+)"( aria-current="page")?>([^<]+)<\/a>/g)].map((m) => [m[1], m[3], Boolean(m[2])]);
+  const links = (current: string) => [['/checks/new', 'HTTP', current === 'http'], ['/checks/new?kind=tcp', 'TCP port', current === 'tcp'], ['/heartbeats/new', 'Heartbeat', current === 'heartbeat']];
+  expect(kindsOf(httpForm.body)).toEqual(links('http'));
+  expect(kindsOf((await browser.get('/checks/new?kind=tcp')).body)).toEqual(links('tcp'));
+  expect(kindsOf((await browser.get('/heartbeats/new')).body)).toEqual(links('heartbeat'));
   const created = await browser.submit('/heartbeats/new', '/heartbeats', fields());
   expect(created.status).toBe(303);
   const id = checkIdFrom(created.location);
@@ -58,7 +64,10 @@ test('the new-check form offers the kinds; a heartbeat check is created and its 
   expect(after.body).not.toContain('No pings yet');
 
   // The dashboard lists it like any check.
-  expect((await browser.get('/dashboard')).body).toContain('Nightly backup');
+  const dashboard = (await browser.get('/dashboard')).body;
+  expect(dashboard).toContain('Nightly backup');
+  // Its target reads as its schedule, not an empty URL.
+  expect(dashboard).toMatch(/Nightly backup<\/a><span class="check-url">heartbeat, every [^<]+<\/span>/);
 });
 
 test('a bad cron expression is shown beside its field and the form keeps what was typed', async () => {
@@ -84,4 +93,17 @@ test('editing switches the schedule to cron; an HTTP check keeps its own pages',
 
   const other = await browser.get('/checks/00000000-0000-4000-8000-000000000000');
   expect(other.status).toBe(404);
+});
+
+test('a heartbeat check page shows its current maintenance window, as a probed check page does', async () => {
+  const created = await browser.submit('/heartbeats/new', '/heartbeats', fields({ name: 'Backups in maintenance' }));
+  const id = checkIdFrom(created.location);
+  await frontend.db.pool.query(
+    `INSERT INTO maintenance_windows (account_id, title, all_checks, recurrence, starts_at, ends_at)
+     SELECT account_id, 'storage move', true, 'once', now() - interval '1 hour', now() + interval '1 hour' FROM checks WHERE id = $1`,
+    [id],
+  );
+  const page = await browser.get(`/checks/${id}`);
+  expect(page.body).toMatch(/data-maintenance="current">[\s\S]*<strong>storage move<\/strong>/);
+  expect(page.body).toContain(`href="/maintenance/new?checkId=${id}"`);
 });

@@ -7,9 +7,14 @@ let frontend: TestFrontend;
 let accountId: string;
 let checkId: string;
 let channelId: string;
+let heartbeatId: string;
+let pingKey: string;
 const browsers = {} as Record<Role, Browser>;
 const tokens = {} as Record<Role, string>;
 const ROLES: Role[] = ['owner', 'member', 'read_only'];
+
+/** The heartbeat form's fields (a daily period). */
+const heartbeatFields = { name: 'Nightly backup', schedule: 'period', periodSeconds: '86400', cron: '', timezone: 'UTC', graceSeconds: '3600' };
 
 /** A check made for one request (deletions), in the shared account. */
 async function freshCheckId(): Promise<string> {
@@ -28,6 +33,9 @@ beforeAll(async () => {
   channelId = (await frontend.db.pool.query(`SELECT id FROM notification_channels`)).rows[0].id;
   const created = await browsers.owner.submit('/checks/new', '/checks', checkFormFields({ name: 'Shop' }));
   checkId = /\/checks\/([0-9a-f-]{36})/.exec(created.location ?? '')![1]!;
+  const heartbeat = await browsers.owner.submit('/heartbeats/new', '/heartbeats', heartbeatFields);
+  heartbeatId = /\/checks\/([0-9a-f-]{36})/.exec(heartbeat.location ?? '')![1]!;
+  pingKey = (await frontend.db.pool.query(`SELECT ping_key FROM heartbeats WHERE check_id = $1`, [heartbeatId])).rows[0].ping_key;
   for (const [role, email] of [['owner', 'owner@example.com'], ['member', 'member@example.com'], ['read_only', 'reader@example.com']] as const) {
     tokens[role] = (await createApiToken(frontend.db.pool, accountId, await userIdOf(frontend, email), `${role} token`)).token;
   }
@@ -56,6 +64,11 @@ const webTable: [method: 'GET' | 'POST', path: () => string | Promise<string>, f
   ['POST', () => `/checks/${checkId}`, checkFormFields({ name: 'Shop (edited)' }), [303, 303, 403]],
   ['POST', () => `/checks/${checkId}/pause`, {}, [303, 303, 403]],
   ['POST', freshCheckId, {}, [303, 303, 403]],
+  ['GET', () => '/heartbeats/new', {}, [200, 200, 403]],
+  ['POST', () => '/heartbeats', heartbeatFields, [303, 303, 403]],
+  ['GET', () => `/checks/${heartbeatId}`, {}, [200, 200, 200]],
+  ['GET', () => `/checks/${heartbeatId}/edit`, {}, [200, 200, 403]],
+  ['POST', () => `/heartbeats/${heartbeatId}`, { ...heartbeatFields, graceSeconds: '600' }, [303, 303, 403]],
   ['GET', () => '/channels', {}, [200, 200, 200]],
   ['GET', () => '/channels/new', {}, [200, 200, 403]],
   ['POST', () => '/channels', { name: 'Another', kind: 'webhook', target: 'https://hooks.example.com/y' }, [303, 303, 403]],
@@ -90,6 +103,9 @@ const apiTable: [method: string, path: () => string | Promise<string>, body: unk
   ['GET', () => '/checks', undefined, [200, 200, 200]],
   ['GET', () => `/checks/${checkId}`, undefined, [200, 200, 200]],
   ['GET', () => '/incidents', undefined, [200, 200, 200]],
+  ['GET', () => `/heartbeat-checks/${heartbeatId}`, undefined, [200, 200, 200]],
+  ['POST', () => '/heartbeat-checks', { name: 'Via API', periodSeconds: 3600 }, [201, 201, 403]],
+  ['PATCH', () => `/heartbeat-checks/${heartbeatId}`, { graceSeconds: 900 }, [200, 200, 403]],
   ['POST', () => '/checks', { name: 'Via API', url: 'https://example.com/' }, [201, 201, 403]],
   ['PATCH', () => `/checks/${checkId}`, { name: 'Patched' }, [200, 200, 403]],
   ['POST', () => `/checks/${checkId}/resume`, undefined, [200, 200, 403]],
@@ -109,6 +125,18 @@ test.each(apiTable.map((row) => ({ name: nameOf(row[0], row[1]), row })))('api $
     expect([role, method, path, response.status]).toEqual([role, method, path, expected[index]]);
     if (response.status === 403) expect(((await response.json()) as { error: string }).error).toMatch(/cannot do this/);
   }
+});
+
+test('/ping stays public: no session, no CSRF token, no role; its secret key is its authentication', async () => {
+  for (const [method, path] of [['GET', `/ping/${pingKey}`], ['POST', `/ping/${pingKey}/start`], ['POST', `/ping/${pingKey}`], ['HEAD', `/ping/${pingKey}`]]) {
+    const response = await fetch(`${frontend.url}${path}`, { method, ...(method === 'POST' ? { body: 'done' } : {}) });
+    expect([method, path, response.status]).toEqual([method, path, 200]);
+  }
+  // A read-only person's cookies change nothing either: the ping router comes before sessions and the role guard.
+  const cookie = [...browsers.read_only.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  const withSession = await fetch(`${frontend.url}/ping/${pingKey}/fail`, { method: 'POST', headers: { cookie } });
+  expect(withSession.status).toBe(200);
+  expect((await fetch(`${frontend.url}/ping/00000000-0000-4000-8000-000000000000`, { method: 'POST' })).status).toBe(404);
 });
 
 test('an API token follows its user’s current role', async () => {

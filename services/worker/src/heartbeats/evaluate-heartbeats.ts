@@ -38,7 +38,8 @@ function verdictResult(checkId: string, verdict: Verdict, at: Date): RoundResult
 }
 
 /** A heartbeat check's row as the round the state-change code expects, due at `at`. */
-function heartbeatAsRound(row: Record<string, any>, at: Date): ClaimedCheck {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a pg row, read as checkDefinitionFromRow reads it
+function heartbeatAsRound(row: any, at: Date): ClaimedCheck {
   return {
     ...checkDefinitionFromRow(row),
     state: row.state,
