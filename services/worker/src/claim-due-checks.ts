@@ -56,3 +56,15 @@ export async function claimDueChecks(
     leaseAttempt: row.lease_attempt,
   }));
 }
+
+/**
+ * When the next check can be claimed: the earliest due time of an unpaused check, or for a leased one
+ * the later of its due time and its lease expiry (a replica that died frees its checks then).
+ * Keep the filter in step with claimDueChecks. Null when there is no unpaused check.
+ */
+export async function nextClaimableAt(pool: Pool): Promise<Date | null> {
+  const { rows } = await pool.query(
+    `SELECT min(greatest(next_due_at, lease_expires_at)) AS at FROM checks WHERE NOT paused`,
+  );
+  return rows[0].at;
+}

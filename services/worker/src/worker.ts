@@ -10,6 +10,7 @@ import {
   type Logger,
   type RunningHttpService,
 } from '@pingdummy/shared';
+import { CheckChangesListener } from './check-changes-listener.js';
 import type { WorkerConfig } from './config.js';
 import { EmailSender, UnconfiguredEmailSender } from './notifier/email-sender.js';
 import { deliverDueNotifications } from './notifier/notifier.js';
@@ -26,7 +27,7 @@ export interface StartWorkerOptions {
 export interface RunningWorker {
   scheduler: Scheduler;
   http: RunningHttpService;
-  /** Stops the cron tasks, lets in-flight rounds and deliveries finish, closes the pool. */
+  /** Stops the scheduler and cron tasks, lets in-flight rounds and deliveries finish, closes the pool. */
   stop(): Promise<void>;
 }
 
@@ -45,7 +46,8 @@ function guarded(logger: Logger, name: string, job: () => Promise<unknown>): () 
 }
 
 /**
- * Starts a worker replica: the scheduler tick (claim due checks, probe through the beacons, record),
+ * Starts a worker replica: the scheduler (claim due checks, probe through the beacons, record; woken by
+ * check changes through LISTEN),
  * the notifier (outbox deliveries), retention (hourly) and the overdue-checks gauge (every minute),
  * plus /healthz and /readyz on PORT. Any number of replicas may run against one database.
  */
@@ -78,8 +80,10 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
     maxInFlight: config.WORKER_MAX_IN_FLIGHT,
     leaseMarginSeconds: config.WORKER_LEASE_MARGIN_SECONDS,
     lookaheadMs: config.WORKER_LOOKAHEAD_MS,
+    idlePollMs: config.WORKER_IDLE_POLL_MS,
     publicUrl: config.PUBLIC_URL,
   });
+  const checkChanges = new CheckChangesListener(pool, logger, () => scheduler.wake());
   const email = config.SES_REGION
     ? EmailSender.ses(config.SES_REGION, config.EMAIL_FROM)
     : config.SMTP_URL
@@ -107,8 +111,9 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
 
   await retention();
   const notifierTimer = setInterval(notify, config.NOTIFIER_POLL_MS);
+  await checkChanges.start();
+  scheduler.start();
   const tasks: ScheduledTask[] = [
-    cron.schedule(config.WORKER_TICK_CRON, () => scheduler.tick(), { name: 'scheduler-tick', noOverlap: true }),
     cron.schedule('17 * * * *', retention, { name: 'retention', noOverlap: true }),
     cron.schedule('0 * * * * *', overdue, { name: 'overdue-metric', noOverlap: true }),
   ];
@@ -118,6 +123,7 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
     stopping ??= (async () => {
       await Promise.all(tasks.map((task) => task.destroy()));
       clearInterval(notifierTimer);
+      checkChanges.stop();
       await scheduler.stop();
       await notify();
       await webhookAgent.close();
