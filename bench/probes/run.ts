@@ -24,6 +24,9 @@ const { values } = parseArgs({
     targets: { type: 'string', default: '4' },
     'beacon-processes': { type: 'string', default: '1' },
     repeat: { type: 'string', default: '1' },
+    // CPU is measured after this warm-up (default: one interval), so the steady state is measured,
+    // not the JIT warming up and every check's first pending -> up change.
+    warmup: { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
     // Another build of the worker, to compare two versions under the same machine load.
     'worker-entry': { type: 'string', default: 'services/worker/dist/main.js' },
@@ -36,6 +39,7 @@ const WORKERS = Number(values.workers);
 const TARGETS = Number(values.targets);
 const BEACON_PROCESSES = Number(values['beacon-processes']);
 const REPEAT = Number(values.repeat);
+const WARMUP = Number(values.warmup ?? values.interval);
 const CPU_PROF = values['cpu-prof'];
 const WORKER_ENTRY = values['worker-entry'];
 const TOKEN = 'bench-beacon-token-0123456789';
@@ -43,6 +47,7 @@ for (const [name, value] of Object.entries({ checks: Math.min(...CHECK_COUNTS), 
   if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer (a comma-separated list for --checks)`);
 }
 if (SECONDS < 30) throw new Error('--seconds must be at least 30 (the last 20 s only finish probes already started)');
+if (!(WARMUP >= 0 && WARMUP + 20 <= SECONDS)) throw new Error('--warmup must be between 0 and --seconds minus 20');
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const log = (line: string) => process.stdout.write(`[bench] ${line}\n`);
@@ -145,7 +150,7 @@ async function runOnce(CHECKS: number) {
   );
   await Promise.all(workers.map((_, index) => waitHealthy(`http://127.0.0.1:${workerPorts[index]}/healthz`)));
 
-  // CPU is measured over exactly [start, start + SECONDS] and divided by the probes started in it.
+  // CPU is measured over exactly [start + WARMUP, start + SECONDS] and divided by the probes started in it.
   const postmaster = findProcess(pgDir)!;
   const sample = () => ({
     at: new Date(),
@@ -153,11 +158,12 @@ async function runOnce(CHECKS: number) {
     beacon: treeCpu(beacon.pid!),
     postgres: treeCpu(postmaster, postgresRole),
   });
-  await sleep(start.getTime() - Date.now());
+  log(`running ${SECONDS} s from ${start.toISOString()}, measuring CPU after ${WARMUP} s`);
+  await sleep(start.getTime() + WARMUP * 1000 - Date.now());
   const before = sample();
   const loadBefore = os.loadavg();
   await db.query('SELECT pg_stat_statements_reset()');
-  log(`running ${SECONDS} s from ${start.toISOString()} (load average ${loadBefore.map((load) => load.toFixed(1)).join(' ')})`);
+  log(`measuring CPU (load average ${loadBefore.map((load) => load.toFixed(1)).join(' ')})`);
   await sleep(start.getTime() - Date.now() + SECONDS * 1000);
   const after = sample();
   const loadAfter = os.loadavg();
@@ -220,7 +226,7 @@ async function runOnce(CHECKS: number) {
     when: new Date().toISOString(),
     machine: { cpus: os.cpus().length, node: process.version },
     loadAverage: { before: loadBefore.map(round3), after: loadAfter.map(round3) },
-    params: { workerEntry: WORKER_ENTRY, checks: CHECKS, intervalSeconds: INTERVAL, seconds: SECONDS, workers: WORKERS, targets: TARGETS, beaconProcesses: BEACON_PROCESSES },
+    params: { workerEntry: WORKER_ENTRY, checks: CHECKS, intervalSeconds: INTERVAL, seconds: SECONDS, warmupSeconds: WARMUP, workers: WORKERS, targets: TARGETS, beaconProcesses: BEACON_PROCESSES },
     probesPerSecond: Math.round(probes / windowSeconds),
     targetProbesPerSecond: Math.round(CHECKS / INTERVAL),
     lagSeconds: { p50: round3(row.lag_p50 ?? 0), p90: round3(row.lag_p90 ?? 0), p99: round3(row.lag_p99 ?? 0), max: round3(row.lag_max ?? 0) },
