@@ -1,12 +1,14 @@
 import type { Pool } from '@pingdummy/shared';
 import type { RequestHandler, Router } from 'express';
 import type { AddressAdvisor } from '../checks/address-warnings.js';
+import { addBadgePages } from './badge-pages.js';
 import { addChannelPages } from './channel-pages.js';
 import { addCheckPages } from './check-pages.js';
 import { addDashboardPages } from './dashboard-pages.js';
 import type { Renderer } from './render.js';
 import { addSettingsPages } from './settings-pages.js';
 import { addStatusPages } from './status-pages.js';
+import { addThemeRoute } from './theme.js';
 
 export interface PageRouteOptions {
   db: Pool;
@@ -30,4 +32,6 @@ export function addPageRoutes(router: Router, options: PageRouteOptions): void {
   addCheckPages(router, { db, renderer, checkLimit: options.checkLimit, addressWarnings: options.addressWarnings });
   addChannelPages(router, { db, renderer, emailDeliveryConfigured: options.emailDeliveryConfigured });
   addSettingsPages(router, { db, renderer });
+  addThemeRoute(router, { db });
+  addBadgePages(router, { db });
 }

@@ -11,7 +11,12 @@ export interface User {
   accountId: string;
   email: string;
   passwordChangedAt: Date;
+  /** Colour theme; 'system' follows the browser's prefers-color-scheme. */
+  theme: Theme;
 }
+
+export const THEMES = ['system', 'light', 'dark'] as const;
+export type Theme = (typeof THEMES)[number];
 
 export class EmailTakenError extends Error {
   override name = 'EmailTakenError';
@@ -28,8 +33,8 @@ function decoy(): Promise<string> {
   return decoyHash;
 }
 
-function rowToUser(row: { id: string; account_id: string; email: string; password_changed_at: Date }): User {
-  return { id: row.id, accountId: row.account_id, email: row.email, passwordChangedAt: row.password_changed_at };
+function rowToUser(row: { id: string; account_id: string; email: string; password_changed_at: Date; theme: Theme }): User {
+  return { id: row.id, accountId: row.account_id, email: row.email, passwordChangedAt: row.password_changed_at, theme: row.theme };
 }
 
 /**
@@ -54,7 +59,7 @@ export async function createUserWithAccount(db: Pool, email: string, password: s
       );
       const user = await client.query(
         `INSERT INTO users (account_id, email, password_hash) VALUES ($1, $2, $3)
-         RETURNING id, account_id, email, password_changed_at`,
+         RETURNING id, account_id, email, password_changed_at, theme`,
         [account.rows[0]!.id, email, passwordHash],
       );
       return rowToUser(user.rows[0]);
@@ -68,7 +73,7 @@ export async function createUserWithAccount(db: Pool, email: string, password: s
 /** The user for this email and password, or null; takes the same time whether or not the email exists. */
 export async function verifyLogin(db: Pool, email: string, password: string): Promise<User | null> {
   const { rows } = await db.query(
-    `SELECT id, account_id, email, password_hash, password_changed_at FROM users WHERE lower(email) = lower($1)`,
+    `SELECT id, account_id, email, password_hash, password_changed_at, theme FROM users WHERE lower(email) = lower($1)`,
     [email],
   );
   const row = rows[0];
@@ -84,7 +89,7 @@ export async function verifyLogin(db: Pool, email: string, password: string): Pr
 export async function getUser(db: Pool, userId: string, accountId: string): Promise<User | null> {
   if (!isUuid(userId) || !isUuid(accountId)) return null;
   const { rows } = await db.query(
-    `SELECT id, account_id, email, password_changed_at FROM users WHERE id = $1 AND account_id = $2`,
+    `SELECT id, account_id, email, password_changed_at, theme FROM users WHERE id = $1 AND account_id = $2`,
     [userId, accountId],
   );
   return rows[0] ? rowToUser(rows[0]) : null;
