@@ -28,6 +28,33 @@ export interface CheckGlance {
 }
 
 /**
+ * The one statement behind loadDashboardGlance (exported for the benchmark's EXPLAIN ANALYZE): hourly averages of
+ * the last 24 hours and daily counts of the last 30 days of `checkIds`, one row per check and bucket.
+ */
+export function glanceQuery(checkIds: readonly string[], now: number): { text: string; values: unknown[] } {
+  const firstHour = Math.floor(now / HOUR_MS) * HOUR_MS - (SPARKLINE_HOURS - 1) * HOUR_MS;
+  const today = Math.floor(now / DAY_MS) * DAY_MS;
+  const firstDay = today - (GLANCE_DAYS - 1) * DAY_MS;
+  return {
+    // The worker adds the response time of every up (or degraded) probe that measured one, so a bucket with a
+    // latency_max has up_count samples (a check kind that measures none, e.g. heartbeat, has no latency_max).
+    // Cheaper than adding up the histograms, which took most of the query's time.
+    text: `SELECT 'hour' AS grain, check_id, bucket_start, sum(probe_count)::bigint AS probes, sum(up_count)::bigint AS ups,
+                  sum(latency_sum) FILTER (WHERE latency_max IS NOT NULL)::bigint AS latency_sum,
+                  sum(up_count) FILTER (WHERE latency_max IS NOT NULL)::bigint AS samples
+           FROM rollups_hourly
+           WHERE check_id = ANY($1::uuid[]) AND bucket_start >= $2 AND bucket_start < $3
+           GROUP BY check_id, bucket_start
+           UNION ALL
+           SELECT 'day', check_id, bucket_start, sum(probe_count)::bigint, sum(up_count)::bigint, NULL, NULL
+           FROM rollups_daily
+           WHERE check_id = ANY($1::uuid[]) AND bucket_start >= $4 AND bucket_start < $5
+           GROUP BY check_id, bucket_start`,
+    values: [checkIds, new Date(firstHour), new Date(firstHour + SPARKLINE_HOURS * HOUR_MS), new Date(firstDay), new Date(today + DAY_MS)],
+  };
+}
+
+/**
  * The glance figures of `checkIds` at `now`, from rollups_hourly (the last 24 hourly buckets) and rollups_daily
  * (the last 30 UTC days), in one query. Callers must have scoped checkIds to one account; checks without
  * rollups get empty series.
@@ -43,21 +70,7 @@ export async function loadDashboardGlance(db: Pool, checkIds: readonly string[],
   const byCheck = new Map<string, { hours: Map<number, number | null>; days: Map<number, { probes: number; ups: number }> }>();
   for (const id of ids) byCheck.set(id, { hours: new Map(), days: new Map() });
   if (ids.length > 0) {
-    // Latency samples are counted from the histogram: only probes that measured a response time are in it.
-    const { rows } = await db.query(
-      `SELECT 'hour' AS grain, check_id, bucket_start, sum(probe_count)::bigint AS probes, sum(up_count)::bigint AS ups,
-              sum(latency_sum)::bigint AS latency_sum,
-              sum((SELECT coalesce(sum(n), 0) FROM unnest(latency_hist) AS n))::bigint AS samples
-       FROM rollups_hourly
-       WHERE check_id = ANY($1::uuid[]) AND bucket_start >= $2 AND bucket_start < $3
-       GROUP BY check_id, bucket_start
-       UNION ALL
-       SELECT 'day', check_id, bucket_start, sum(probe_count)::bigint, sum(up_count)::bigint, NULL, NULL
-       FROM rollups_daily
-       WHERE check_id = ANY($1::uuid[]) AND bucket_start >= $4 AND bucket_start < $5
-       GROUP BY check_id, bucket_start`,
-      [ids, new Date(firstHour), new Date(firstHour + SPARKLINE_HOURS * HOUR_MS), new Date(firstDay), new Date(today + DAY_MS)],
-    );
+    const { rows } = await db.query(glanceQuery(ids, now));
     for (const row of rows) {
       const entry = byCheck.get(row.check_id);
       if (!entry) continue;

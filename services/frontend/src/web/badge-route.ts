@@ -11,7 +11,7 @@ export const BADGE_MAX_AGE_SECONDS = 60;
 /** Badge colours per state (white text on each passes WCAG AA). */
 const BADGE_COLOURS: Record<string, string> = {
   up: '#15803d',
-  degraded: '#a16207',
+  degraded: '#854d0e',
   down: '#b91c1c',
   pending: '#57606a',
   paused: '#57606a',

@@ -6,7 +6,8 @@
 import type { CheckGlance, GlanceDay } from '../data/dashboard-glance.js';
 import { barLevel, ms, percent } from './format.js';
 
-const SPARK_WIDTH = 96;
+/** As wide as the 30 bars below it. */
+const SPARK_WIDTH = 119;
 const SPARK_HEIGHT = 24;
 /** Room for the stroke at the top and bottom edges. */
 const SPARK_PAD = 2;
@@ -44,32 +45,38 @@ export function sparklinePath(values: readonly (number | null)[]): string {
 export function sparklineSvg(glance: CheckGlance): string {
   const present = glance.hourlyAvgMs.filter((value): value is number => value !== null);
   if (present.length === 0) {
-    return `<svg class="spark spark-empty" viewBox="0 0 ${SPARK_WIDTH} ${SPARK_HEIGHT}" width="${SPARK_WIDTH}" height="${SPARK_HEIGHT}" role="img" aria-label="No response times in the last 24 hours"><line x1="${SPARK_PAD}" y1="${SPARK_HEIGHT / 2}" x2="${SPARK_WIDTH - SPARK_PAD}" y2="${SPARK_HEIGHT / 2}"/></svg>`;
+    return `<svg class="spark spark-empty" viewBox="0 0 ${SPARK_WIDTH} ${SPARK_HEIGHT}" width="${SPARK_WIDTH}" height="${SPARK_HEIGHT}" role="img"><title>No response times in the last 24 hours</title><line x1="${SPARK_PAD}" y1="${SPARK_HEIGHT / 2}" x2="${SPARK_WIDTH - SPARK_PAD}" y2="${SPARK_HEIGHT / 2}"/></svg>`;
   }
   const latest = [...glance.hourlyAvgMs].reverse().find((value) => value !== null)!;
   const label = `Response time, last 24 hours: ${ms(Math.min(...present))} to ${ms(Math.max(...present))}, latest hour ${ms(latest)}`;
-  return `<svg class="spark" viewBox="0 0 ${SPARK_WIDTH} ${SPARK_HEIGHT}" width="${SPARK_WIDTH}" height="${SPARK_HEIGHT}" role="img" aria-label="${escapeXml(label)}"><title>${escapeXml(label)}</title><path d="${sparklinePath(glance.hourlyAvgMs)}"/></svg>`;
+  return `<svg class="spark" viewBox="0 0 ${SPARK_WIDTH} ${SPARK_HEIGHT}" width="${SPARK_WIDTH}" height="${SPARK_HEIGHT}" role="img"><title>${escapeXml(label)}</title><path d="${sparklinePath(glance.hourlyAvgMs)}"/></svg>`;
 }
 
 function dayTitle(day: GlanceDay): string {
   return `${day.day}: ${day.uptime === null ? 'no data' : `${percent(day.uptime)} up`}`;
 }
 
-/** 30 bars, oldest first; days that were not fully up carry a tooltip (a full set would triple the page). */
+/**
+ * 30 bars, oldest first. Fully-up days and days without data are one path per colour (a rect per day would
+ * triple the page's size); the other days are rects with a tooltip, the whole graphic has a summary title.
+ */
 export function uptimeBarsSvg(glance: CheckGlance): string {
   const width = glance.days.length * (BAR_WIDTH + BAR_GAP) - BAR_GAP;
   let probes = 0;
   let ups = 0;
-  let badDays = 0;
-  const rects = glance.days.map((day, index) => {
+  const plain = { up: '', none: '' };
+  const marked: string[] = [];
+  glance.days.forEach((day, index) => {
     const level = barLevel(day.uptime);
+    const x = index * (BAR_WIDTH + BAR_GAP);
     probes += day.probes;
     ups += (day.uptime ?? 0) * day.probes;
-    if (level !== 'up' && level !== 'none') badDays += 1;
-    const title = level === 'up' ? '' : `<title>${escapeXml(dayTitle(day))}</title>`;
-    return `<rect class="bar-${level}" x="${index * (BAR_WIDTH + BAR_GAP)}" width="${BAR_WIDTH}" height="${BAR_HEIGHT}" rx="0.5">${title}</rect>`;
+    if (level === 'up' || level === 'none') plain[level] += `M${x} 0h${BAR_WIDTH}v${BAR_HEIGHT}h-${BAR_WIDTH}z`;
+    else marked.push(`<rect class="bar-${level}" x="${x}" width="${BAR_WIDTH}" height="${BAR_HEIGHT}"><title>${escapeXml(dayTitle(day))}</title></rect>`);
   });
   const uptime = probes > 0 ? `${percent(ups / probes)} uptime` : 'no data yet';
-  const label = `Last ${glance.days.length} days: ${uptime}, ${badDays === 0 ? 'no day' : badDays === 1 ? '1 day' : `${badDays} days`} below 99.9%`;
-  return `<svg class="uptime-bars" viewBox="0 0 ${width} ${BAR_HEIGHT}" width="${width}" height="${BAR_HEIGHT}" role="img" aria-label="${escapeXml(label)}">${rects.join('')}</svg>`;
+  const below = marked.length === 0 ? 'no day' : marked.length === 1 ? '1 day' : `${marked.length} days`;
+  const label = `Last ${glance.days.length} days: ${uptime}, ${below} below 99.9%`;
+  const paths = (['up', 'none'] as const).map((level) => (plain[level] ? `<path class="bar-${level}" d="${plain[level]}"/>` : '')).join('');
+  return `<svg class="uptime-bars" viewBox="0 0 ${width} ${BAR_HEIGHT}" width="${width}" height="${BAR_HEIGHT}" role="img"><title>${escapeXml(label)}</title>${paths}${marked.join('')}</svg>`;
 }

@@ -18,10 +18,12 @@ beforeAll(async () => {
   empty = await insertCheck(db.pool, account.accountId, { name: 'aab empty' });
   // Hourly: the current hour in two regions (avg = (3000 + 1000) / (20 + 20) = 100 ms), 5 hours ago 250 ms,
   // 24 hours ago (just outside the window) 9,999 ms.
-  await insertRollup(db.pool, 'rollups_hourly', { checkId: known, bucketStart: hourStart(0), region: 'eu', probes: 20, ups: 20, latencySum: 3000, histogram: histogramWith({ 5: 20 }) });
-  await insertRollup(db.pool, 'rollups_hourly', { checkId: known, bucketStart: hourStart(0), region: 'us', probes: 20, ups: 20, latencySum: 1000, histogram: histogramWith({ 3: 20 }) });
-  await insertRollup(db.pool, 'rollups_hourly', { checkId: known, bucketStart: hourStart(5), probes: 10, ups: 8, latencySum: 2000, histogram: histogramWith({ 6: 8 }) });
-  await insertRollup(db.pool, 'rollups_hourly', { checkId: known, bucketStart: hourStart(24), probes: 10, ups: 10, latencySum: 99_990, histogram: histogramWith({ 9: 10 }) });
+  await insertRollup(db.pool, 'rollups_hourly', { checkId: known, bucketStart: hourStart(0), region: 'eu', probes: 20, ups: 20, latencySum: 3000, histogram: histogramWith({ 5: 20 }), latencyMax: 200 });
+  await insertRollup(db.pool, 'rollups_hourly', { checkId: known, bucketStart: hourStart(0), region: 'us', probes: 20, ups: 20, latencySum: 1000, histogram: histogramWith({ 3: 20 }), latencyMax: 60 });
+  await insertRollup(db.pool, 'rollups_hourly', { checkId: known, bucketStart: hourStart(5), probes: 10, ups: 8, latencySum: 2000, histogram: histogramWith({ 6: 8 }), latencyMax: 300 });
+  // 3 hours ago: 10 probes up, none measured a response time (a heartbeat-like bucket): a gap, not 0 ms.
+  await insertRollup(db.pool, 'rollups_hourly', { checkId: known, bucketStart: hourStart(3), probes: 10, ups: 10, latencySum: 0, histogram: histogramWith({}) });
+  await insertRollup(db.pool, 'rollups_hourly', { checkId: known, bucketStart: hourStart(24), probes: 10, ups: 10, latencySum: 99_990, histogram: histogramWith({ 9: 10 }), latencyMax: 10_000 });
   // Daily: today 100 % (two regions), 3 days ago 90 %, 29 days ago 99.5 %, 30 days ago (outside) 0 %.
   await insertRollup(db.pool, 'rollups_daily', { checkId: known, bucketStart: dayStart(0), region: 'eu', probes: 100, ups: 100 });
   await insertRollup(db.pool, 'rollups_daily', { checkId: known, bucketStart: dayStart(0), region: 'us', probes: 100, ups: 100 });
@@ -72,20 +74,22 @@ test('sparkline points are the hourly average response times of the last 24 hour
 test('the SVGs show those figures: a line from 250 ms down to 100 ms, red and light-green days with tooltips', async () => {
   const glance = (await loadDashboardGlance(db.pool, [known], now)).get(known)!;
   const spark = sparklineSvg(glance);
-  expect(spark).toContain('aria-label="Response time, last 24 hours: 100 ms to 250 ms, latest hour 100 ms"');
+  expect(spark).toContain('<title>Response time, last 24 hours: 100 ms to 250 ms, latest hour 100 ms</title>');
   // Hour 18 (250 ms, the highest) is at the top, hour 23 (100 ms, the lowest) at the bottom; they are not
   // neighbours, so each is drawn on its own as a dot.
   expect(spark).toContain(`<path d="${sparklinePath(glance.hourlyAvgMs)}"/>`);
-  expect(sparklinePath(glance.hourlyAvgMs)).toBe('M74,2h0.1M94,22h0.1');
-  expect(sparklinePath([100, 200, null, 150])).toBe('M2,22L32.7,2M94,12h0.1');
+  expect(sparklinePath(glance.hourlyAvgMs)).toBe('M92,2h0.1M117,22h0.1');
+  expect(sparklinePath([100, 200, null, 150])).toBe('M2,22L40.3,2M117,12h0.1');
 
   const bars = uptimeBarsSvg(glance);
-  expect(bars.match(/<rect /g)).toHaveLength(30);
-  expect(bars.match(/class="bar-none"/g)).toHaveLength(27);
-  expect(bars).toContain(`<rect class="bar-down" x="104" width="3" height="16" rx="0.5"><title>${dayStart(3).toISOString().slice(0, 10)}: 90.00% up</title></rect>`);
-  expect(bars).toContain(`<rect class="bar-minor" x="0" width="3" height="16" rx="0.5"><title>${dayStart(29).toISOString().slice(0, 10)}: 99.50% up</title></rect>`);
-  expect(bars).toContain('<rect class="bar-up" x="116" width="3" height="16" rx="0.5"></rect>');
-  expect(bars).toContain('aria-label="Last 30 days: 98.85% uptime, 2 days below 99.9%"');
+  // Today (x 116) fully up; 3 days ago (x 104) red and 29 days ago (x 0) light green, each with its tooltip;
+  // the 27 days without data grey.
+  expect(bars).toContain('<path class="bar-up" d="M116 0h3v16h-3z"/>');
+  expect(/<path class="bar-none" d="([^"]+)"/.exec(bars)![1]!.match(/M/g)).toHaveLength(27);
+  expect(bars).toContain(`<rect class="bar-down" x="104" width="3" height="16"><title>${dayStart(3).toISOString().slice(0, 10)}: 90.00% up</title></rect>`);
+  expect(bars).toContain(`<rect class="bar-minor" x="0" width="3" height="16"><title>${dayStart(29).toISOString().slice(0, 10)}: 99.50% up</title></rect>`);
+  expect(bars.match(/<rect /g)).toHaveLength(2);
+  expect(bars).toContain('<title>Last 30 days: 98.85% uptime, 2 days below 99.9%</title>');
   expect(sparklineSvg((await loadDashboardGlance(db.pool, [empty], now)).get(empty)!)).toContain('No response times in the last 24 hours');
 });
 
@@ -96,8 +100,8 @@ test('the glance of a whole page is ONE query, and a page of 50 rows sends as ma
     [many.accountId],
   );
   await db.pool.query(
-    `INSERT INTO rollups_hourly (check_id, bucket_start, region, probe_count, up_count, latency_sum, latency_hist)
-     SELECT c.id, date_trunc('hour', now()) - h * interval '1 hour', 'eu', 60, 59, 6000, $2
+    `INSERT INTO rollups_hourly (check_id, bucket_start, region, probe_count, up_count, latency_sum, latency_hist, latency_max)
+     SELECT c.id, date_trunc('hour', now()) - h * interval '1 hour', 'eu', 60, 60, 6000, $2, 180
      FROM checks c, generate_series(0, 23) AS h WHERE c.account_id = $1`,
     [many.accountId, histogramWith({ 5: 60 })],
   );
@@ -118,7 +122,7 @@ test('the glance of a whole page is ONE query, and a page of 50 rows sends as ma
   const fullPage = countingPool(db.pool);
   const view = await dashboardView(fullPage.pool, many.accountId, { search: '', state: null, page: 1 });
   expect(view.rows).toHaveLength(50);
-  expect(view.rows.every((row) => row.sparklineSvg.includes('<path d="M2,12L') && (row.uptimeBarsSvg.match(/class="bar-minor"/g) ?? []).length === 30)).toBe(true);
+  expect(view.rows.every((row) => row.sparklineSvg.includes('<path d="M2,12L') && (row.uptimeBarsSvg.match(/<rect class="bar-minor"/g) ?? []).length === 30)).toBe(true);
   const smallPage = countingPool(db.pool);
   const small = await dashboardView(smallPage.pool, many.accountId, { search: 'svc-11', state: null, page: 1 });
   expect(small.rows.map((row) => row.name)).toEqual(['svc-110', 'svc-111', 'svc-112', 'svc-113', 'svc-114', 'svc-115', 'svc-116', 'svc-117', 'svc-118', 'svc-119']);
