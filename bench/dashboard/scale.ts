@@ -143,6 +143,19 @@ async function main(): Promise<void> {
   chmodSync(tempDir, 0o755); // under root, Postgres runs as another user that must reach its folder
   log(`starting embedded Postgres in ${tempDir}`);
   const postgres = await startEmbeddedPostgres({ dataDir: path.join(tempDir, 'data'), persistent: false, unsafeFast: true });
+  let scenarios: Record<string, unknown>[];
+  try {
+    scenarios = await measureSizes(postgres);
+  } finally {
+    // Also after a failure (a bad argument, a failed request): no Postgres is left running.
+    await postgres.stop();
+    rmSync(tempDir, { recursive: true, force: true });
+  }
+  report(scenarios, loadAverageAtStart);
+}
+
+/** Adds checks size by size to one account and measures the pages at each size. */
+async function measureSizes(postgres: Awaited<ReturnType<typeof startEmbeddedPostgres>>): Promise<Record<string, unknown>[]> {
   const admin = new pg.Client({ connectionString: postgres.adminUrl });
   await admin.connect();
   await admin.query('CREATE DATABASE pingdummy_bench');
@@ -218,10 +231,11 @@ async function main(): Promise<void> {
   } finally {
     await frontend.stop();
     await db.end();
-    await postgres.stop();
-    rmSync(tempDir, { recursive: true, force: true });
   }
+  return scenarios;
+}
 
+function report(scenarios: Record<string, unknown>[], loadAverageAtStart: number[]): void {
   const names = Object.keys((scenarios[0] as { pages: object }).pages);
   const cell = (value: number | undefined, width: number) => (value === undefined ? '–' : value.toFixed(1)).padStart(width);
   const lines = [
