@@ -27,30 +27,44 @@ export interface CheckGlance {
   days: GlanceDay[];
 }
 
+/** Where the windows start at `now`: the first of the 24 hours and the first of the 30 days (UTC), in ms. */
+function windowStarts(now: number): { firstHour: number; firstDay: number } {
+  const firstHour = Math.floor(now / HOUR_MS) * HOUR_MS - (SPARKLINE_HOURS - 1) * HOUR_MS;
+  const firstDay = Math.floor(now / DAY_MS) * DAY_MS - (GLANCE_DAYS - 1) * DAY_MS;
+  return { firstHour, firstDay };
+}
+
 /**
- * The one statement behind loadDashboardGlance (exported for the benchmark's EXPLAIN ANALYZE): hourly averages of
- * the last 24 hours and daily counts of the last 30 days of `checkIds`, one row per check and bucket.
+ * The one statement behind loadDashboardGlance (exported for the benchmark's EXPLAIN ANALYZE): one row per check
+ * with arrays of (slot, value), a slot being the hour (0-23) or day (0-29) within the window. Arrays of numbers
+ * instead of a row per bucket: 50 rows for the driver to parse, not 2,700 with a timestamp each.
  */
 export function glanceQuery(checkIds: readonly string[], now: number): { text: string; values: unknown[] } {
-  const firstHour = Math.floor(now / HOUR_MS) * HOUR_MS - (SPARKLINE_HOURS - 1) * HOUR_MS;
-  const today = Math.floor(now / DAY_MS) * DAY_MS;
-  const firstDay = today - (GLANCE_DAYS - 1) * DAY_MS;
+  const { firstHour, firstDay } = windowStarts(now);
   return {
     // The worker adds the response time of every up (or degraded) probe that measured one, so a bucket with a
     // latency_max has up_count samples (a check kind that measures none, e.g. heartbeat, has no latency_max).
-    // Cheaper than adding up the histograms, which took most of the query's time.
-    text: `SELECT 'hour' AS grain, check_id, bucket_start, sum(probe_count)::bigint AS probes, sum(up_count)::bigint AS ups,
-                  sum(latency_sum) FILTER (WHERE latency_max IS NOT NULL)::bigint AS latency_sum,
-                  sum(up_count) FILTER (WHERE latency_max IS NOT NULL)::bigint AS samples
-           FROM rollups_hourly
-           WHERE check_id = ANY($1::uuid[]) AND bucket_start >= $2 AND bucket_start < $3
-           GROUP BY check_id, bucket_start
-           UNION ALL
-           SELECT 'day', check_id, bucket_start, sum(probe_count)::bigint, sum(up_count)::bigint, NULL, NULL
-           FROM rollups_daily
-           WHERE check_id = ANY($1::uuid[]) AND bucket_start >= $4 AND bucket_start < $5
-           GROUP BY check_id, bucket_start`,
-    values: [checkIds, new Date(firstHour), new Date(firstHour + SPARKLINE_HOURS * HOUR_MS), new Date(firstDay), new Date(today + DAY_MS)],
+    // Cheaper than adding up the histograms.
+    text: `WITH hours AS (
+             SELECT check_id, ((extract(epoch FROM bucket_start) - $2) / 3600)::int AS slot,
+                    sum(latency_sum) FILTER (WHERE latency_max IS NOT NULL)::float8
+                      / nullif(sum(up_count) FILTER (WHERE latency_max IS NOT NULL), 0) AS avg_ms
+             FROM rollups_hourly
+             WHERE check_id = ANY($1::uuid[]) AND bucket_start >= to_timestamp($2) AND bucket_start < to_timestamp($2) + interval '${SPARKLINE_HOURS} hours'
+             GROUP BY check_id, bucket_start),
+           days AS (
+             SELECT check_id, ((extract(epoch FROM bucket_start) - $3) / 86400)::int AS slot,
+                    sum(probe_count)::int AS probes, sum(up_count)::int AS ups
+             FROM rollups_daily
+             WHERE check_id = ANY($1::uuid[]) AND bucket_start >= to_timestamp($3) AND bucket_start < to_timestamp($3) + interval '${GLANCE_DAYS} days'
+             GROUP BY check_id, bucket_start)
+           SELECT c.id AS check_id, h.slots AS hour_slots, h.avg_ms, d.slots AS day_slots, d.probes, d.ups
+           FROM unnest($1::uuid[]) AS c(id)
+           LEFT JOIN (SELECT check_id, array_agg(slot) AS slots, array_agg(avg_ms) AS avg_ms FROM hours GROUP BY check_id) AS h
+             ON h.check_id = c.id
+           LEFT JOIN (SELECT check_id, array_agg(slot) AS slots, array_agg(probes) AS probes, array_agg(ups) AS ups FROM days GROUP BY check_id) AS d
+             ON d.check_id = c.id`,
+    values: [checkIds, firstHour / 1000, firstDay / 1000],
   };
 }
 
@@ -60,40 +74,22 @@ export function glanceQuery(checkIds: readonly string[], now: number): { text: s
  * rollups get empty series.
  */
 export async function loadDashboardGlance(db: Pool, checkIds: readonly string[], now = Date.now()): Promise<Map<string, CheckGlance>> {
-  const ids = checkIds.filter(isUuid);
-  const firstHour = Math.floor(now / HOUR_MS) * HOUR_MS - (SPARKLINE_HOURS - 1) * HOUR_MS;
-  const today = Math.floor(now / DAY_MS) * DAY_MS;
-  const firstDay = today - (GLANCE_DAYS - 1) * DAY_MS;
-  const hourKeys = Array.from({ length: SPARKLINE_HOURS }, (_, index) => firstHour + index * HOUR_MS);
-  const dayKeys = Array.from({ length: GLANCE_DAYS }, (_, index) => firstDay + index * DAY_MS);
-
-  const byCheck = new Map<string, { hours: Map<number, number | null>; days: Map<number, { probes: number; ups: number }> }>();
-  for (const id of ids) byCheck.set(id, { hours: new Map(), days: new Map() });
-  if (ids.length > 0) {
-    const { rows } = await db.query(glanceQuery(ids, now));
-    for (const row of rows) {
-      const entry = byCheck.get(row.check_id);
-      if (!entry) continue;
-      const bucket = (row.bucket_start as Date).getTime();
-      if (row.grain === 'hour') {
-        const samples = Number(row.samples);
-        entry.hours.set(bucket, samples > 0 ? Number(row.latency_sum) / samples : null);
-      } else {
-        entry.days.set(bucket, { probes: Number(row.probes), ups: Number(row.ups) });
-      }
-    }
-  }
-
+  const ids = [...new Set(checkIds.filter(isUuid))];
+  const { firstDay } = windowStarts(now);
+  const dayLabels = Array.from({ length: GLANCE_DAYS }, (_, slot) => new Date(firstDay + slot * DAY_MS).toISOString().slice(0, 10));
   const glances = new Map<string, CheckGlance>();
-  for (const [id, entry] of byCheck) {
-    glances.set(id, {
-      hourlyAvgMs: hourKeys.map((hour) => entry.hours.get(hour) ?? null),
-      days: dayKeys.map((day) => {
-        const counts = entry.days.get(day);
-        const probes = counts?.probes ?? 0;
-        return { day: new Date(day).toISOString().slice(0, 10), probes, uptime: probes > 0 ? counts!.ups / probes : null };
-      }),
+  const rows = ids.length > 0 ? (await db.query(glanceQuery(ids, now))).rows : [];
+  for (const row of rows) {
+    const hourlyAvgMs = new Array<number | null>(SPARKLINE_HOURS).fill(null);
+    (row.hour_slots ?? []).forEach((slot: number, index: number) => {
+      if (slot >= 0 && slot < SPARKLINE_HOURS) hourlyAvgMs[slot] = row.avg_ms[index];
     });
+    const days: GlanceDay[] = dayLabels.map((day) => ({ day, probes: 0, uptime: null }));
+    (row.day_slots ?? []).forEach((slot: number, index: number) => {
+      const probes: number = row.probes[index];
+      if (slot >= 0 && slot < GLANCE_DAYS) days[slot] = { day: dayLabels[slot]!, probes, uptime: probes > 0 ? row.ups[index] / probes : null };
+    });
+    glances.set(row.check_id, { hourlyAvgMs, days });
   }
   return glances;
 }
