@@ -17,6 +17,7 @@ import { addAuthRoutes, loadUser, requireUser } from './web/auth.js';
 import { createCsrfProtection } from './web/csrf.js';
 import { htmlErrorHandler, notFound, sendError } from './web/http-errors.js';
 import { createAssetUrls } from './web/asset-urls.js';
+import { createBadgeRouter } from './web/badge-route.js';
 import { createKnownDevices } from './web/known-devices.js';
 import { createRenderer } from './web/render.js';
 import { startServerTiming } from './web/server-timing.js';
@@ -86,6 +87,7 @@ export function addFrontendRoutes(app: Express, deps: FrontendDependencies): Fro
   const staticOptions = { maxAge: '1h', index: false, fallthrough: true } as const;
   app.use('/static/uplot', express.static(UPLOT_DIST_DIR, staticOptions));
   app.use('/static', express.static(PUBLIC_DIR, staticOptions));
+  app.use('/badge', createBadgeRouter(pool));
 
   // The JSON API authenticates with bearer tokens and parses its own bodies: no cookies, sessions or CSRF.
   const addressWarnings = createAddressAdvisor({ allowCidrs: config.beaconAllowCidrs, resolve: deps.resolveHost });

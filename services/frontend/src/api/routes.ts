@@ -5,6 +5,7 @@
 import type { Pool } from '@pingdummy/shared';
 import type { z } from 'zod';
 import type { AddressAdvisor } from '../checks/address-warnings.js';
+import { getBadgeSetting, setBadgeEnabled, type BadgeSetting } from '../data/badges.js';
 import { CheckInput, CheckPatch, createCheck, deleteCheck, getCheck, listChecks, setCheckPaused, updateCheck } from '../data/checks.js';
 import { getIncident, listIncidents } from '../data/incidents.js';
 import { channelRoutes } from './channel-routes.js';
@@ -16,6 +17,8 @@ import { listResults } from '../data/results.js';
 import { maintenanceRoutes } from './maintenance-routes.js';
 import { getCheckSummaries, getCheckSummary } from '../data/summaries.js';
 import {
+  BadgeInput,
+  BadgeSettingSchema,
   CheckListSchema,
   CheckSchema,
   CheckUptimeSchema,
@@ -68,6 +71,8 @@ export interface ApiRoute<BodySchema extends z.ZodType | undefined = z.ZodType |
 
 
 const found = <T>(value: T | null): ApiReply => (value === null ? null : { body: value });
+const badgeReply = (badge: BadgeSetting | null): ApiReply =>
+  badge === null ? null : { body: { enabled: badge.enabled, path: badge.token ? `/badge/${badge.token}.svg` : null } };
 
 export const apiRoutes: ApiRoute[] = [
   route({
@@ -152,6 +157,29 @@ export const apiRoutes: ApiRoute[] = [
     success: { status: 200, description: 'The resumed check', schema: CheckSchema },
     errors: [401, 404],
     handle: async ({ pool, accountId, params }) => found(await setCheckPaused(pool, accountId, params.id!, false)),
+  }),
+  route({
+    method: 'get',
+    path: '/checks/:id/badge',
+    operationId: 'getCheckBadge',
+    summary: "Whether the check's public status badge is on, and its address",
+    tag: 'checks',
+    notFound: 'check',
+    success: { status: 200, description: 'The badge setting', schema: BadgeSettingSchema },
+    errors: [401, 404],
+    handle: async ({ pool, accountId, params }) => badgeReply(await getBadgeSetting(pool, accountId, params.id!)),
+  }),
+  route({
+    method: 'patch',
+    path: '/checks/:id/badge',
+    operationId: 'setCheckBadge',
+    summary: "Turn the check's public status badge on or off",
+    tag: 'checks',
+    body: BadgeInput,
+    notFound: 'check',
+    success: { status: 200, description: 'The badge setting', schema: BadgeSettingSchema },
+    errors: [400, 401, 404, 413],
+    handle: async ({ pool, accountId, params, body }) => badgeReply(await setBadgeEnabled(pool, accountId, params.id!, body.enabled)),
   }),
   route({
     method: 'get',

@@ -1,6 +1,7 @@
 import type { Pool } from '@pingdummy/shared';
 import type { RequestHandler, Router } from 'express';
 import type { AddressAdvisor } from '../checks/address-warnings.js';
+import { addBadgePages } from './badge-pages.js';
 import { addChannelPages } from './channel-pages.js';
 import { addCheckPages } from './check-pages.js';
 import { addDashboardPages } from './dashboard-pages.js';
@@ -13,6 +14,7 @@ import { addStatusPages } from './status-pages.js';
 import { addTeamPages } from './team-pages.js';
 import { addAuditPages } from './audit-pages.js';
 import { addTwoFactorPages } from './two-factor-pages.js';
+import { addThemeRoute } from './theme.js';
 
 export interface PageRouteOptions {
   db: Pool;
@@ -44,4 +46,6 @@ export function addPageRoutes(router: Router, options: PageRouteOptions): void {
   addTeamPages(router, { db, renderer });
   addTwoFactorPages(router, { db, renderer, rateLimitPerUser: options.rateLimitPerUser });
   addAuditPages(router, { db, renderer });
+  addThemeRoute(router, { db });
+  addBadgePages(router, { db });
 }

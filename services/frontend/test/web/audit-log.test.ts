@@ -178,3 +178,21 @@ test('a heartbeat check is logged when created and when its schedule changes; pi
   ]);
   expect(JSON.stringify(await entries())).not.toContain(pingKey);
 });
+
+test('a status badge turned on and off is logged on its check without its address; a colour theme is not logged', async () => {
+  const created = await owner.submit('/checks/new', '/checks', checkFormFields({ name: 'Badged', url: 'https://badged.example.com/' }));
+  const checkId = /\/checks\/([0-9a-f-]{36})/.exec(created.location ?? '')![1]!;
+  const before = (await entries()).length;
+  await owner.submit(`/checks/${checkId}`, `/checks/${checkId}/badge`, { enabled: 'true' });
+  const { rows } = await frontend.db.pool.query(`SELECT badge_token FROM checks WHERE id = $1`, [checkId]);
+  expect(rows[0].badge_token).toMatch(/^[\w-]{16,}$/);
+  await owner.submit(`/checks/${checkId}`, `/checks/${checkId}/badge`, { enabled: 'false' });
+  await owner.submit('/dashboard', '/settings/theme', { theme: 'dark', back: '/dashboard' });
+
+  const log = (await entries()).slice(before);
+  expect(log.map((entry) => [entry.target_type, entry.action, entry.target_name, entry.changes])).toEqual([
+    ['check', 'changed', 'Badged', { badge_token: { after: '(changed)' } }],
+    ['check', 'changed', 'Badged', { badge_token: { before: '(set)' } }],
+  ]);
+  expect(JSON.stringify(log)).not.toContain(rows[0].badge_token);
+});

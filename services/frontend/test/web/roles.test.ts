@@ -79,6 +79,9 @@ const webTable: [method: 'GET' | 'POST', path: () => string | Promise<string>, f
   ['POST', () => '/settings/tokens', { name: 'ci' }, [303, 403, 403]],
   // Express matches routes case-insensitively and with a trailing slash: the guard must too.
   ['POST', () => '/Settings/Tokens/', { name: 'ci' }, [303, 403, 403]],
+  // A person's own colour theme is self-service; a check's public badge is a change to the check.
+  ['POST', () => '/settings/theme', { theme: 'dark', back: '/dashboard' }, [303, 303, 303]],
+  ['POST', () => `/checks/${checkId}/badge`, { enabled: 'true' }, [303, 303, 403]],
   ['GET', () => '/team', {}, [200, 403, 403]],
   ['GET', () => '/audit', {}, [200, 403, 403]],
   ['POST', () => '/team/invitations', { email: 'new@example.com', role: 'member' }, [303, 403, 403]],
@@ -111,6 +114,8 @@ const apiTable: [method: string, path: () => string | Promise<string>, body: unk
   ['POST', () => `/checks/${checkId}/resume`, undefined, [200, 200, 403]],
   ['DELETE', async () => `/checks/${await freshCheckId()}`, undefined, [204, 204, 403]],
   ['POST', () => '/not-a-route-yet', {}, [404, 404, 403]],
+  ['GET', () => `/checks/${checkId}/badge`, undefined, [200, 200, 200]],
+  ['PATCH', () => `/checks/${checkId}/badge`, { enabled: true }, [200, 200, 403]],
   ['GET', () => '/audit-log', undefined, [200, 403, 403]],
 ];
 
@@ -137,6 +142,19 @@ test('/ping stays public: no session, no CSRF token, no role; its secret key is 
   const withSession = await fetch(`${frontend.url}/ping/${pingKey}/fail`, { method: 'POST', headers: { cookie } });
   expect(withSession.status).toBe(200);
   expect((await fetch(`${frontend.url}/ping/00000000-0000-4000-8000-000000000000`, { method: 'POST' })).status).toBe(404);
+});
+
+test('/badge stays public: no session, no CSRF token, no role; a read-only person’s cookies change nothing', async () => {
+  await browsers.owner.submit(`/checks/${checkId}`, `/checks/${checkId}/badge`, { enabled: 'true' });
+  const { rows } = await frontend.db.pool.query(`SELECT badge_token FROM checks WHERE id = $1`, [checkId]);
+  const badgePath = `/badge/${rows[0].badge_token}.svg`;
+  const anonymous = await fetch(`${frontend.url}${badgePath}`);
+  expect([anonymous.status, anonymous.headers.get('content-type'), anonymous.headers.get('set-cookie')]).toEqual([200, 'image/svg+xml; charset=utf-8', null]);
+  const cookie = [...browsers.read_only.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  expect((await fetch(`${frontend.url}${badgePath}`, { headers: { cookie } })).status).toBe(200);
+  // The check page offers the on/off button only to those allowed to press it.
+  expect((await browsers.member.get(`/checks/${checkId}`)).body).toContain('Turn badge off');
+  expect((await browsers.read_only.get(`/checks/${checkId}`)).body).not.toContain('Turn badge');
 });
 
 test('an API token follows its user’s current role', async () => {
