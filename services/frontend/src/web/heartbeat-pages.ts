@@ -1,5 +1,6 @@
 import type { Pool } from '@pingdummy/shared';
 import type { NextFunction, Request, Response, Router } from 'express';
+import { getBadgeSetting } from '../data/badges.js';
 import { listChannels } from '../data/channels.js';
 import { CheckLimitError, FieldValidationError } from '../data/errors.js';
 import { createHeartbeatCheck, getHeartbeatCheck, listPings, updateHeartbeatCheck, type HeartbeatCheck } from '../data/heartbeats.js';
@@ -104,12 +105,13 @@ export function addHeartbeatPages(router: Router, options: HeartbeatPageOptions)
     const { accountId } = currentUser(res);
     const check = await getHeartbeatCheck(db, accountId, req.params.id as string);
     if (!check) return next();
-    const [summary, bars, incidents, pings, maintenance] = await Promise.all([
+    const [summary, bars, incidents, pings, maintenance, badge] = await Promise.all([
       getCheckSummary(db, accountId, check.id),
       getDailyUptimeBars(db, accountId, check.id, 90),
       listIncidents(db, accountId, { checkId: check.id, limit: 20 }),
       listPings(db, accountId, check.id, 50),
       publicMaintenanceOf(db, accountId, [check.id]),
+      getBadgeSetting(db, accountId, check.id),
     ]);
     const pingUrl = `${originOf(req)}${check.pingPath}`;
     renderer.page(req, res, 'heartbeat', {
@@ -124,6 +126,8 @@ export function addHeartbeatPages(router: Router, options: HeartbeatPageOptions)
       incidents,
       pings: pings ?? [],
       maintenance: maintenance.get(check.id)!,
+      badge,
+      badgeUrl: badge?.token ? `${originOf(req)}/badge/${badge.token}.svg` : null,
     });
   });
 }

@@ -152,3 +152,18 @@ test('the API reads and sets the badge (enabled), with a 400 naming the field fo
   expect(Object.keys(bad.json.fields ?? {})).toEqual(['enabled']);
   expect((await api('PATCH', '/checks/00000000-0000-4000-8000-000000000000/badge', { enabled: true })).status).toBe(404);
 });
+
+test('a heartbeat check has a badge too: its page turns it on and shows it, and the badge reads its state', async () => {
+  const created = await owner.submit('/heartbeats/new', '/heartbeats', {
+    name: 'Nightly backup', schedule: 'period', periodSeconds: '86400', cron: '', timezone: 'UTC', graceSeconds: '3600',
+  });
+  const heartbeatId = /\/checks\/([0-9a-f-]{36})/.exec(created.location!)![1]!;
+  const page = await owner.get(`/checks/${heartbeatId}`);
+  expect(page.body).toContain('Turn badge on');
+  await owner.post(`/checks/${heartbeatId}/badge`, { _csrf: csrfTokenOf(page.body), enabled: 'true' });
+  const badgePath = badgePathOf((await owner.get(`/checks/${heartbeatId}`)).body);
+  expect(badgePath).toBeDefined();
+  const badge = await fetch(`${frontend.url}${badgePath}`);
+  expect(badge.status).toBe(200);
+  expect(await badge.text()).toContain('pending');
+});
