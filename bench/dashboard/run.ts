@@ -13,13 +13,9 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import {
-  LATENCY_BUCKET_BOUNDS_MS,
-  LATENCY_BUCKET_COUNT,
-  findFreePort,
-  runMigrations,
-  startEmbeddedPostgres,
-} from '@pingdummy/shared';
+import { findFreePort, runMigrations, startEmbeddedPostgres } from '@pingdummy/shared';
+import { Browser, measurePage as measurePageWith, summarize, type Timing } from './http-timing.js';
+import { createTemplatesTable } from './rollup-templates.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const frontendDist = path.join(root, 'services/frontend/dist');
@@ -61,29 +57,8 @@ const { getStatusPage } = await load<StatusPageModule>('data/status-page.js');
 // ---------------------------------------------------------------------------------------------------------------
 // Data generation (all in SQL; histograms come from 100 precomputed templates so rows stay realistic but cheap).
 
-/** 100 hourly histograms of 60 probes each, log-normally spread around 40-400 ms, with a few failures. */
-function histogramTemplates(): { id: number; probes: number; ups: number; hist: number[]; sum: number; min: number; max: number }[] {
-  const templates = [];
-  for (let id = 0; id < 100; id++) {
-    const hist = new Array<number>(LATENCY_BUCKET_COUNT).fill(0);
-    const median = 40 + (id % 10) * 35;
-    let sum = 0;
-    let min = Infinity;
-    let max = 0;
-    for (let sample = 0; sample < 60; sample++) {
-      const gaussian = Math.sqrt(-2 * Math.log(Math.random() || 1e-9)) * Math.cos(2 * Math.PI * Math.random());
-      const latency = Math.max(1, Math.round(median * Math.exp(0.5 * gaussian)));
-      const bucket = LATENCY_BUCKET_BOUNDS_MS.findIndex((bound) => latency <= bound);
-      hist[bucket === -1 ? LATENCY_BUCKET_COUNT - 1 : bucket]! += 1;
-      sum += latency;
-      min = Math.min(min, latency);
-      max = Math.max(max, latency);
-    }
-    const failures = id % 17 === 0 ? 3 : id % 5 === 0 ? 1 : 0;
-    templates.push({ id, probes: 60, ups: 60 - failures, hist, sum, min, max });
-  }
-  return templates;
-}
+const measurePage = (browser: Browser, pathname: string, headers: Record<string, string> = {}) =>
+  measurePageWith(browser, pathname, { requests: REQUESTS, warmup: WARMUP }, headers);
 
 async function createFixtures(db: pg.Pool, accountId: string): Promise<void> {
   await db.query(`UPDATE accounts SET status_page_enabled = true, status_page_title = 'Bench status', check_limit = $2 WHERE id = $1`, [
@@ -100,19 +75,7 @@ async function createFixtures(db: pg.Pool, accountId: string): Promise<void> {
      FROM generate_series(1, $4) AS n`,
     [accountId, REGIONS, PUBLIC_CHECKS, CHECKS],
   );
-  await db.query(`CREATE TABLE bench_templates (id int PRIMARY KEY, probes int, ups int, hist int[], hist_day int[], latency_sum bigint, latency_min int, latency_max int)`);
-  for (const template of histogramTemplates()) {
-    await db.query(`INSERT INTO bench_templates VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, [
-      template.id,
-      template.probes,
-      template.ups,
-      template.hist,
-      template.hist.map((count) => count * 24),
-      template.sum,
-      template.min,
-      template.max,
-    ]);
-  }
+  await createTemplatesTable(db);
   // Raw results for the last 24 hours: one per minute and check from the first region.
   await db.query(`SELECT ensure_result_partitions(current_date - 2, current_date + 1)`);
   await db.query(
@@ -167,111 +130,6 @@ async function addHistory(db: pg.Pool, accountId: string, hours: [number, number
      WHERE c.account_id = $1 AND abs(hashtext(c.id::text || offs.hour::text)) % 240 = 0`,
     [accountId, hours[0], hours[1]],
   );
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// HTTP client with a cookie jar.
-
-class Browser {
-  private cookies = new Map<string, string>();
-  constructor(private readonly baseUrl: string) {}
-
-  async request(pathname: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    if (this.cookies.size > 0) headers.set('cookie', [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; '));
-    const response = await fetch(`${this.baseUrl}${pathname}`, { ...init, headers, redirect: 'manual' });
-    for (const cookie of response.headers.getSetCookie()) {
-      const [pair] = cookie.split(';');
-      const index = pair!.indexOf('=');
-      this.cookies.set(pair!.slice(0, index).trim(), pair!.slice(index + 1).trim());
-    }
-    return response;
-  }
-
-  /** Submits a form page (sign-up or login) with its CSRF token; the session cookie stays in the jar. */
-  async submitCredentials(pathname: '/signup' | '/login', email: string, password: string): Promise<void> {
-    const form = await this.request(pathname);
-    const html = await form.text();
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
-    if (!csrf) throw new Error(`no CSRF token on ${pathname} (status ${form.status})`);
-    const response = await this.request(pathname, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ _csrf: csrf, email, password }).toString(),
-    });
-    await response.arrayBuffer();
-    if (response.status !== 303 || response.headers.get('location') !== '/dashboard') {
-      throw new Error(`${pathname} failed with status ${response.status}`);
-    }
-  }
-}
-
-interface Timing {
-  n: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  max: number;
-  mean: number;
-  /** Server's own figure from a Server-Timing header, when the app sends one. */
-  serverP95?: number;
-  /** Medians of the Server-Timing `db` and `render` entries: where the server's time goes. */
-  serverDbP50?: number;
-  serverRenderP50?: number;
-  bytes?: number;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
-}
-
-function summarize(samples: number[], serverSamples: number[] = [], bytes?: number, split: { db: number[]; render: number[] } = { db: [], render: [] }): Timing {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const round = (value: number) => Math.round(value * 100) / 100;
-  const timing: Timing = {
-    n: sorted.length,
-    p50: round(percentile(sorted, 0.5)),
-    p95: round(percentile(sorted, 0.95)),
-    p99: round(percentile(sorted, 0.99)),
-    max: round(sorted.at(-1)!),
-    mean: round(sorted.reduce((sum, value) => sum + value, 0) / sorted.length),
-  };
-  if (serverSamples.length > 0) timing.serverP95 = round(percentile([...serverSamples].sort((a, b) => a - b), 0.95));
-  if (split.db.length > 0) timing.serverDbP50 = round(percentile([...split.db].sort((a, b) => a - b), 0.5));
-  if (split.render.length > 0) timing.serverRenderP50 = round(percentile([...split.render].sort((a, b) => a - b), 0.5));
-  if (bytes !== undefined) timing.bytes = bytes;
-  return timing;
-}
-
-/** N sequential requests after a warm-up; time from sending to the last body byte, on loopback. */
-async function measurePage(browser: Browser, pathname: string, headers: Record<string, string> = {}): Promise<Timing> {
-  let bytes = 0;
-  const run = async () => {
-    const started = performance.now();
-    const response = await browser.request(pathname, { headers });
-    const body = await response.arrayBuffer();
-    const elapsed = performance.now() - started;
-    if (response.status !== 200) throw new Error(`${pathname} answered ${response.status}`);
-    bytes = body.byteLength;
-    const header = response.headers.get('server-timing') ?? '';
-    const entry = (name: string) => {
-      const match = new RegExp(`(?:^|,)\\s*${name};dur=([\\d.]+)`).exec(header);
-      return match ? Number(match[1]) : undefined;
-    };
-    return { elapsed, server: entry('total'), db: entry('db'), render: entry('render') };
-  };
-  for (let index = 0; index < WARMUP; index++) await run();
-  const samples: number[] = [];
-  const serverSamples: number[] = [];
-  const split = { db: [] as number[], render: [] as number[] };
-  for (let index = 0; index < REQUESTS; index++) {
-    const { elapsed, server, db, render } = await run();
-    samples.push(elapsed);
-    if (server !== undefined) serverSamples.push(server);
-    if (db !== undefined) split.db.push(db);
-    if (render !== undefined) split.render.push(render);
-  }
-  return summarize(samples, serverSamples, bytes, split);
 }
 
 /** Time of one data-layer call, measured in-process (database round trips included, HTTP and HTML excluded). */

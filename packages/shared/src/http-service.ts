@@ -38,6 +38,11 @@ export interface HttpServiceOptions {
    * @default 0
    */
   trustProxyHops?: number;
+  /**
+   * Rewrites a request path for the request log, e.g. to hide a secret it carries (a heartbeat ping key).
+   * @default - the path as it is
+   */
+  logPath?: (path: string) => string;
 }
 
 export interface RunningHttpService {
@@ -50,17 +55,19 @@ export interface RunningHttpService {
 }
 
 /** Takes the caller's request id when it looks sane, otherwise makes one; every log line carries it. */
-function requestContext(logger: Logger): RequestHandler {
+function requestContext(logger: Logger, logPath: (path: string) => string): RequestHandler {
   return (req, res, next) => {
     const incoming = req.get('x-request-id');
     req.id = incoming && /^[\w.-]{1,100}$/.test(incoming) ? incoming : randomUUID();
     req.log = logger.child({ requestId: req.id });
     res.setHeader('x-request-id', req.id);
     const started = process.hrtime.bigint();
+    // Read now: a mounted router strips its prefix from req.path while it handles the request.
+    const path = req.path;
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      if (req.path === '/healthz' || req.path === '/readyz') return;
-      req.log.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms) }, 'request');
+      if (path === '/healthz' || path === '/readyz') return;
+      req.log.info({ method: req.method, path: logPath(path), status: res.statusCode, ms: Math.round(ms) }, 'request');
     });
     next();
   };
@@ -94,7 +101,7 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', options.trustProxyHops ?? 0);
-  app.use(requestContext(logger));
+  app.use(requestContext(logger, options.logPath ?? ((path) => path)));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', service: options.name });
   });

@@ -11,11 +11,13 @@ import { roleGuard } from './access/role-guard.js';
 import { WEB_ROLE_POLICY } from './access/role-policy.js';
 import { auditActorMiddleware, createAuditedPool } from './audit/audit-actor.js';
 import { createAddressAdvisor } from './checks/address-warnings.js';
+import { createPingIntake, type PingIntakeOptions } from './heartbeats/ping-intake.js';
 import type { FrontendConfig } from './config.js';
 import { addAuthRoutes, loadUser, requireUser } from './web/auth.js';
 import { createCsrfProtection } from './web/csrf.js';
 import { htmlErrorHandler, notFound, sendError } from './web/http-errors.js';
 import { createAssetUrls } from './web/asset-urls.js';
+import { createBadgeRouter } from './web/badge-route.js';
 import { createKnownDevices } from './web/known-devices.js';
 import { createRenderer } from './web/render.js';
 import { startServerTiming } from './web/server-timing.js';
@@ -37,19 +39,27 @@ export interface FrontendDependencies {
    * @default - dns.lookup with `all: true`
    */
   resolveHost?: ResolveHost;
+  /** Tuning of the heartbeat pings' write-behind buffer (tests make it small). @default - see WriteBehindBuffer */
+  pingBuffer?: PingIntakeOptions['buffer'];
 }
 
 /** What the app needs to release on shutdown. */
 export interface FrontendRoutes {
-  close(): void;
+  /** Closes the session store and writes the accepted heartbeat pings (retrying up to the stop timeout). */
+  close(): Promise<void>;
 }
 
 /**
- * Mounts the frontend on `app`, in this order: security headers, static files, the JSON API (own auth,
+ * Mounts the frontend on `app`, in this order: heartbeat pings, security headers, static files, the JSON API (own auth,
  * no session or CSRF), then cookies, form parsing, sessions, CSRF and the HTML pages, then HTML errors.
  */
 export function addFrontendRoutes(app: Express, deps: FrontendDependencies): FrontendRoutes {
   const { config } = deps;
+  // Heartbeat pings come first: the hot public path needs no headers, cookies, sessions, CSRF or role guard
+  // (the secret key in the URL is its authentication). Its batches are written by a background loop with no
+  // actor, so it takes the plain pool: pings are not audited.
+  const pings = createPingIntake({ pool: deps.pool, logger: deps.logger, buffer: deps.pingBuffer });
+  app.use('/ping', pings.router);
   // Writes made while serving a signed-in person or an API token are audited by the database (migration 006).
   const pool = createAuditedPool(deps.pool);
   app.use(
@@ -77,6 +87,7 @@ export function addFrontendRoutes(app: Express, deps: FrontendDependencies): Fro
   const staticOptions = { maxAge: '1h', index: false, fallthrough: true } as const;
   app.use('/static/uplot', express.static(UPLOT_DIST_DIR, staticOptions));
   app.use('/static', express.static(PUBLIC_DIR, staticOptions));
+  app.use('/badge', createBadgeRouter(pool));
 
   // The JSON API authenticates with bearer tokens and parses its own bodies: no cookies, sessions or CSRF.
   const addressWarnings = createAddressAdvisor({ allowCidrs: config.beaconAllowCidrs, resolve: deps.resolveHost });
@@ -125,5 +136,10 @@ export function addFrontendRoutes(app: Express, deps: FrontendDependencies): Fro
   web.use(htmlErrorHandler(renderer));
   app.use(web);
 
-  return { close: () => sessions.close() };
+  return {
+    close: async () => {
+      sessions.close();
+      await pings.stop(config.stopTimeoutMs);
+    },
+  };
 }

@@ -8,8 +8,9 @@ import {
   type ResolveHost,
   type RunningHttpService,
 } from '@pingdummy/shared';
-import { addFrontendRoutes } from './app.js';
+import { addFrontendRoutes, type FrontendDependencies } from './app.js';
 import type { FrontendConfig } from './config.js';
+import { redactPingKey } from './heartbeats/ping-intake.js';
 
 export { parseFrontendConfig, type FrontendConfig } from './config.js';
 
@@ -20,6 +21,8 @@ export interface StartFrontendOptions {
   logger?: Logger;
   /** Name resolution for the warnings about a saved check's URL. @default dns.lookup */
   resolveHost?: ResolveHost;
+  /** Tuning of the heartbeat pings' write-behind buffer. */
+  pingBuffer?: FrontendDependencies['pingBuffer'];
 }
 
 /** Starts the web frontend (HTML pages and /api/v1) on config.port; stop() drains requests and closes the pool. */
@@ -28,7 +31,7 @@ export async function startFrontend(config: FrontendConfig, options: StartFronte
   // DATABASE_IAM_AUTH=true: a fresh IAM token per new connection, so credentials never go stale.
   const passwordSource = databasePasswordSourceFromEnvironment(config.databaseUrl);
   const pool = createPool({ connectionString: config.databaseUrl, applicationName: 'frontend', logger, passwordSource });
-  let routes: { close(): void } | undefined;
+  let routes: { close(): Promise<void> } | undefined;
   return startHttpService({
     name: 'frontend',
     logger,
@@ -36,12 +39,14 @@ export async function startFrontend(config: FrontendConfig, options: StartFronte
     stopTimeoutMs: config.stopTimeoutMs,
     trustProxyHops: config.trustProxyHops,
     handleSignals: options.handleSignals ?? true,
+    // A ping URL's key is a secret: anyone who has it can ping the check.
+    logPath: redactPingKey,
     readiness: [{ name: 'database', check: () => pingDatabase(pool) }],
     routes: (app) => {
-      routes = addFrontendRoutes(app, { config, pool, logger, resolveHost: options.resolveHost });
+      routes = addFrontendRoutes(app, { config, pool, logger, resolveHost: options.resolveHost, pingBuffer: options.pingBuffer });
     },
     onStop: async () => {
-      routes?.close();
+      await routes?.close();
       await pool.end();
     },
   });

@@ -12,9 +12,17 @@ export interface ClaimedCheck extends CheckDefinition {
 }
 
 /**
+ * The checks the probe engine claims: unpaused, and not heartbeat checks (nobody probes them, their pings
+ * come to the frontend). claimDueChecks and nextClaimableAt share it, so a sleeping scheduler never waits
+ * for a check it would not claim (a heartbeat check's due time never moves, so it would look due forever).
+ */
+const PROBED_CHECKS = `NOT paused AND kind <> 'heartbeat'`;
+
+/**
  * Claims up to `limit` checks due within `lookaheadMs` for `owner`.
  * 1. Picks unpaused checks whose due time comes within the lookahead and whose lease is free or
  *    expired, oldest first, skipping rows another replica is claiming right now (SKIP LOCKED).
+ *    Heartbeat checks are never claimed: nobody probes them, their pings come to the frontend.
  * 2. Writes the lease (owner, expiry = due time + timeout + margin, attempt + 1) in the same statement,
  *    so the row lock ends with the statement: no lock is held while probing.
  * The lookahead lets a tick that runs once a second start each probe at its due time, not up to a
@@ -31,7 +39,7 @@ export async function claimDueChecks(
   const { rows } = await pool.query(
     `WITH due AS (
        SELECT id FROM checks
-       WHERE NOT paused AND next_due_at <= now() + make_interval(secs => $4 / 1000.0)
+       WHERE ${PROBED_CHECKS} AND next_due_at <= now() + make_interval(secs => $4 / 1000.0)
          AND (lease_expires_at IS NULL OR lease_expires_at < now())
        ORDER BY next_due_at
        LIMIT $2
@@ -55,4 +63,16 @@ export async function claimDueChecks(
     scheduledAt: row.next_due_at,
     leaseAttempt: row.lease_attempt,
   }));
+}
+
+/**
+ * When the next check can be claimed: the earliest due time of a probed check (see PROBED_CHECKS), or for
+ * a leased one the later of its due time and its lease expiry (a replica that died frees its checks then).
+ * Null when there is no such check.
+ */
+export async function nextClaimableAt(pool: Pool): Promise<Date | null> {
+  const { rows } = await pool.query(
+    `SELECT min(greatest(next_due_at, lease_expires_at)) AS at FROM checks WHERE ${PROBED_CHECKS}`,
+  );
+  return rows[0].at;
 }

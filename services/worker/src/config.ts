@@ -40,8 +40,11 @@ export const workerConfigSchema = z.object({
   BEACON_TOKEN: env.secret(16),
   WORKER_ID: z.string().min(1).max(100).default(`${os.hostname()}-${process.pid}`),
   PORT: env.port(3002),
-  /** node-cron pattern of the scheduler tick (seconds field included). */
-  WORKER_TICK_CRON: z.string().default('* * * * * *'),
+  /**
+   * Longest sleep between claims while nothing is due. The scheduler otherwise sleeps until the next
+   * check can be claimed, and a change to a check (LISTEN check_due_changed) wakes it at once.
+   */
+  WORKER_IDLE_POLL_MS: env.int(10_000, 100, 300_000),
   /** Checks claimed per database round trip. */
   WORKER_BATCH_SIZE: env.int(500, 1, 5000),
   /**

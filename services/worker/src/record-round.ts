@@ -14,6 +14,8 @@ export interface RecordSummary {
   /** Checks whose lease had passed to another worker: their results are kept, their state is not ours to change. */
   fenced: number;
   stateChanges: number;
+  /** The earliest next due time among the checks advanced, null when none was. */
+  nextDueAt: Date | null;
   /** Each state change and the incident it opened or resolved (or opened after a maintenance window), to be logged after the commit. */
   changes: StateChange[];
 }
@@ -100,6 +102,7 @@ export async function recordRound(
       const answered = (resultsByCheck.get(check.id) ?? []).filter((r) => r.latencyMs !== null && r.outcome !== 'down');
       return answered.length ? Math.round(answered.reduce((sum, r) => sum + r.latencyMs!, 0) / answered.length) : null;
     };
+    const nextDueTimes = ordered.map((check) => nextDueAt(check.scheduledAt, check.intervalSeconds, now));
     const advanced = await client.query(
       `UPDATE checks c
           SET state = u.state,
@@ -126,10 +129,11 @@ export async function recordRound(
         ordered.map((check) => decisions.get(check.id)!.counted),
         ordered.map(latencyOf),
         ordered.map((check) => check.scheduledAt),
-        ordered.map((check) => nextDueAt(check.scheduledAt, check.intervalSeconds, now)),
+        nextDueTimes,
       ],
     );
     const ours = new Set(advanced.rows.map((row) => row.id as string));
+    const earliestNextDue = Math.min(...nextDueTimes.filter((_, index) => ours.has(ordered[index]!.id)).map((date) => date.getTime()));
     const changes: StateChange[] = [];
     const stillDown: ClaimedCheck[] = [];
     for (const check of ordered) {
@@ -152,6 +156,7 @@ export async function recordRound(
       advanced: ours.size,
       fenced: checks.length - ours.size,
       stateChanges,
+      nextDueAt: Number.isFinite(earliestNextDue) ? new Date(earliestNextDue) : null,
       changes,
     };
   });

@@ -11,13 +11,18 @@ import {
   type Logger,
   type RunningHttpService,
 } from '@pingdummy/shared';
+import { CheckChangesListener } from './check-changes-listener.js';
 import { providerEndpoints, type WorkerConfig } from './config.js';
 import { EmailSender, UnconfiguredEmailSender } from './notifier/email-sender.js';
 import { deliverDueNotifications } from './notifier/notifier.js';
 import { createSenders } from './notifier/senders.js';
+import { evaluateHeartbeats } from './heartbeats/evaluate-heartbeats.js';
+import { recordHeartbeatSamples } from './heartbeats/heartbeat-samples.js';
+import { deleteOldPings } from './heartbeats/ping-retention.js';
 import { countOverdueChecks, OverdueMetricPublisher } from './overdue-metric.js';
 import { applyRetention } from './retention.js';
 import { Scheduler } from './scheduler.js';
+import { logStateChange } from './state-changes.js';
 
 export interface StartWorkerOptions {
   handleSignals?: boolean;
@@ -27,7 +32,7 @@ export interface StartWorkerOptions {
 export interface RunningWorker {
   scheduler: Scheduler;
   http: RunningHttpService;
-  /** Stops the cron tasks, lets in-flight rounds and deliveries finish, closes the pool. */
+  /** Stops the scheduler and cron tasks, lets in-flight rounds and deliveries finish, closes the pool. */
   stop(): Promise<void>;
 }
 
@@ -46,7 +51,8 @@ function guarded(logger: Logger, name: string, job: () => Promise<unknown>): () 
 }
 
 /**
- * Starts a worker replica: the scheduler tick (claim due checks, probe through the beacons, record),
+ * Starts a worker replica: the scheduler (claim due checks, probe through the beacons, record; woken by
+ * check changes through LISTEN),
  * the notifier (outbox deliveries), retention (hourly) and the overdue-checks gauge (every minute),
  * plus /healthz and /readyz on PORT. Any number of replicas may run against one database.
  */
@@ -79,8 +85,10 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
     maxInFlight: config.WORKER_MAX_IN_FLIGHT,
     leaseMarginSeconds: config.WORKER_LEASE_MARGIN_SECONDS,
     lookaheadMs: config.WORKER_LOOKAHEAD_MS,
+    idlePollMs: config.WORKER_IDLE_POLL_MS,
     publicUrl: config.PUBLIC_URL,
   });
+  const checkChanges = new CheckChangesListener(pool, logger, () => scheduler.wake());
   const email = config.SES_REGION
     ? EmailSender.ses(config.SES_REGION, config.EMAIL_FROM)
     : config.SMTP_URL
@@ -100,8 +108,14 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
   );
   const retention = guarded(logger, 'retention', async () => {
     const summary = await applyRetention(pool, config.RESULT_RETENTION_DAYS, config.ROLLUP_RETENTION_DAYS);
-    logger.info(summary, 'retention applied');
+    const deletedPings = await deleteOldPings(pool, config.RESULT_RETENTION_DAYS);
+    logger.info({ ...summary, deletedPings }, 'retention applied');
   });
+  // Heartbeat checks are probed by nobody: their pings (written by the frontend) decide up and down.
+  const heartbeats = guarded(logger, 'heartbeats', async () => {
+    for (const change of await evaluateHeartbeats(pool, config.PUBLIC_URL)) logStateChange(logger, change);
+  });
+  const heartbeatSamples = guarded(logger, 'heartbeat-samples', () => recordHeartbeatSamples(pool));
   const overdue = guarded(logger, 'overdue-metric', async () => {
     const count = await countOverdueChecks(pool);
     if (count > 0) logger.warn({ overdueChecks: count }, 'checks are overdue');
@@ -110,10 +124,14 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
 
   await retention();
   const notifierTimer = setInterval(notify, config.NOTIFIER_POLL_MS);
+  await checkChanges.start();
+  scheduler.start();
   const tasks: ScheduledTask[] = [
-    cron.schedule(config.WORKER_TICK_CRON, () => scheduler.tick(), { name: 'scheduler-tick', noOverlap: true }),
     cron.schedule('17 * * * *', retention, { name: 'retention', noOverlap: true }),
     cron.schedule('0 * * * * *', overdue, { name: 'overdue-metric', noOverlap: true }),
+    // Every second, as the probe scheduler's tick was: a late heartbeat goes down within a second of its deadline.
+    cron.schedule('* * * * * *', heartbeats, { name: 'heartbeats', noOverlap: true }),
+    cron.schedule('30 * * * * *', heartbeatSamples, { name: 'heartbeat-samples', noOverlap: true }),
   ];
 
   let stopping: Promise<void> | undefined;
@@ -121,6 +139,7 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
     stopping ??= (async () => {
       await Promise.all(tasks.map((task) => task.destroy()));
       clearInterval(notifierTimer);
+      checkChanges.stop();
       await scheduler.stop();
       await notify();
       await Promise.all([webhookAgent.close(), providerAgent.close()]);

@@ -4,8 +4,16 @@
   'use strict';
   var container = document.getElementById('latency-chart');
   if (!container || typeof uPlot === 'undefined') return;
-  var palette = ['#1d4ed8', '#15803d', '#b45309', '#7c3aed', '#0e7490', '#be185d'];
-  var DOWN_FILL = 'rgba(185, 28, 28, 0.16)';
+  // The theme the server applied (data-theme on <html>), or the browser's when the user follows the system.
+  var theme = document.documentElement.getAttribute('data-theme');
+  var dark = theme === 'dark' || (theme !== 'light' && window.matchMedia('(prefers-color-scheme: dark)').matches);
+  var palette = dark
+    ? ['#58a6ff', '#3fb950', '#d29922', '#bc8cff', '#39c5cf', '#f778ba']
+    : ['#1d4ed8', '#15803d', '#b45309', '#7c3aed', '#0e7490', '#be185d'];
+  var DOWN_FILL = dark ? 'rgba(248, 81, 73, 0.22)' : 'rgba(185, 28, 28, 0.16)';
+  // Axis labels in the page's text colour (resolved by CSS), grid lines faint on either background.
+  var AXIS_TEXT = window.getComputedStyle(container).color;
+  var GRID = dark ? 'rgba(240, 246, 252, 0.12)' : 'rgba(31, 35, 40, 0.1)';
 
   function message(text) {
     container.textContent = '';
@@ -111,8 +119,8 @@
         padding: [12, 40, 0, 0], // room for the last tick label (often midnight, the widest)
         tzDate: function (seconds) { return uPlot.tzDate(new Date(seconds * 1000), 'Etc/UTC'); },
         axes: [
-          { values: tickLabels, space: 70, size: 48 },
-          { label: 'ms', values: function (u, values) { return values.map(function (v) { return v + ''; }); } }
+          { values: tickLabels, space: 70, size: 48, stroke: AXIS_TEXT, grid: { stroke: GRID }, ticks: { stroke: GRID } },
+          { label: 'ms', stroke: AXIS_TEXT, grid: { stroke: GRID }, ticks: { stroke: GRID }, values: function (u, values) { return values.map(function (v) { return v + ''; }); } }
         ],
         // The whole range is on the axis, also when only its last hours have data.
         scales: { x: { time: true, range: function () { return [from, to]; } }, y: { range: function (u, min, max) { return [0, max > 0 ? max * 1.1 : 100]; } } },

@@ -7,7 +7,7 @@
   var url = table.getAttribute('data-poll-url');
   var status = document.getElementById('poll-status');
   var range = document.getElementById('list-range');
-  var labels = ['Check', 'State', 'Uptime 24 h', 'Uptime 7 d', 'Uptime 30 d', 'p50 (24 h)', 'p95 (24 h)', 'Last probe'];
+  var labels = ['Check', 'State', 'Last 24 h / 30 d', 'Uptime 24 h', 'Uptime 7 d', 'Uptime 30 d', 'p50 (24 h)', 'p95 (24 h)', 'Last probe'];
 
   function cell(label, className) {
     var td = document.createElement('td');
@@ -45,12 +45,16 @@
     var state = cell(labels[1]);
     state.appendChild(stateBadge(row));
     tr.appendChild(state);
+    // The sparkline and the bars come drawn and escaped by the server (the same markup as the page's).
+    var glance = cell(labels[2], 'glance');
+    glance.innerHTML = '<span class="glance-stack">' + row.sparklineSvg + row.uptimeBarsSvg + '</span>';
+    tr.appendChild(glance);
     [row.uptime24h, row.uptime7d, row.uptime30d, row.p50, row.p95].forEach(function (value, index) {
-      var td = cell(labels[index + 2], 'num');
+      var td = cell(labels[index + 3], 'num');
       td.textContent = value;
       tr.appendChild(td);
     });
-    var last = cell(labels[7]);
+    var last = cell(labels[8]);
     var time = document.createElement('time');
     time.setAttribute('datetime', row.lastProbedAt || '');
     time.textContent = row.lastProbed;

@@ -4,7 +4,7 @@ import type { Role } from './roles.js';
  * Which role a request needs, decided from its method and path alone so that every route, including routes
  * added later, is covered without edits (default deny for writes):
  * 1. paths on the owner-only list need an owner, whatever the method;
- * 2. paths on the self-service list (a person's own password, two-factor, sign-out) are open to every role;
+ * 2. paths on the self-service list (a person's own password, two-factor, colour theme, sign-out) are open to every role;
  * 3. any other write (POST, PUT, PATCH, DELETE, ...) needs a member, and so do the forms that lead to one
  *    (`.../new`, `.../edit`);
  * 4. any other read (GET, HEAD, OPTIONS) is open to every role.
@@ -35,7 +35,7 @@ export function requiredRole(policy: RolePolicy, method: string, path: string): 
 /** The web pages' policy. */
 export const WEB_ROLE_POLICY: RolePolicy = {
   ownerOnly: ['/team', '/audit', '/settings/status-page', '/settings/tokens'],
-  selfService: ['/logout', '/login', '/signup', '/invitations', '/settings/password', '/settings/two-factor'],
+  selfService: ['/logout', '/login', '/signup', '/invitations', '/settings/password', '/settings/two-factor', '/settings/theme'],
 };
 
 /** The API's policy (paths relative to /api/v1). */

@@ -5,16 +5,20 @@
 import type { Pool } from '@pingdummy/shared';
 import type { z } from 'zod';
 import type { AddressAdvisor } from '../checks/address-warnings.js';
+import { getBadgeSetting, setBadgeEnabled, type BadgeSetting } from '../data/badges.js';
 import { CheckInput, CheckPatch, createCheck, deleteCheck, getCheck, listChecks, setCheckPaused, updateCheck } from '../data/checks.js';
 import { getIncident, listIncidents } from '../data/incidents.js';
 import { channelRoutes } from './channel-routes.js';
 import { route } from './route.js';
 import { tokenRoutes } from './token-routes.js';
 import { auditApiRoutes } from './audit-routes.js';
+import { heartbeatApiRoutes } from './heartbeat-routes.js';
 import { listResults } from '../data/results.js';
 import { maintenanceRoutes } from './maintenance-routes.js';
 import { getCheckSummaries, getCheckSummary } from '../data/summaries.js';
 import {
+  BadgeInput,
+  BadgeSettingSchema,
   CheckListSchema,
   CheckSchema,
   CheckUptimeSchema,
@@ -67,6 +71,8 @@ export interface ApiRoute<BodySchema extends z.ZodType | undefined = z.ZodType |
 
 
 const found = <T>(value: T | null): ApiReply => (value === null ? null : { body: value });
+const badgeReply = (badge: BadgeSetting | null): ApiReply =>
+  badge === null ? null : { body: { enabled: badge.enabled, path: badge.token ? `/badge/${badge.token}.svg` : null } };
 
 export const apiRoutes: ApiRoute[] = [
   route({
@@ -154,6 +160,29 @@ export const apiRoutes: ApiRoute[] = [
   }),
   route({
     method: 'get',
+    path: '/checks/:id/badge',
+    operationId: 'getCheckBadge',
+    summary: "Whether the check's public status badge is on, and its address",
+    tag: 'checks',
+    notFound: 'check',
+    success: { status: 200, description: 'The badge setting', schema: BadgeSettingSchema },
+    errors: [401, 404],
+    handle: async ({ pool, accountId, params }) => badgeReply(await getBadgeSetting(pool, accountId, params.id!)),
+  }),
+  route({
+    method: 'patch',
+    path: '/checks/:id/badge',
+    operationId: 'setCheckBadge',
+    summary: "Turn the check's public status badge on or off",
+    tag: 'checks',
+    body: BadgeInput,
+    notFound: 'check',
+    success: { status: 200, description: 'The badge setting', schema: BadgeSettingSchema },
+    errors: [400, 401, 404, 413],
+    handle: async ({ pool, accountId, params, body }) => badgeReply(await setBadgeEnabled(pool, accountId, params.id!, body.enabled)),
+  }),
+  route({
+    method: 'get',
     path: '/checks/:id/results',
     operationId: 'listCheckResults',
     summary: 'Latest raw probe results of a check, newest first',
@@ -224,4 +253,5 @@ export const apiRoutes: ApiRoute[] = [
   ...channelRoutes,
   ...tokenRoutes,
   ...auditApiRoutes,
+  ...heartbeatApiRoutes,
 ];

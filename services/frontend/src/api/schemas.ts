@@ -101,6 +101,17 @@ export const CheckSummarySchema = z.object({
 export const CheckUptimeSchema = z.object({ checkId: z.uuid(), ...CheckSummarySchema.shape });
 export const UptimeListSchema = z.object({ checks: z.array(CheckUptimeSchema) });
 
+export const BadgeInput = z.strictObject({
+  enabled: z.boolean().describe('true: the check gets a public SVG badge (a new random address unless it has one); false: the badge is turned off and its address forgotten.'),
+});
+export const BadgeSettingSchema = z.object({
+  enabled: z.boolean(),
+  path: z
+    .string()
+    .nullable()
+    .describe('Address of the badge on this server, e.g. /badge/<token>.svg (state and 30-day uptime; cacheable 60 s, ETag); null while off.'),
+});
+
 export const ErrorSchema = z.object({
   error: z.string().describe('What went wrong, e.g. "validation failed".'),
   fields: z
@@ -141,6 +152,8 @@ apiSchemas.add(IncidentSchema, { id: 'Incident' });
 apiSchemas.add(IncidentListSchema, { id: 'IncidentList' });
 apiSchemas.add(CheckUptimeSchema, { id: 'CheckUptime' });
 apiSchemas.add(UptimeListSchema, { id: 'UptimeList' });
+apiSchemas.add(BadgeInput, { id: 'BadgeInput' });
+apiSchemas.add(BadgeSettingSchema, { id: 'BadgeSetting' });
 apiSchemas.add(ErrorSchema, { id: 'Error' });
 
 // Compile-time proof that the documented responses are exactly what the data layer returns.

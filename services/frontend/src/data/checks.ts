@@ -11,6 +11,7 @@ import {
 } from '@pingdummy/shared';
 import { z } from 'zod';
 import { CheckLimitError, FieldValidationError, type FieldErrors } from './errors.js';
+import { restartHeartbeatDeadline } from '../heartbeats/restart-deadline.js';
 import { assertRegionsHaveBeacons } from './regions.js';
 import { parseOrThrow } from './validate-input.js';
 import { isoOrNull, isUuid } from './ids.js';
@@ -230,7 +231,7 @@ export async function getCheck(db: Pool | PoolClient, accountId: string, id: str
 }
 
 /** Replaces the check's channels; every channel must belong to the account. */
-async function setCheckChannels(client: PoolClient, accountId: string, checkId: string, channelIds: string[]): Promise<void> {
+export async function setCheckChannels(client: PoolClient, accountId: string, checkId: string, channelIds: string[]): Promise<void> {
   const unique = [...new Set(channelIds)];
   const { rows } = await client.query(`SELECT id FROM notification_channels WHERE account_id = $1 AND id = ANY($2::uuid[])`, [
     accountId,
@@ -253,6 +254,20 @@ export interface CreateCheckOptions {
 }
 
 /**
+ * Locks the account row and throws CheckLimitError when it has no room for one more check of any kind;
+ * the lock holds until the caller's transaction ends, so two concurrent creates cannot both take the last slot.
+ */
+export async function reserveCheckSlot(client: PoolClient, accountId: string, options: CreateCheckOptions): Promise<void> {
+  const account = await client.query(`SELECT check_limit FROM accounts WHERE id = $1 FOR NO KEY UPDATE`, [
+    isUuid(accountId) ? accountId : null,
+  ]);
+  if (!account.rows[0]) throw new Error(`account ${accountId} does not exist`);
+  const limit: number = account.rows[0].check_limit ?? options.checkLimit;
+  const count = await client.query(`SELECT count(*)::int AS n FROM checks WHERE account_id = $1`, [accountId]);
+  if (count.rows[0].n >= limit) throw new CheckLimitError(limit);
+}
+
+/**
  * Validates and stores a new check.
  * Throws FieldValidationError for bad input (a region without a beacon included) and CheckLimitError when the
  * account is full; the account row is locked while counting, so two concurrent creates cannot both take the last slot.
@@ -262,14 +277,7 @@ export async function createCheck(db: Pool, accountId: string, input: CheckInput
   // Both set by kindFieldErrors' rules: a TCP check has host and port, an HTTP check a URL.
   const check = { ...parsed, url: parsed.kind === 'tcp' ? tcpUrl({ host: parsed.host!, port: parsed.port!, tls: parsed.tls }) : parsed.url! };
   return withTransaction(db, async (client) => {
-    const account = await client.query(`SELECT check_limit FROM accounts WHERE id = $1 FOR NO KEY UPDATE`, [
-      isUuid(accountId) ? accountId : null,
-    ]);
-    if (!account.rows[0]) throw new Error(`account ${accountId} does not exist`);
-    const limit: number = account.rows[0].check_limit ?? options.checkLimit;
-    const count = await client.query(`SELECT count(*)::int AS n FROM checks WHERE account_id = $1`, [accountId]);
-    if (count.rows[0].n >= limit) throw new CheckLimitError(limit);
-
+    await reserveCheckSlot(client, accountId, options);
     await assertRegionsHaveBeacons(client, check.regions);
     const fields = Object.keys(COLUMN_OF) as (keyof typeof COLUMN_OF)[];
     const inserted = await client.query(
@@ -281,6 +289,19 @@ export async function createCheck(db: Pool, accountId: string, input: CheckInput
     if (check.channelIds.length > 0) await setCheckChannels(client, accountId, id, check.channelIds);
     return (await getCheck(client, accountId, id))!;
   });
+}
+
+/** Probe settings that a heartbeat check does not use: its schedule is set with PATCH /heartbeat-checks/{id}. */
+const PROBE_ONLY_FIELDS = ['intervalSeconds', 'timeoutMs', 'degradedThresholdMs', 'failuresBeforeDown', 'recoveriesBeforeUp', 'regions'] as const;
+
+/** A patch of a heartbeat check that sets a probe setting is refused, naming the field, rather than stored unused. */
+function heartbeatPatchErrors(kind: string, changes: z.output<typeof CheckPatch>): FieldErrors {
+  if (kind !== 'heartbeat') return {};
+  const errors: FieldErrors = {};
+  for (const field of PROBE_ONLY_FIELDS) {
+    if (changes[field] !== undefined) errors[field] = 'does not apply to heartbeat checks; set their schedule with PATCH /heartbeat-checks/{id}';
+  }
+  return errors;
 }
 
 /**
@@ -299,7 +320,7 @@ export async function updateCheck(db: Pool, accountId: string, id: string, patch
       throw new FieldValidationError({ kind: 'cannot be changed; create a new check instead' });
     }
     const merged = { ...current, ...changes };
-    const crossFieldErrors = { ...checkCrossFieldErrors(merged), ...kindFieldErrors(merged) };
+    const crossFieldErrors = { ...checkCrossFieldErrors(merged), ...kindFieldErrors(merged), ...heartbeatPatchErrors(current.kind, changes) };
     if (Object.keys(crossFieldErrors).length > 0) throw new FieldValidationError(crossFieldErrors);
 
     if (changes.regions) await assertRegionsHaveBeacons(client, changes.regions, current.regions);
@@ -324,6 +345,8 @@ export async function updateCheck(db: Pool, accountId: string, id: string, patch
       accountId,
       ...fields.map((field) => columnValue(field, values[field])),
     ]);
+    // A resumed heartbeat check waits one schedule from now, not from before its pause.
+    if (current.paused && !merged.paused) await restartHeartbeatDeadline(client, id);
     return getCheck(client, accountId, id);
   });
 }

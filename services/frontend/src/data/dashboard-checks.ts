@@ -3,6 +3,7 @@
  * 10 checks or 1,000: problems first (down, degraded, pending, up, paused), then by name.
  */
 import type { Pool } from '@pingdummy/shared';
+import { heartbeatScheduleSql, type HeartbeatScheduleFields } from '../heartbeats/schedule-text.js';
 import { isoOrNull, isUuid } from './ids.js';
 
 /** States as the dashboard shows them: a paused check is "paused" whatever its last probe said. */
@@ -30,6 +31,8 @@ export interface DashboardCheck {
   id: string;
   name: string;
   url: string;
+  /** A heartbeat check's schedule; null for probed checks. */
+  heartbeat: HeartbeatScheduleFields | null;
   state: DashboardState;
   lastProbedAt: string | null;
 }
@@ -73,7 +76,7 @@ export async function listDashboardChecks(db: Pool, accountId: string, query: Da
   const requestedPage = Math.min(Math.max(1, Math.trunc(query.page) || 1), MAX_PAGE);
   const readPage = (page: number) =>
     db.query(
-      `SELECT id, name, url, ${DISPLAY_STATE_SQL} AS state, last_probed_at
+      `SELECT id, name, url, ${heartbeatScheduleSql('checks')} AS heartbeat, ${DISPLAY_STATE_SQL} AS state, last_probed_at
        FROM checks
        WHERE account_id = $1 AND ${MATCHES_SQL} AND ($3::text IS NULL OR ${DISPLAY_STATE_SQL} = $3)
        ORDER BY ${STATE_RANK_SQL}, lower(name), id
@@ -101,7 +104,7 @@ export async function listDashboardChecks(db: Pool, accountId: string, query: Da
   const page = Math.min(requestedPage, pageCount);
   const { rows } = page === requestedPage ? requested : await readPage(page);
   return {
-    checks: rows.map((row) => ({ id: row.id, name: row.name, url: row.url, state: row.state, lastProbedAt: isoOrNull(row.last_probed_at) })),
+    checks: rows.map((row) => ({ id: row.id, name: row.name, url: row.url, heartbeat: row.heartbeat, state: row.state, lastProbedAt: isoOrNull(row.last_probed_at) })),
     page,
     pageSize,
     pageCount,

@@ -2,6 +2,7 @@ import type { Pool } from '@pingdummy/shared';
 import type { CheckState } from './checks.js';
 import { loadPublicIncidentUpdates, type PublicIncident } from './incident-updates.js';
 import { publicMaintenanceOf, type PublicMaintenance } from './public-maintenance.js';
+import { heartbeatScheduleSql } from '../heartbeats/schedule-text.js';
 import { checkTargetText } from './tcp-check.js';
 import { loadDailyUptimeBars, uptimeOfBars, type DailyUptimeBar } from './summaries.js';
 
@@ -37,7 +38,7 @@ export async function getStatusPage(db: Pool, slug: string): Promise<StatusPage 
   );
   if (!account.rows[0]) return null;
   const { rows } = await db.query(
-    `SELECT c.id, c.name, c.state, c.url, c.show_url_publicly, i.started_at AS incident_started_at, i.cause AS incident_cause
+    `SELECT c.id, c.name, c.state, c.url, ${heartbeatScheduleSql('c')} AS heartbeat, c.show_url_publicly, i.started_at AS incident_started_at, i.cause AS incident_cause
      FROM checks c LEFT JOIN incidents i ON i.check_id = c.id AND i.resolved_at IS NULL
      WHERE c.account_id = $1 AND c.is_public
      ORDER BY c.name, c.id`,
@@ -54,7 +55,7 @@ export async function getStatusPage(db: Pool, slug: string): Promise<StatusPage 
     checks: rows.map((row) => ({
       name: row.name,
       state: row.state,
-      ...(row.show_url_publicly ? { url: checkTargetText(row.url) } : {}),
+      ...(row.show_url_publicly ? { url: checkTargetText(row.url, row.heartbeat) } : {}),
       bars: bars.get(row.id) ?? [],
       uptime90d: uptimeOfBars(bars.get(row.id) ?? []),
       openIncident: row.incident_started_at

@@ -50,8 +50,8 @@ function ratio(part: number | null | undefined, total: number | null | undefined
 }
 
 /** A rollup row's probes and ups that count for uptime: those made outside maintenance windows. */
-const COUNTED_PROBES = (table: string) => `(${table}.probe_count - ${table}.maintenance_probe_count)`;
-const COUNTED_UPS = (table: string) => `(${table}.up_count - ${table}.maintenance_up_count)`;
+export const COUNTED_PROBES = (table: string) => `(${table}.probe_count - ${table}.maintenance_probe_count)`;
+export const COUNTED_UPS = (table: string) => `(${table}.up_count - ${table}.maintenance_up_count)`;
 
 const floorTo = (time: number, unit: number) => Math.floor(time / unit) * unit;
 

@@ -1,5 +1,6 @@
 import { describeTcpTarget, formatTcpTarget, parseTcpTarget, TcpHost, TcpPort } from '@pingdummy/shared';
 import { z } from 'zod';
+import { heartbeatTargetText, type HeartbeatScheduleFields } from '../heartbeats/schedule-text.js';
 import type { FieldErrors } from './errors.js';
 
 /**
@@ -44,11 +45,23 @@ const given = (value: unknown) => value !== undefined && value !== null;
 /**
  * What a check of its kind must have and must not have. A TCP check needs host and port and takes no URL
  * or HTTP option (method, headers, body, status codes, keyword): such a value would be silently ignored,
- * so it is refused, naming the field. An HTTP check needs a URL and takes no host, port or tls.
+ * so it is refused, naming the field. An HTTP check needs a URL and takes no host, port or tls. A heartbeat
+ * check is pinged, never probed: it takes none of them (its stored URL is empty).
  */
 export function kindFieldErrors(check: KindFields): FieldErrors {
   const errors: FieldErrors = {};
-  if (check.kind === 'tcp') {
+  if (check.kind === 'heartbeat') {
+    const notForHeartbeats = 'does not apply to heartbeat checks (they are pinged at their /ping URL, never probed)';
+    if (given(check.url) && check.url !== '') errors.url = notForHeartbeats;
+    for (const [field, fallback] of Object.entries(HTTP_FIELD_DEFAULTS)) {
+      const value = check[field as keyof typeof HTTP_FIELD_DEFAULTS];
+      if (value !== undefined && value !== fallback) errors[field] = notForHeartbeats;
+    }
+    if (check.headers && Object.keys(check.headers).length > 0) errors.headers = notForHeartbeats;
+    for (const field of ['host', 'port', 'tls'] as const) {
+      if (given(check[field])) errors[field] = notForHeartbeats;
+    }
+  } else if (check.kind === 'tcp') {
     if (!given(check.host)) errors.host = 'is required for a TCP check';
     if (!given(check.port)) errors.port = 'is required for a TCP check';
     if (given(check.url) && !parseTcpTarget(check.url!)) errors.url = 'does not apply to TCP checks; set host and port instead';
@@ -77,8 +90,9 @@ export function tcpFieldsOfUrl(url: string): { host: string | null; port: number
   return target ? { host: target.host, port: target.port, tls: target.tls } : { host: null, port: null, tls: null };
 }
 
-/** How lists and pages name what a check watches: host:port for TCP, the URL otherwise. */
-export function checkTargetText(url: string): string {
+/** How lists and pages name what a check watches: host:port for TCP, the schedule of a heartbeat, the URL otherwise. */
+export function checkTargetText(url: string, heartbeat?: HeartbeatScheduleFields | null): string {
+  if (heartbeat) return heartbeatTargetText(heartbeat);
   const target = parseTcpTarget(url);
   return target ? describeTcpTarget(target) : url;
 }

@@ -3,6 +3,7 @@ import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import type { AddressAdvisor } from '../checks/address-warnings.js';
 import { CHECK_TEXT_LIMITS, checkCrossFieldErrors, CheckInput, CheckLimitError, createCheck, deleteCheck, getCheck, setCheckPaused, updateCheck } from '../data/checks.js';
+import { getBadgeSetting } from '../data/badges.js';
 import { listChannels } from '../data/channels.js';
 import { FieldValidationError } from '../data/errors.js';
 import { listIncidents } from '../data/incidents.js';
@@ -157,7 +158,7 @@ export function addCheckPages(router: Router, options: CheckPageOptions): void {
     const check = await timing.time('db-check', getCheck(db, accountId, req.params.id));
     if (!check) throw notFound('check');
     // One check's summary only: the page costs the same in an account of 5 checks or 1,000.
-    const [summary, bars, incidents, results, maintenance] = await timing.time(
+    const [summary, bars, incidents, results, maintenance, badge] = await timing.time(
       'db',
       Promise.all([
         getCheckSummary(db, accountId, check.id),
@@ -165,6 +166,7 @@ export function addCheckPages(router: Router, options: CheckPageOptions): void {
         listIncidents(db, accountId, { checkId: check.id, limit: 20 }),
         listResults(db, accountId, check.id, { limit: 25 }),
         publicMaintenanceOf(db, accountId, [check.id]),
+        getBadgeSetting(db, accountId, check.id),
       ]),
     );
     const range = SERIES_RANGES.includes(req.query.range as SeriesRange) ? (req.query.range as SeriesRange) : '24h';
@@ -183,6 +185,8 @@ export function addCheckPages(router: Router, options: CheckPageOptions): void {
       warnings: takeWarnings(req, check.id),
       blocked,
       maintenance: maintenance.get(check.id)!,
+      badge,
+      badgeUrl: badge?.token ? `${req.protocol}://${req.get('host')}/badge/${badge.token}.svg` : null,
       range,
       ranges: SERIES_RANGES,
       styles: ['/static/uplot/uPlot.min.css'],

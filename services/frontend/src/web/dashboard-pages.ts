@@ -8,12 +8,14 @@ import {
   type DashboardQuery,
   type DashboardState,
 } from '../data/dashboard-checks.js';
+import { loadDashboardGlance } from '../data/dashboard-glance.js';
 import { getIncident, listIncidents } from '../data/incidents.js';
 import { showIncidentPage } from './incident-update-pages.js';
 import { getCheckSummaries } from '../data/summaries.js';
 import { checkTargetText } from '../data/tcp-check.js';
 import { currentUser } from './auth.js';
 import { ms, percent, stateLabel, utc } from './format.js';
+import { sparklineSvg, uptimeBarsSvg } from './glance-svg.js';
 import { notFound } from './http-errors.js';
 import type { Renderer } from './render.js';
 import { serverTimingOf, type ServerTiming } from './server-timing.js';
@@ -32,6 +34,10 @@ export interface DashboardRow {
   p95: string;
   lastProbedAt: string | null;
   lastProbed: string;
+  /** Inline SVG (server-drawn, escaped): response time of the last 24 h, hourly. */
+  sparklineSvg: string;
+  /** Inline SVG (server-drawn, escaped): daily uptime of the last 30 days. */
+  uptimeBarsSvg: string;
 }
 
 /** A dashboard page: its rows (down checks first, then degraded, pending, up, paused) and where it sits. */
@@ -80,20 +86,23 @@ export function dashboardQueryString(query: { search: string; state: string | nu
 export async function dashboardView(db: Pool, accountId: string, query: DashboardQuery, timing?: ServerTiming): Promise<DashboardView> {
   const listed = listDashboardChecks(db, accountId, query);
   const { checks, ...page } = await (timing ? timing.time('db-list', listed) : listed);
-  const summarised = getCheckSummaries(
-    db,
-    accountId,
-    Date.now(),
-    checks.map((check) => check.id),
-  );
-  const summaries = await (timing ? timing.time('db-summaries', summarised) : summarised);
+  const now = Date.now();
+  const checkIds = checks.map((check) => check.id);
+  const summarised = getCheckSummaries(db, accountId, now, checkIds);
+  // Sparklines and bars of the whole page: one query, read alongside the summaries.
+  const glanced = loadDashboardGlance(db, checkIds, now);
+  const [summaries, glances] = await Promise.all([
+    timing ? timing.time('db-summaries', summarised) : summarised,
+    timing ? timing.time('db-glance', glanced) : glanced,
+  ]);
   const rows = checks.map((check): DashboardRow => {
     const summary = summaries.get(check.id);
     const lastProbedAt = summary?.lastProbedAt ?? check.lastProbedAt;
+    const glance = glances.get(check.id)!;
     return {
       id: check.id,
       name: check.name,
-      url: checkTargetText(check.url), // host:port for a TCP check
+      url: checkTargetText(check.url, check.heartbeat), // host:port for a TCP check, the schedule of a heartbeat
       state: check.state,
       stateLabel: stateLabel(check.state),
       uptime24h: percent(summary?.uptime24h),
@@ -103,6 +112,8 @@ export async function dashboardView(db: Pool, accountId: string, query: Dashboar
       p95: ms(summary?.p95Ms24h),
       lastProbedAt,
       lastProbed: utc(lastProbedAt),
+      sparklineSvg: sparklineSvg(glance),
+      uptimeBarsSvg: uptimeBarsSvg(glance),
     };
   });
   const first = rows.length > 0 ? (page.page - 1) * page.pageSize + 1 : 0;

@@ -14,6 +14,7 @@ export const EMAIL_UNCONFIGURED =
 /** Short confirmations after a redirect, chosen by a code in the query string (never free text from the URL). */
 const NOTICES: Record<string, string> = {
   'check-created': 'Check created. The first probe runs within a few seconds.',
+  'heartbeat-created': 'Heartbeat check created. Add a ping of its URL to the end of your job.',
   'check-saved': 'Check saved.',
   'check-paused': 'Check paused.',
   'check-resumed': 'Check resumed.',

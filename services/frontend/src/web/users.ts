@@ -15,7 +15,12 @@ export interface User {
   role: Role;
   /** Whether sign-in asks for a TOTP code after the password. */
   twoFactorEnabled: boolean;
+  /** Colour theme; 'system' follows the browser's prefers-color-scheme. */
+  theme: Theme;
 }
+
+export const THEMES = ['system', 'light', 'dark'] as const;
+export type Theme = (typeof THEMES)[number];
 
 export class EmailTakenError extends Error {
   override name = 'EmailTakenError';
@@ -39,10 +44,11 @@ interface UserRow {
   password_changed_at: Date;
   role: Role;
   totp_enabled_at: Date | null;
+  theme: Theme;
 }
 
 /** The columns rowToUser reads. */
-export const USER_COLUMNS = 'id, account_id, email, password_changed_at, role, totp_enabled_at';
+export const USER_COLUMNS = 'id, account_id, email, password_changed_at, role, totp_enabled_at, theme';
 
 export function rowToUser(row: UserRow): User {
   return {
@@ -52,6 +58,7 @@ export function rowToUser(row: UserRow): User {
     passwordChangedAt: row.password_changed_at,
     role: row.role,
     twoFactorEnabled: row.totp_enabled_at !== null,
+    theme: row.theme,
   };
 }
 

@@ -1,3 +1,4 @@
+import { API_ROLE_POLICY, requiredRole } from '../../src/access/role-policy.js';
 import { buildOpenApiDocument } from '../../src/api/openapi.js';
 import { apiRoutes } from '../../src/api/routes.js';
 
@@ -17,9 +18,9 @@ test('every route the role guard restricts documents 403; reads open to every ro
   for (const [path, methods] of Object.entries<Record<string, { responses: Record<string, unknown> }>>(document.paths)) {
     for (const [method, operation] of Object.entries(methods)) {
       if (path === '/openapi.json') continue;
-      // Owner-only reads: the audit log and the API tokens (a token lists its account's other tokens).
-      const ownerOnlyRead = path === '/audit-log' || path === '/tokens' || path.startsWith('/tokens/');
-      const restricted = method !== 'get' || ownerOnlyRead;
+      // Writes, and every method of an owner-only area (the audit log, tokens, members...), are restricted.
+      const restricted = requiredRole(API_ROLE_POLICY, method, path) !== 'read_only';
+      if (path === '/audit-log' || method !== 'get') expect([method, path, restricted]).toEqual([method, path, true]);
       expect([method, path, '403' in operation.responses]).toEqual([method, path, restricted]);
     }
   }

@@ -58,14 +58,16 @@ export interface RollupRow {
   ups: number;
   latencySum?: number;
   histogram?: number[];
+  /** Slowest response time of the bucket; null (the default) when no probe measured one. */
+  latencyMax?: number | null;
 }
 
 export async function insertRollup(pool: Pool, table: 'rollups_hourly' | 'rollups_daily', row: RollupRow): Promise<void> {
   const histogram = row.histogram ?? histogramWith({ 6: row.probes });
   await pool.query(
-    `INSERT INTO ${table} (check_id, bucket_start, region, probe_count, up_count, latency_sum, latency_hist)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    [row.checkId, row.bucketStart, row.region ?? 'eu', row.probes, row.ups, row.latencySum ?? 0, histogram],
+    `INSERT INTO ${table} (check_id, bucket_start, region, probe_count, up_count, latency_sum, latency_hist, latency_max)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [row.checkId, row.bucketStart, row.region ?? 'eu', row.probes, row.ups, row.latencySum ?? 0, histogram, row.latencyMax ?? null],
   );
 }
 

@@ -144,3 +144,55 @@ test('maintenance windows are logged by title', async () => {
   const log = await entries();
   expect(log.at(-1)).toMatchObject({ actor_label: 'boss@example.com', target_type: 'maintenance window', action: 'created', target_name: 'Kernel upgrade' });
 });
+
+test('a heartbeat check is logged when created and when its schedule changes; pings are not, and the ping key never is', async () => {
+  const fields = { name: 'Nightly backup', schedule: 'period', periodSeconds: '86400', cron: '', timezone: 'UTC', graceSeconds: '3600' };
+  const created = await owner.submit('/heartbeats/new', '/heartbeats', fields);
+  const checkId = /\/checks\/([0-9a-f-]{36})/.exec(created.location ?? '')![1]!;
+  const before = (await entries()).length;
+  await owner.submit(`/checks/${checkId}/edit`, `/heartbeats/${checkId}`, { ...fields, schedule: 'cron', cron: '0 2 * * *', timezone: 'Europe/Paris' });
+  const { rows } = await frontend.db.pool.query(`SELECT ping_key FROM heartbeats WHERE check_id = $1`, [checkId]);
+  const pingKey: string = rows[0].ping_key;
+  expect((await fetch(`${frontend.url}/ping/${pingKey}`, { method: 'POST' })).status).toBe(200);
+  // A key rotated by hand with an actor set (as a future "new key" button would) is logged without the key.
+  const client = await frontend.db.pool.connect();
+  try {
+    await client.query(`SELECT set_config('pingdummy.actor', $1, false)`, [JSON.stringify({ label: 'boss@example.com' })]);
+    await client.query(`UPDATE heartbeats SET ping_key = gen_random_uuid() WHERE check_id = $1`, [checkId]);
+  } finally {
+    await client.query(`SELECT set_config('pingdummy.actor', '', false)`);
+    client.release();
+  }
+  await new Promise((resolve) => setTimeout(resolve, 300)); // the ping's batch is written
+
+  const log = (await entries()).slice(before - 1);
+  expect(log[0]).toMatchObject({ target_type: 'check', action: 'created', target_name: 'Nightly backup' });
+  const scheduleChanges = log.filter((entry) => entry.target_type === 'check' && entry.action === 'changed');
+  expect(scheduleChanges.map((entry) => entry.changes)).toEqual([
+    {
+      period_seconds: { before: 86400 },
+      cron: { after: '0 2 * * *' },
+      timezone: { after: 'Europe/Paris' },
+    },
+    { ping_key: { before: '(set)', after: '(changed)' } },
+  ]);
+  expect(JSON.stringify(await entries())).not.toContain(pingKey);
+});
+
+test('a status badge turned on and off is logged on its check without its address; a colour theme is not logged', async () => {
+  const created = await owner.submit('/checks/new', '/checks', checkFormFields({ name: 'Badged', url: 'https://badged.example.com/' }));
+  const checkId = /\/checks\/([0-9a-f-]{36})/.exec(created.location ?? '')![1]!;
+  const before = (await entries()).length;
+  await owner.submit(`/checks/${checkId}`, `/checks/${checkId}/badge`, { enabled: 'true' });
+  const { rows } = await frontend.db.pool.query(`SELECT badge_token FROM checks WHERE id = $1`, [checkId]);
+  expect(rows[0].badge_token).toMatch(/^[\w-]{16,}$/);
+  await owner.submit(`/checks/${checkId}`, `/checks/${checkId}/badge`, { enabled: 'false' });
+  await owner.submit('/dashboard', '/settings/theme', { theme: 'dark', back: '/dashboard' });
+
+  const log = (await entries()).slice(before);
+  expect(log.map((entry) => [entry.target_type, entry.action, entry.target_name, entry.changes])).toEqual([
+    ['check', 'changed', 'Badged', { badge_token: { after: '(changed)' } }],
+    ['check', 'changed', 'Badged', { badge_token: { before: '(set)' } }],
+  ]);
+  expect(JSON.stringify(log)).not.toContain(rows[0].badge_token);
+});

@@ -1,8 +1,8 @@
 import type { RunningHttpService } from '@pingdummy/shared';
 import { createTestDatabase, type TestDatabase } from '@pingdummy/shared/testing';
 import type { FrontendConfig } from '../../src/config.js';
-import { startFrontend } from '../../src/index.js';
-import { createLogger, type Logger } from '@pingdummy/shared';
+import { startFrontend, type StartFrontendOptions } from '../../src/index.js';
+import { createLogger } from '@pingdummy/shared';
 import { resolveTestHost } from '../test-resolver.js';
 
 export interface TestFrontend {
@@ -13,7 +13,10 @@ export interface TestFrontend {
 }
 
 /** A real frontend on a random port against a fresh migrated database; `logger` to read what it logs. */
-export async function startTestFrontend(overrides: Partial<FrontendConfig> = {}, options: { logger?: Logger } = {}): Promise<TestFrontend> {
+export async function startTestFrontend(
+  overrides: Partial<FrontendConfig> = {},
+  options: Pick<StartFrontendOptions, 'pingBuffer' | 'logger'> = {},
+): Promise<TestFrontend> {
   const db = await createTestDatabase();
   const config: FrontendConfig = {
     port: 0,
@@ -35,6 +38,7 @@ export async function startTestFrontend(overrides: Partial<FrontendConfig> = {},
     handleSignals: false,
     logger: options.logger ?? createLogger('frontend-test', 'silent'),
     resolveHost: resolveTestHost,
+    ...options,
   });
   return {
     service,

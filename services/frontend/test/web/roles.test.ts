@@ -7,9 +7,14 @@ let frontend: TestFrontend;
 let accountId: string;
 let checkId: string;
 let channelId: string;
+let heartbeatId: string;
+let pingKey: string;
 const browsers = {} as Record<Role, Browser>;
 const tokens = {} as Record<Role, string>;
 const ROLES: Role[] = ['owner', 'member', 'read_only'];
+
+/** The heartbeat form's fields (a daily period). */
+const heartbeatFields = { name: 'Nightly backup', schedule: 'period', periodSeconds: '86400', cron: '', timezone: 'UTC', graceSeconds: '3600' };
 
 /** A check made for one request (deletions), in the shared account. */
 async function freshCheckId(): Promise<string> {
@@ -28,6 +33,9 @@ beforeAll(async () => {
   channelId = (await frontend.db.pool.query(`SELECT id FROM notification_channels`)).rows[0].id;
   const created = await browsers.owner.submit('/checks/new', '/checks', checkFormFields({ name: 'Shop' }));
   checkId = /\/checks\/([0-9a-f-]{36})/.exec(created.location ?? '')![1]!;
+  const heartbeat = await browsers.owner.submit('/heartbeats/new', '/heartbeats', heartbeatFields);
+  heartbeatId = /\/checks\/([0-9a-f-]{36})/.exec(heartbeat.location ?? '')![1]!;
+  pingKey = (await frontend.db.pool.query(`SELECT ping_key FROM heartbeats WHERE check_id = $1`, [heartbeatId])).rows[0].ping_key;
   for (const [role, email] of [['owner', 'owner@example.com'], ['member', 'member@example.com'], ['read_only', 'reader@example.com']] as const) {
     tokens[role] = (await createApiToken(frontend.db.pool, accountId, await userIdOf(frontend, email), `${role} token`)).token;
   }
@@ -56,6 +64,11 @@ const webTable: [method: 'GET' | 'POST', path: () => string | Promise<string>, f
   ['POST', () => `/checks/${checkId}`, checkFormFields({ name: 'Shop (edited)' }), [303, 303, 403]],
   ['POST', () => `/checks/${checkId}/pause`, {}, [303, 303, 403]],
   ['POST', freshCheckId, {}, [303, 303, 403]],
+  ['GET', () => '/heartbeats/new', {}, [200, 200, 403]],
+  ['POST', () => '/heartbeats', heartbeatFields, [303, 303, 403]],
+  ['GET', () => `/checks/${heartbeatId}`, {}, [200, 200, 200]],
+  ['GET', () => `/checks/${heartbeatId}/edit`, {}, [200, 200, 403]],
+  ['POST', () => `/heartbeats/${heartbeatId}`, { ...heartbeatFields, graceSeconds: '600' }, [303, 303, 403]],
   ['GET', () => '/channels', {}, [200, 200, 200]],
   ['GET', () => '/channels/new', {}, [200, 200, 403]],
   ['POST', () => '/channels', { name: 'Another', kind: 'webhook', target: 'https://hooks.example.com/y' }, [303, 303, 403]],
@@ -66,6 +79,9 @@ const webTable: [method: 'GET' | 'POST', path: () => string | Promise<string>, f
   ['POST', () => '/settings/tokens', { name: 'ci' }, [303, 403, 403]],
   // Express matches routes case-insensitively and with a trailing slash: the guard must too.
   ['POST', () => '/Settings/Tokens/', { name: 'ci' }, [303, 403, 403]],
+  // A person's own colour theme is self-service; a check's public badge is a change to the check.
+  ['POST', () => '/settings/theme', { theme: 'dark', back: '/dashboard' }, [303, 303, 303]],
+  ['POST', () => `/checks/${checkId}/badge`, { enabled: 'true' }, [303, 303, 403]],
   ['GET', () => '/team', {}, [200, 403, 403]],
   ['GET', () => '/audit', {}, [200, 403, 403]],
   ['POST', () => '/team/invitations', { email: 'new@example.com', role: 'member' }, [303, 403, 403]],
@@ -90,11 +106,16 @@ const apiTable: [method: string, path: () => string | Promise<string>, body: unk
   ['GET', () => '/checks', undefined, [200, 200, 200]],
   ['GET', () => `/checks/${checkId}`, undefined, [200, 200, 200]],
   ['GET', () => '/incidents', undefined, [200, 200, 200]],
+  ['GET', () => `/heartbeat-checks/${heartbeatId}`, undefined, [200, 200, 200]],
+  ['POST', () => '/heartbeat-checks', { name: 'Via API', periodSeconds: 3600 }, [201, 201, 403]],
+  ['PATCH', () => `/heartbeat-checks/${heartbeatId}`, { graceSeconds: 900 }, [200, 200, 403]],
   ['POST', () => '/checks', { name: 'Via API', url: 'https://example.com/' }, [201, 201, 403]],
   ['PATCH', () => `/checks/${checkId}`, { name: 'Patched' }, [200, 200, 403]],
   ['POST', () => `/checks/${checkId}/resume`, undefined, [200, 200, 403]],
   ['DELETE', async () => `/checks/${await freshCheckId()}`, undefined, [204, 204, 403]],
   ['POST', () => '/not-a-route-yet', {}, [404, 404, 403]],
+  ['GET', () => `/checks/${checkId}/badge`, undefined, [200, 200, 200]],
+  ['PATCH', () => `/checks/${checkId}/badge`, { enabled: true }, [200, 200, 403]],
   ['GET', () => '/audit-log', undefined, [200, 403, 403]],
 ];
 
@@ -109,6 +130,31 @@ test.each(apiTable.map((row) => ({ name: nameOf(row[0], row[1]), row })))('api $
     expect([role, method, path, response.status]).toEqual([role, method, path, expected[index]]);
     if (response.status === 403) expect(((await response.json()) as { error: string }).error).toMatch(/cannot do this/);
   }
+});
+
+test('/ping stays public: no session, no CSRF token, no role; its secret key is its authentication', async () => {
+  for (const [method, path] of [['GET', `/ping/${pingKey}`], ['POST', `/ping/${pingKey}/start`], ['POST', `/ping/${pingKey}`], ['HEAD', `/ping/${pingKey}`]]) {
+    const response = await fetch(`${frontend.url}${path}`, { method, ...(method === 'POST' ? { body: 'done' } : {}) });
+    expect([method, path, response.status]).toEqual([method, path, 200]);
+  }
+  // A read-only person's cookies change nothing either: the ping router comes before sessions and the role guard.
+  const cookie = [...browsers.read_only.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  const withSession = await fetch(`${frontend.url}/ping/${pingKey}/fail`, { method: 'POST', headers: { cookie } });
+  expect(withSession.status).toBe(200);
+  expect((await fetch(`${frontend.url}/ping/00000000-0000-4000-8000-000000000000`, { method: 'POST' })).status).toBe(404);
+});
+
+test('/badge stays public: no session, no CSRF token, no role; a read-only person’s cookies change nothing', async () => {
+  await browsers.owner.submit(`/checks/${checkId}`, `/checks/${checkId}/badge`, { enabled: 'true' });
+  const { rows } = await frontend.db.pool.query(`SELECT badge_token FROM checks WHERE id = $1`, [checkId]);
+  const badgePath = `/badge/${rows[0].badge_token}.svg`;
+  const anonymous = await fetch(`${frontend.url}${badgePath}`);
+  expect([anonymous.status, anonymous.headers.get('content-type'), anonymous.headers.get('set-cookie')]).toEqual([200, 'image/svg+xml; charset=utf-8', null]);
+  const cookie = [...browsers.read_only.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  expect((await fetch(`${frontend.url}${badgePath}`, { headers: { cookie } })).status).toBe(200);
+  // The check page offers the on/off button only to those allowed to press it.
+  expect((await browsers.member.get(`/checks/${checkId}`)).body).toContain('Turn badge off');
+  expect((await browsers.read_only.get(`/checks/${checkId}`)).body).not.toContain('Turn badge');
 });
 
 test('an API token follows its user’s current role', async () => {
