@@ -1,6 +1,6 @@
 // bench/pings: how many heartbeat pings per second the frontend accepts, and proof that none is lost.
 //   npx turbo run build --filter=@pingdummy/frontend...   # the benchmark runs the built frontend
-//   node --import tsx bench/pings/run.ts [--seconds 10] [--checks 200] [--connections 64]
+//   node --import tsx bench/pings/run.ts [--seconds 10] [--checks 200] [--connections 64] [--cpu-prof <dir>]
 // Starts an embedded Postgres (durable settings: fsync on) and the built frontend as its own process, sends
 // pings from `--connections` keep-alive connections for `--seconds` (a mix of GET success, POST success with
 // a 200-byte body, /start and /fail), then stops the frontend with SIGTERM (it writes its buffer on the way
@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { Pool as HttpPool } from 'undici';
 import { findFreePort, runMigrations, startEmbeddedPostgres } from '@pingdummy/shared';
+import { treeCpu } from '../probes/process-cpu.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const frontendMain = path.join(root, 'services/frontend/dist/main.js');
@@ -24,6 +25,8 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     checks: { type: 'string', default: '200' },
     connections: { type: 'string', default: '64' },
+    // Writes a V8 CPU profile of the frontend process into this folder (read it with bench/probes/profile-summary.ts).
+    'cpu-prof': { type: 'string' },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -37,7 +40,8 @@ if (!existsSync(frontendMain)) throw new Error('services/frontend/dist is missin
 
 /** Starts the built frontend as a child process and resolves once /readyz answers 200. */
 async function startFrontendProcess(databaseUrl: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [frontendMain], {
+  const profile = values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values['cpu-prof'])}`] : [];
+  const child = spawn(process.execPath, [...profile, frontendMain], {
     env: { ...process.env, PORT: String(port), DATABASE_URL: databaseUrl, SESSION_SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: 'warn', STOP_TIMEOUT_MS: '30000' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -105,6 +109,7 @@ async function main(): Promise<void> {
     const latencies: number[] = [];
     let accepted = keys.length;
     let errors = 0;
+    const cpuBefore = treeCpu(frontend.pid!).own;
     const started = performance.now();
     const deadline = started + SECONDS * 1000;
     await Promise.all(
@@ -125,6 +130,8 @@ async function main(): Promise<void> {
       }),
     );
     const elapsedSeconds = (performance.now() - started) / 1000;
+    // The frontend's own CPU per ping: unlike the rate, it hardly depends on what else the machine runs.
+    const frontendCpuSeconds = treeCpu(frontend.pid!).own - cpuBefore;
     await http.close();
 
     // SIGTERM: the frontend refuses new pings, writes its buffer and exits.
@@ -148,6 +155,7 @@ async function main(): Promise<void> {
       statuses: Object.fromEntries(statuses),
       clientErrors: errors,
       acceptedPerSecond: Math.round(perSecond),
+      frontendCpuMsPerPing: Number(((frontendCpuSeconds * 1000) / Math.max(1, measured)).toFixed(3)),
       latencyMs: { p50: Number(percentile(latencies, 50).toFixed(2)), p99: Number(percentile(latencies, 99).toFixed(2)) },
       accepted,
       rowsAfterStop: rows,
@@ -158,6 +166,7 @@ async function main(): Promise<void> {
       pass: perSecond >= TARGET_PER_SECOND && accepted === rows,
     };
     log(`${measured} pings in ${elapsedSeconds.toFixed(1)} s from ${CONNECTIONS} connections: ${result.acceptedPerSecond} accepted/s`);
+    log(`frontend CPU ${(frontendCpuSeconds * 1000).toFixed(0)} ms = ${result.frontendCpuMsPerPing} ms per ping`);
     log(`latency p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms; statuses ${JSON.stringify(result.statuses)}; client errors ${errors}`);
     log(`accepted ${accepted}, rows after SIGTERM ${rows}, lost ${result.lost}; stop took ${result.stopSeconds} s (exit ${exitCode})`);
     log(result.pass ? `PASS: >= ${TARGET_PER_SECOND} pings/s, none lost` : `FAIL: target ${TARGET_PER_SECOND}/s with 0 lost`);

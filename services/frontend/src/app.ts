@@ -11,7 +11,6 @@ import { roleGuard } from './access/role-guard.js';
 import { WEB_ROLE_POLICY } from './access/role-policy.js';
 import { auditActorMiddleware, createAuditedPool } from './audit/audit-actor.js';
 import { createAddressAdvisor } from './checks/address-warnings.js';
-import { createPingIntake, type PingIntakeOptions } from './heartbeats/ping-intake.js';
 import type { FrontendConfig } from './config.js';
 import { addAuthRoutes, loadUser, requireUser } from './web/auth.js';
 import { createCsrfProtection } from './web/csrf.js';
@@ -39,27 +38,21 @@ export interface FrontendDependencies {
    * @default - dns.lookup with `all: true`
    */
   resolveHost?: ResolveHost;
-  /** Tuning of the heartbeat pings' write-behind buffer (tests make it small). @default - see WriteBehindBuffer */
-  pingBuffer?: PingIntakeOptions['buffer'];
 }
 
 /** What the app needs to release on shutdown. */
 export interface FrontendRoutes {
-  /** Closes the session store and writes the accepted heartbeat pings (retrying up to the stop timeout). */
+  /** Closes the session store. */
   close(): Promise<void>;
 }
 
 /**
- * Mounts the frontend on `app`, in this order: heartbeat pings, security headers, static files, the JSON API (own auth,
+ * Mounts the frontend on `app`, in this order: security headers, static files, the JSON API (own auth,
  * no session or CSRF), then cookies, form parsing, sessions, CSRF and the HTML pages, then HTML errors.
+ * Heartbeat pings never reach express: `startFrontend` answers them ahead of it (heartbeats/ping-intake.ts).
  */
 export function addFrontendRoutes(app: Express, deps: FrontendDependencies): FrontendRoutes {
   const { config } = deps;
-  // Heartbeat pings come first: the hot public path needs no headers, cookies, sessions, CSRF or role guard
-  // (the secret key in the URL is its authentication). Its batches are written by a background loop with no
-  // actor, so it takes the plain pool: pings are not audited.
-  const pings = createPingIntake({ pool: deps.pool, logger: deps.logger, buffer: deps.pingBuffer });
-  app.use('/ping', pings.router);
   // Writes made while serving a signed-in person or an API token are audited by the database (migration 006).
   const pool = createAuditedPool(deps.pool);
   app.use(
@@ -139,7 +132,6 @@ export function addFrontendRoutes(app: Express, deps: FrontendDependencies): Fro
   return {
     close: async () => {
       sessions.close();
-      await pings.stop(config.stopTimeoutMs);
     },
   };
 }

@@ -8,9 +8,9 @@ import {
   type ResolveHost,
   type RunningHttpService,
 } from '@pingdummy/shared';
-import { addFrontendRoutes, type FrontendDependencies } from './app.js';
+import { addFrontendRoutes } from './app.js';
 import type { FrontendConfig } from './config.js';
-import { redactPingKey } from './heartbeats/ping-intake.js';
+import { createPingIntake, type PingIntakeOptions } from './heartbeats/ping-intake.js';
 
 export { parseFrontendConfig, type FrontendConfig } from './config.js';
 
@@ -22,7 +22,7 @@ export interface StartFrontendOptions {
   /** Name resolution for the warnings about a saved check's URL. @default dns.lookup */
   resolveHost?: ResolveHost;
   /** Tuning of the heartbeat pings' write-behind buffer. */
-  pingBuffer?: FrontendDependencies['pingBuffer'];
+  pingBuffer?: PingIntakeOptions['buffer'];
 }
 
 /** Starts the web frontend (HTML pages and /api/v1) on config.port; stop() drains requests and closes the pool. */
@@ -32,6 +32,10 @@ export async function startFrontend(config: FrontendConfig, options: StartFronte
   const passwordSource = databasePasswordSourceFromEnvironment(config.databaseUrl);
   const pool = createPool({ connectionString: config.databaseUrl, applicationName: 'frontend', logger, passwordSource });
   let routes: { close(): Promise<void> } | undefined;
+  // Heartbeat pings, the hot public path, are answered ahead of express: no routing, headers, cookies,
+  // sessions, CSRF or role guard (the secret key in the URL is their authentication). Its batches are
+  // written by a background loop with no actor, so it takes the plain pool: pings are not audited.
+  const pings = createPingIntake({ pool, logger, buffer: options.pingBuffer, trustProxyHops: config.trustProxyHops });
   return startHttpService({
     name: 'frontend',
     logger,
@@ -39,14 +43,14 @@ export async function startFrontend(config: FrontendConfig, options: StartFronte
     stopTimeoutMs: config.stopTimeoutMs,
     trustProxyHops: config.trustProxyHops,
     handleSignals: options.handleSignals ?? true,
-    // A ping URL's key is a secret: anyone who has it can ping the check.
-    logPath: redactPingKey,
+    fastPath: pings.handle,
     readiness: [{ name: 'database', check: () => pingDatabase(pool) }],
     routes: (app) => {
-      routes = addFrontendRoutes(app, { config, pool, logger, resolveHost: options.resolveHost, pingBuffer: options.pingBuffer });
+      routes = addFrontendRoutes(app, { config, pool, logger, resolveHost: options.resolveHost });
     },
     onStop: async () => {
       await routes?.close();
+      await pings.stop(config.stopTimeoutMs);
       await pool.end();
     },
   });

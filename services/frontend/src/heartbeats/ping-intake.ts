@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger, Pool } from '@pingdummy/shared';
-import express, { type RequestHandler } from 'express';
+import proxyAddress from 'proxy-addr';
 import { PingKeyDirectory } from './ping-keys.js';
 import { readPingBody } from './read-ping-body.js';
 import { WriteBehindBuffer } from './write-behind-buffer.js';
@@ -19,11 +20,16 @@ export interface PingIntakeOptions {
   buffer?: { batchSize?: number; flushIntervalMs?: number; maxItems?: number; maxBytes?: number; retryMaxMs?: number };
   /** @default 60000 */
   pingKeyTtlMs?: number;
+  /** Reverse proxies whose `X-Forwarded-For` entry is believed for a ping's source address (as express's `trust proxy`). @default 0 */
+  trustProxyHops?: number;
 }
 
 export interface PingIntake {
-  /** Mount at /ping: GET, POST or HEAD /ping/<key>, /ping/<key>/start, /ping/<key>/fail. */
-  router: express.Router;
+  /**
+   * A raw Node request handler ahead of express: takes every `/ping/...` request (GET, POST or HEAD
+   * /ping/<key>, /ping/<key>/start, /ping/<key>/fail) and returns true; returns false for any other path.
+   */
+  handle(req: IncomingMessage, res: ServerResponse): boolean;
   buffer: WriteBehindBuffer<AcceptedPing>;
   /** Refuses new pings (503) and writes the accepted ones, retrying for up to `timeoutMs`. */
   stop(timeoutMs: number): Promise<void>;
@@ -31,6 +37,18 @@ export interface PingIntake {
 
 /** A ping path for the request log, its secret key replaced by the text `<key>` (e.g. `/ping/<key>/start`). */
 export const redactPingKey = (path: string): string => path.replace(/^\/ping\/[^/]+/, '/ping/<key>');
+
+/** `/ping/<key>` or `/ping/<key>/<signal>`, an optional trailing slash and query string. */
+const PING_PATH = /^\/ping\/([^/?]+)(?:\/([^/?]+))?\/?(?:\?.*)?$/;
+
+/** A percent-encoded key is decoded; a malformed one stays as it is (and matches no check). */
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
 
 const clean = (value: string | undefined, max: number) => (value ? value.slice(0, max).replaceAll('\u0000', '\uFFFD') : null);
 
@@ -48,48 +66,79 @@ export function createPingIntake(options: PingIntakeOptions): PingIntake {
     sizeOf: (ping) => 200 + (ping.body?.length ?? 0) * 2 + (ping.userAgent?.length ?? 0) * 2,
   });
 
-  const receivePing: RequestHandler = async (req, res) => {
-    res.set('Cache-Control', 'no-store');
-    if (!PING_METHODS.has(req.method)) {
-      res.set('Allow', 'GET, POST, HEAD').status(405).type('text/plain').send('method not allowed: use GET, POST or HEAD\n');
+  const trustHops = options.trustProxyHops ?? 0;
+  const trustProxy = (_address: string, hop: number) => hop < trustHops;
+  const logRequests = options.logger.isLevelEnabled('info');
+
+  const answer = (res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}) => {
+    res.writeHead(status, {
+      'Cache-Control': 'no-store',
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Content-Length': Buffer.byteLength(text),
+      ...headers,
+    });
+    res.end(text);
+  };
+
+  const receivePing = async (req: IncomingMessage, res: ServerResponse, key: string, signal: string | undefined) => {
+    if (!PING_METHODS.has(req.method ?? '')) {
+      answer(res, 405, 'method not allowed: use GET, POST or HEAD\n', { Allow: 'GET, POST, HEAD' });
       return;
     }
-    const signal = req.params.signal as string | undefined;
     const kind: PingKind | undefined = signal === undefined ? 'success' : SIGNALS[signal];
     let checkId: string | null = null;
     if (kind) {
       try {
-        checkId = await keys.checkIdOf(String(req.params.key));
+        checkId = await keys.checkIdOf(key);
       } catch (error) {
         options.logger.warn({ err: error }, 'ping key lookup failed; ping refused with 503');
-        res.set('Retry-After', '1').status(503).type('text/plain').send('cannot accept pings right now; retry\n');
+        answer(res, 503, 'cannot accept pings right now; retry\n', { 'Retry-After': '1' });
         return;
       }
     }
     if (!kind || !checkId) {
-      res.status(404).type('text/plain').send('not found: no heartbeat check has this ping URL\n');
+      answer(res, 404, 'not found: no heartbeat check has this ping URL\n');
       return;
     }
-    const body = await readPingBody(req, PING_BODY_LIMIT_BYTES);
+    // A ping without a body (most are GETs) skips the stream reader.
+    const hasBody = req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0';
+    const body = hasBody ? await readPingBody(req, PING_BODY_LIMIT_BYTES) : { text: null, truncated: false };
     const accepted = buffer.accept({
       id: randomUUID(),
       checkId,
       receivedAt: new Date(),
       kind,
       method: req.method as AcceptedPing['method'],
-      sourceIp: req.ip ?? null,
-      userAgent: clean(req.get('user-agent'), 500),
+      sourceIp: proxyAddress(req, trustProxy) || null,
+      userAgent: clean(req.headers['user-agent'], 500),
       body: body.text,
       bodyTruncated: body.truncated,
     });
     if (!accepted) {
-      res.set('Retry-After', '1').status(503).type('text/plain').send('too many pings waiting to be written; retry\n');
+      answer(res, 503, 'too many pings waiting to be written; retry\n', { 'Retry-After': '1' });
       return;
     }
-    res.status(200).type('text/plain').send(body.truncated ? `OK (body truncated to ${PING_BODY_LIMIT_BYTES} bytes)\n` : 'OK\n');
+    answer(res, 200, body.truncated ? `OK (body truncated to ${PING_BODY_LIMIT_BYTES} bytes)\n` : 'OK\n');
   };
 
-  const router = express.Router();
-  router.all(['/:key', '/:key/:signal'], receivePing);
-  return { router, buffer, stop: (timeoutMs) => buffer.stop(timeoutMs) };
+  const handle = (req: IncomingMessage, res: ServerResponse): boolean => {
+    const match = PING_PATH.exec(req.url ?? '');
+    if (!match) return false;
+    const started = logRequests ? performance.now() : 0;
+    if (logRequests) {
+      // The request log names the route, never the key: anyone who has a ping URL can ping the check.
+      res.once('finish', () => {
+        const path = redactPingKey((req.url ?? '').split('?')[0]!);
+        options.logger.info({ method: req.method, path, status: res.statusCode, ms: Math.round(performance.now() - started) }, 'request');
+      });
+    }
+    receivePing(req, res, safeDecode(match[1]!), match[2]).catch((error) => {
+      options.logger.error({ err: error }, 'ping failed');
+      if (!res.headersSent) answer(res, 500, 'internal error\n');
+      else res.destroy();
+    });
+    return true;
+  };
+
+  return { handle, buffer, stop: (timeoutMs) => buffer.stop(timeoutMs) };
 }
