@@ -1,11 +1,11 @@
 // bench/dashboard/scale.ts: the dashboard, a check page and the status page with 1,000, 10,000 and 100,000 checks
 // in ONE account, each check with 30 days of rollups, so the rows' sparklines (24 hourly rollups) and uptime bars
-// (30 daily rollups) are full. Target: dashboard p95 < 50 ms at every size (the page shows 50 rows; the counting
-// pass over the account's checks must not grow badly with it).
+// (30 daily rollups) are full. Target: dashboard p95 < 50 ms at every size (the page shows 50 rows; its counts
+// come from the state ledger). Printed per view too: deep pages and searches still pass over the account's checks.
 //   npx tsc -p services/frontend/tsconfig.build.json   # the benchmark runs the built frontend
 //   node --import tsx bench/dashboard/scale.ts [--sizes 1000,10000,100000] [--requests 100] [--warmup 10] [--regions 1] [--print-plans]
 // Data is generated in SQL (generate_series); each size adds checks to the same account. Besides the timings it
-// prints EXPLAIN ANALYZE of the dashboard's counting pass and first page. Writes bench/results/dashboard-scale.json.
+// prints EXPLAIN ANALYZE of the dashboard's counts (state ledger) and first page. Writes bench/results/dashboard-scale.json.
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -113,8 +113,8 @@ async function explainDashboardQueries(
   const matches = `($2::text IS NULL OR strpos(lower(name), lower($2)) > 0 OR strpos(lower(url), lower($2)) > 0)`;
   const rank = `array_position(ARRAY['down', 'degraded', 'pending', 'up', 'paused']::text[], ${displayState})`;
   const queries = [
-    `SELECT ${displayState} AS state, count(*)::int AS checks, (count(*) FILTER (WHERE ${matches}))::int AS matching
-     FROM checks WHERE account_id = $1 GROUP BY 1`,
+    // Without a search the counts come from the state ledger (migration 013, data/check-state-counts.ts).
+    `SELECT state, sum(delta)::int AS checks, count(*)::int AS ledger_rows FROM check_state_ledger WHERE account_id = $1 GROUP BY state`,
     `SELECT id, name, url, ${displayState} AS state, last_probed_at FROM checks
      WHERE account_id = $1 AND ${matches} AND ($3::text IS NULL OR ${displayState} = $3)
      ORDER BY ${rank}, lower(name), id LIMIT 50 OFFSET 0`,
@@ -122,7 +122,7 @@ async function explainDashboardQueries(
   const pageIds = (await db.query(queries[1]!, [accountId, null, null])).rows.map((row) => row.id as string);
   const glance = glanceQuery(pageIds, Date.now());
   const statements = [
-    { text: queries[0]!, values: [accountId, null] },
+    { text: queries[0]!, values: [accountId] },
     { text: queries[1]!, values: [accountId, null, null] },
     glance,
   ];
@@ -210,7 +210,7 @@ async function measureSizes(postgres: Awaited<ReturnType<typeof startEmbeddedPos
       frontend = await startFrontend(frontendConfig, { handleSignals: false });
       const explained = await explainDashboardQueries(db, user.account_id);
       log(
-        `EXPLAIN ANALYZE: counting pass ${explained.countingMs.toFixed(1)} ms, first page ${explained.firstPageMs.toFixed(1)} ms, ` +
+        `EXPLAIN ANALYZE: counts from the ledger ${explained.countingMs.toFixed(1)} ms, first page ${explained.firstPageMs.toFixed(1)} ms, ` +
           `glance of 50 checks ${explained.glanceMs.toFixed(1)} ms`,
       );
       if (values['print-plans']) log(`plans:\n${explained.plans.join('\n\n')}`);
@@ -266,6 +266,12 @@ function report(scenarios: Record<string, unknown>[], loadAverageAtStart: number
     ),
   );
   log(`load average (1/5/15 min) at start ${loadAverageAtStart.map((l) => l.toFixed(1)).join('/')}, at end ${os.loadavg().map((l) => l.toFixed(1)).join('/')} on ${os.cpus().length} CPUs`);
+  // Per view as well: page 1 is what people open; deep pages and searches pass over the account's checks.
+  const dashboardViews = new Set(scenarios.flatMap((s) => Object.keys(s.pages as Record<string, Timing>)).filter((name) => name.startsWith('dashboard')));
+  for (const view of dashboardViews) {
+    const worst = Math.max(...scenarios.map((s) => (s.pages as Record<string, Timing>)[view]).filter((t) => t && t.n > 1).map((t) => t!.p95));
+    if (Number.isFinite(worst)) log(`  ${view}: worst p95 ${worst.toFixed(1)} ms ${worst < TARGET_P95_MS ? 'within' : 'over'} ${TARGET_P95_MS} ms`);
+  }
   log(`worst dashboard p95 over all sizes: ${dashboardP95.toFixed(1)} ms (target < ${TARGET_P95_MS} ms): ${dashboardP95 < TARGET_P95_MS ? 'PASS' : 'FAIL'}`);
   const resultsDir = path.join(root, 'bench/results');
   mkdirSync(resultsDir, { recursive: true });

@@ -3,6 +3,7 @@
  * 10 checks or 1,000: problems first (down, degraded, pending, up, paused), then by name.
  */
 import type { Pool } from '@pingdummy/shared';
+import { checkStateCounts } from './check-state-counts.js';
 import { heartbeatScheduleSql, type HeartbeatScheduleFields } from '../heartbeats/schedule-text.js';
 import { isoOrNull, isUuid } from './ids.js';
 
@@ -57,14 +58,32 @@ const STATE_RANK_SQL = `array_position(ARRAY[${DASHBOARD_STATES.map((state) => `
 /** The search as a case-insensitive substring of the name or URL; `%` and `_` are plain characters. */
 const MATCHES_SQL = `($2::text IS NULL OR strpos(lower(name), lower($2)) > 0 OR strpos(lower(url), lower($2)) > 0)`;
 
+/**
+ * Checks per state matching the search, and the account's total. Without a search both come from the state
+ * ledger (a few rows); a search needs one pass over the account's checks, grouped by state so the search is
+ * evaluated once per check (a FILTER per state would repeat it).
+ */
+async function countByState(db: Pool, accountId: string, search: string | null): Promise<{ matching: Map<string, number>; total: number }> {
+  if (search === null) {
+    const matching = await checkStateCounts(db, accountId);
+    return { matching, total: [...matching.values()].reduce((sum, n) => sum + n, 0) };
+  }
+  const { rows } = await db.query(
+    `SELECT ${DISPLAY_STATE_SQL} AS state, count(*)::int AS checks, (count(*) FILTER (WHERE ${MATCHES_SQL}))::int AS matching
+     FROM checks WHERE account_id = $1 GROUP BY 1`,
+    [accountId, search],
+  );
+  const matching = new Map<string, number>(rows.map((row) => [row.state, row.matching]));
+  return { matching, total: rows.reduce((sum, row) => sum + row.checks, 0) };
+}
+
 function emptyCounts(): Record<DashboardState, number> {
   return Object.fromEntries(DASHBOARD_STATES.map((state) => [state, 0])) as Record<DashboardState, number>;
 }
 
 /**
  * The checks of one dashboard page, in two queries run together: the per-state counts of the checks matching
- * the search (they decide the page count and feed the filter links; one pass over the account's checks) and
- * the page itself with LIMIT/OFFSET.
+ * the search (they decide the page count and feed the filter links) and the page itself with LIMIT/OFFSET.
  */
 export async function listDashboardChecks(db: Pool, accountId: string, query: DashboardQuery): Promise<DashboardChecksPage> {
   const pageSize = query.pageSize ?? DASHBOARD_PAGE_SIZE;
@@ -85,20 +104,9 @@ export async function listDashboardChecks(db: Pool, accountId: string, query: Da
     );
   // The requested page is read alongside the counts (one round trip, not two); only a page past the end
   // (rare: checks were deleted or filtered away) costs a second read, of the last page.
-  const [counts, requested] = await Promise.all([
-    // Grouped by state, so the search is evaluated once per check (a FILTER per state would repeat it).
-    db.query(
-      `SELECT ${DISPLAY_STATE_SQL} AS state, count(*)::int AS checks, (count(*) FILTER (WHERE ${MATCHES_SQL}))::int AS matching
-       FROM checks WHERE account_id = $1 GROUP BY 1`,
-      [accountId, searchOrNull],
-    ),
-    readPage(requestedPage),
-  ]);
-  let total = 0;
-  for (const row of counts.rows) {
-    total += row.checks;
-    if (row.state in stateCounts) stateCounts[row.state as DashboardState] = row.matching;
-  }
+  const [counts, requested] = await Promise.all([countByState(db, accountId, searchOrNull), readPage(requestedPage)]);
+  for (const state of DASHBOARD_STATES) stateCounts[state] = counts.matching.get(state) ?? 0;
+  const total = counts.total;
   const matching = query.state ? stateCounts[query.state] : Object.values(stateCounts).reduce((sum, n) => sum + n, 0);
   const pageCount = Math.max(1, Math.ceil(matching / pageSize));
   const page = Math.min(requestedPage, pageCount);
