@@ -14,6 +14,7 @@ import {
 import { CheckChangesListener } from './check-changes-listener.js';
 import { providerEndpoints, type WorkerConfig } from './config.js';
 import { EmailSender, UnconfiguredEmailSender } from './notifier/email-sender.js';
+import { deliverInvitationEmails } from './notifier/invitation-emails.js';
 import { deliverDueNotifications } from './notifier/notifier.js';
 import { createSenders } from './notifier/senders.js';
 import { evaluateHeartbeats } from './heartbeats/evaluate-heartbeats.js';
@@ -103,9 +104,10 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
     ? new OverdueMetricPublisher(config.CLOUDWATCH_NAMESPACE, config.ENVIRONMENT)
     : undefined;
 
-  const notify = guarded(logger, 'notifier', () =>
-    deliverDueNotifications({ pool, logger, senders, maxAttempts: config.NOTIFIER_MAX_ATTEMPTS }),
-  );
+  const notify = guarded(logger, 'notifier', async () => {
+    await deliverDueNotifications({ pool, logger, senders, maxAttempts: config.NOTIFIER_MAX_ATTEMPTS });
+    await deliverInvitationEmails({ pool, logger, mailer: email, maxAttempts: config.NOTIFIER_MAX_ATTEMPTS });
+  });
   const retention = guarded(logger, 'retention', async () => {
     const summary = await applyRetention(pool, config.RESULT_RETENTION_DAYS, config.ROLLUP_RETENTION_DAYS);
     const deletedPings = await deleteOldPings(pool, config.RESULT_RETENTION_DAYS);

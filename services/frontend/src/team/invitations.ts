@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { withTransaction, type Pool } from '@pingdummy/shared';
 import type { Role } from '../access/roles.js';
 import { isUuid } from '../data/ids.js';
+import type { InvitationEmail } from './invitation-email.js';
 import { EmailTakenError, hashPassword, rowToUser, USER_COLUMNS, type User } from '../web/users.js';
 
 /** How long an invitation link works. */
@@ -23,12 +24,30 @@ export interface CreatedInvitation extends PendingInvitation {
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest();
 
-export async function createInvitation(db: Pool, accountId: string, invitedBy: string, email: string, role: Role): Promise<CreatedInvitation> {
+/**
+ * Creates an invitation; with `email`, queues the invitation email in the same statement (the worker sends it,
+ * migration 014). `email` gets the token, which only it and the returned value ever see.
+ */
+export async function createInvitation(
+  db: Pool,
+  accountId: string,
+  invitedBy: string,
+  email: string,
+  role: Role,
+  composeEmail?: (token: string) => InvitationEmail,
+): Promise<CreatedInvitation> {
   const token = randomBytes(32).toString('base64url');
+  const mail = composeEmail?.(token) ?? null;
   const { rows } = await db.query(
-    `INSERT INTO invitations (account_id, email, role, token_hash, invited_by, expires_at)
-     VALUES ($1, $2, $3, $4, $5, now() + make_interval(days => $6)) RETURNING id, expires_at, created_at`,
-    [accountId, email, role, hashToken(token), invitedBy, INVITATION_TTL_DAYS],
+    `WITH invitation AS (
+       INSERT INTO invitations (account_id, email, role, token_hash, invited_by, expires_at)
+       VALUES ($1, $2, $3, $4, $5, now() + make_interval(days => $6)) RETURNING id, expires_at, created_at
+     ), queued AS (
+       INSERT INTO invitation_emails (invitation_id, to_address, subject, body)
+       SELECT id, $2, $7, $8 FROM invitation WHERE $7::text IS NOT NULL
+     )
+     SELECT id, expires_at, created_at FROM invitation`,
+    [accountId, email, role, hashToken(token), invitedBy, INVITATION_TTL_DAYS, mail?.subject ?? null, mail?.text ?? null],
   );
   return { token, id: rows[0].id, email, role, expiresAt: rows[0].expires_at, createdAt: rows[0].created_at };
 }
@@ -46,8 +65,15 @@ export async function listPendingInvitations(db: Pool, accountId: string): Promi
 
 export async function revokeInvitation(db: Pool, accountId: string, id: string): Promise<boolean> {
   if (!isUuid(id)) return false;
+  // An email not sent yet is given up with it (its body, the link, cleared).
   const { rowCount } = await db.query(
-    `UPDATE invitations SET revoked_at = now() WHERE id = $1 AND account_id = $2 AND accepted_at IS NULL AND revoked_at IS NULL`,
+    `WITH revoked AS (
+       UPDATE invitations SET revoked_at = now() WHERE id = $1 AND account_id = $2 AND accepted_at IS NULL AND revoked_at IS NULL RETURNING id
+     ), unsent AS (
+       UPDATE invitation_emails SET status = 'failed', body = NULL, last_error = 'invitation revoked'
+       WHERE invitation_id IN (SELECT id FROM revoked) AND status = 'pending'
+     )
+     SELECT id FROM revoked`,
     [id, accountId],
   );
   return (rowCount ?? 0) > 0;

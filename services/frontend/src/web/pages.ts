@@ -43,7 +43,7 @@ export function addPageRoutes(router: Router, options: PageRouteOptions): void {
   addSettingsPages(router, { db, renderer });
   addMaintenancePages(router, { db, renderer });
   addIncidentUpdatePages(router, { db, renderer });
-  addTeamPages(router, { db, renderer });
+  addTeamPages(router, { db, renderer, emailDeliveryConfigured: options.emailDeliveryConfigured });
   addTwoFactorPages(router, { db, renderer, rateLimitPerUser: options.rateLimitPerUser });
   addAuditPages(router, { db, renderer });
   addThemeRoute(router, { db });

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { isRole, ROLE_LABELS, ROLES } from '../access/roles.js';
 import { runAsActor } from '../audit/audit-actor.js';
 import { acceptInvitation, createInvitation, findInvitation, INVITATION_TTL_DAYS, listPendingInvitations, revokeInvitation } from '../team/invitations.js';
+import { invitationEmail } from '../team/invitation-email.js';
 import { changeMemberRole, LastOwnerError, listMembers, removeMember } from '../team/members.js';
 import { currentUser, EmailSchema, NewPasswordSchema, signIn } from './auth.js';
 import { fieldErrors, parseForm, text, type FieldErrors } from './forms.js';
@@ -15,7 +16,7 @@ import { EmailTakenError } from './users.js';
 declare module 'express-session' {
   interface SessionData {
     /** A just-created invitation link, shown once on the next GET /team. */
-    newInvitation?: { email: string; link: string };
+    newInvitation?: { email: string; link: string; emailed: boolean };
   }
 }
 
@@ -30,9 +31,14 @@ const AcceptForm = z.strictObject({ _csrf: text(200).optional(), token: text(100
  */
 const ACCEPT_PATH = '/invitations/accept';
 
+async function accountNameOf(db: Pool, accountId: string): Promise<string> {
+  const { rows } = await db.query(`SELECT name FROM accounts WHERE id = $1`, [accountId]);
+  return rows[0]?.name ?? 'your team';
+}
+
 /** Team: members and their roles, invitations (owners only, by WEB_ROLE_POLICY), and accepting an invitation. */
-export function addTeamPages(router: Router, options: { db: Pool; renderer: Renderer }): void {
-  const { db, renderer } = options;
+export function addTeamPages(router: Router, options: { db: Pool; renderer: Renderer; emailDeliveryConfigured: boolean }): void {
+  const { db, renderer, emailDeliveryConfigured } = options;
 
   async function show(req: Request, res: Response, invite: { values: { email: string; role: string }; errors: FieldErrors } | null = null, status = 200) {
     const { accountId } = currentUser(res);
@@ -66,8 +72,16 @@ export function addTeamPages(router: Router, options: { db: Pool; renderer: Rend
     const values = { email: form.email.trim(), role: form.role };
     const parsed = InviteValues.safeParse(values);
     if (!parsed.success) return show(req, res, { values, errors: fieldErrors(parsed.error) }, 422);
-    const invitation = await createInvitation(db, user.accountId, user.id, parsed.data.email, parsed.data.role);
-    req.session.newInvitation = { email: invitation.email, link: `${req.protocol}://${req.get('host')}${ACCEPT_PATH}?token=${invitation.token}` };
+    const linkOf = (token: string) => `${req.protocol}://${req.get('host')}${ACCEPT_PATH}?token=${token}`;
+    // Emailed by the worker when it can send email; the owner sees the link once either way.
+    const accountName = emailDeliveryConfigured ? await accountNameOf(db, user.accountId) : null;
+    const composeEmail =
+      accountName === null
+        ? undefined
+        : (token: string) =>
+            invitationEmail({ accountName, inviterEmail: user.email, role: parsed.data.role, link: linkOf(token), ttlDays: INVITATION_TTL_DAYS });
+    const invitation = await createInvitation(db, user.accountId, user.id, parsed.data.email, parsed.data.role, composeEmail);
+    req.session.newInvitation = { email: invitation.email, link: linkOf(invitation.token), emailed: composeEmail !== undefined };
     await saveSession(req);
     res.redirect(303, '/team#invitations-heading');
   });

@@ -86,3 +86,50 @@ test('an owner can hand over ownership: promote a member, then step down', async
   // The new sole owner cannot step down in turn.
   expect((await second.submit('/team', `/team/members/${idOf('heir@example.com')}/role`, { role: 'read_only' })).status).toBe(409);
 });
+
+describe('invitation emails', () => {
+  // An account of its own: the tests above hand this file's first owner's ownership over.
+  let lead: Browser;
+  beforeAll(async () => {
+    lead = new Browser(frontend.url);
+    await lead.signUp('mailer@example.com');
+  });
+
+  async function queuedEmail(email: string) {
+    const { rows } = await frontend.db.pool.query(
+      `SELECT e.subject, e.body, e.status, e.last_error FROM invitation_emails e JOIN invitations i ON i.id = e.invitation_id WHERE i.email = $1`,
+      [email],
+    );
+    return rows;
+  }
+
+  test('with email delivery, the invitation is queued for the worker with the link; revoking gives the unsent email up', async () => {
+    await lead.submit('/team', '/team/invitations', { email: 'mailed@example.com', role: 'read_only' });
+    const page = (await lead.get('/team')).body;
+    expect(page).toContain('created and being emailed to them');
+    const link = /id="invitation-link"[^>]*value="([^"]+)"/.exec(page)![1]!;
+    expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/invitations\/accept\?token=[A-Za-z0-9_-]{43}$/);
+    const [queued] = await queuedEmail('mailed@example.com');
+    expect(queued).toMatchObject({ status: 'pending', subject: expect.stringMatching(/^You are invited to .+ on Pingdummy$/) });
+    expect(queued.body).toContain(link);
+    expect(queued.body).toContain('mailer@example.com invited you');
+    expect(queued.body).toContain('as Read-only');
+
+    const id = (await frontend.db.pool.query(`SELECT id FROM invitations WHERE email = 'mailed@example.com'`)).rows[0].id;
+    expect((await lead.submit('/team', `/team/invitations/${id}/revoke`, {})).status).toBe(303);
+    expect(await queuedEmail('mailed@example.com')).toEqual([{ subject: queued.subject, body: null, status: 'failed', last_error: 'invitation revoked' }]);
+  });
+
+  test('without email delivery nothing is queued, and the owner is told to send the link', async () => {
+    const unmailed = await startTestFrontend({ emailDeliveryConfigured: false });
+    try {
+      const solo = new Browser(unmailed.url);
+      await solo.signUp('solo@example.com');
+      await solo.submit('/team', '/team/invitations', { email: 'friend@example.com', role: 'member' });
+      expect((await solo.get('/team')).body).toContain('Email delivery is not configured, so no email was sent');
+      expect((await unmailed.db.pool.query(`SELECT count(*)::int AS n FROM invitation_emails`)).rows[0].n).toBe(0);
+    } finally {
+      await unmailed.stop();
+    }
+  });
+});
