@@ -1,31 +1,19 @@
 import { buildAlertBody } from '@pingdummy/shared';
-import { SMTPServer } from 'smtp-server';
 import type { Delivery } from '../src/notifier/delivery.js';
 import { EmailSender } from '../src/notifier/email-sender.js';
+import { startSmtpReceiver, type SmtpReceiver } from './smtp-receiver.js';
 
-let server: SMTPServer;
+let receiver: SmtpReceiver;
 let port = 0;
-const messages: { to: string[]; raw: string }[] = [];
+let messages: SmtpReceiver['messages'] = [];
 
 beforeAll(async () => {
-  // A real SMTP server on loopback that accepts every message and keeps it.
-  server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, session, callback) {
-      let raw = '';
-      stream.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
-      stream.on('end', () => {
-        messages.push({ to: session.envelope.rcptTo.map((rcpt) => rcpt.address), raw });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.server.address() as { port: number }).port;
+  receiver = await startSmtpReceiver();
+  port = receiver.port;
+  messages = receiver.messages;
 });
 afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await receiver.close();
 });
 
 const delivery: Delivery = {

@@ -1,10 +1,10 @@
 import { createServer } from 'node:net';
 import { createLogger } from '@pingdummy/shared';
 import { createTestDatabase, type TestDatabase } from '@pingdummy/shared/testing';
-import { SMTPServer } from 'smtp-server';
 import { EmailSender, UnconfiguredEmailSender } from '../src/notifier/email-sender.js';
 import { deliverInvitationEmails } from '../src/notifier/invitation-emails.js';
 import { seedAccount } from './helpers.js';
+import { startSmtpReceiver, type SmtpReceiver } from './smtp-receiver.js';
 
 /**
  * Invitation emails queued by the frontend (migration 014) are sent by the worker through a real SMTP server on
@@ -14,29 +14,18 @@ import { seedAccount } from './helpers.js';
 const lines: string[] = [];
 const logger = createLogger('test', 'info', { write: (line: string) => void lines.push(line) });
 let db: TestDatabase;
-let smtp: SMTPServer;
+let smtp: SmtpReceiver;
 let smtpPort = 0;
-const received: { to: string[]; raw: string }[] = [];
+let received: SmtpReceiver['messages'] = [];
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, session, callback) {
-      let raw = '';
-      stream.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
-      stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo.map((rcpt) => rcpt.address), raw });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  smtpPort = (smtp.server.address() as { port: number }).port;
+  smtp = await startSmtpReceiver();
+  smtpPort = smtp.port;
+  received = smtp.messages;
 });
 afterAll(async () => {
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp.close();
   await db.drop();
 });
 
