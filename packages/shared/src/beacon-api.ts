@@ -42,6 +42,13 @@ export const ProbeHeaders = z
   .record(HeaderName, HeaderValue)
   .refine((headers) => Object.keys(headers).length <= 50, 'must have at most 50 headers');
 
+/**
+ * How long the beacon waits before starting a probe: the worker sends every check coming due within its
+ * lookahead in one batch, each to start at its due time (one request per second instead of one per due instant).
+ * At most WORKER_LOOKAHEAD_MS's bound (10 s) plus room. Absent: at once.
+ */
+const StartInMs = z.number().int().min(0).max(15_000).optional();
+
 /** One probe the worker asks a beacon to run. */
 export const ProbeSpec = z.strictObject({
   /** Correlation id chosen by the worker, echoed in the result. */
@@ -57,6 +64,7 @@ export const ProbeSpec = z.strictObject({
   keyword: z.string().min(1).max(1024).optional(),
   keywordMode: z.enum(['present', 'absent']).optional(),
   maxRedirects: z.number().int().min(0).max(10).default(5),
+  startInMs: StartInMs,
 });
 export type ProbeSpec = z.infer<typeof ProbeSpec>;
 export type ProbeSpecInput = z.input<typeof ProbeSpec>;
@@ -70,6 +78,7 @@ export const TcpProbeSpec = z.strictObject({
   /** Handshake TLS (SNI = host name) and check the certificate after connecting. */
   tls: z.boolean().default(false),
   timeoutMs: z.number().int().min(100).max(60_000).default(10_000),
+  startInMs: StartInMs,
 });
 export type TcpProbeSpec = z.infer<typeof TcpProbeSpec>;
 export type TcpProbeSpecInput = z.input<typeof TcpProbeSpec>;

@@ -58,6 +58,8 @@ describe('request validation', () => {
     ['a bad status range', { probes: [{ id: 'a', url: 'https://example.com', expectedStatus: [[300, 200]] }] }, 'probes.0.expectedStatus.0: low must not exceed high'],
     ['an unknown method', { probes: [{ id: 'a', url: 'https://example.com', method: 'TRACE' }] }, 'probes.0.method: Invalid option'],
     ['an empty batch', { probes: [] }, 'probes: Too small: expected array to have >=1 items'],
+    ['a start too far ahead', { probes: [{ id: 'a', url: 'https://example.com', startInMs: 15_001 }] }, 'probes.0.startInMs: Too big: expected number to be <=15000'],
+    ['a negative start', { probes: [{ id: 'a', kind: 'tcp', host: 'example.com', port: 443, startInMs: -1 }] }, 'probes.0.startInMs: Too small: expected number to be >=0'],
     [
       'a header value with a line break',
       { probes: [{ id: 'a', url: 'https://example.com', headers: { 'X-A': 'a\r\nInjected: 1' } }] },
@@ -90,6 +92,25 @@ describe('request validation', () => {
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({ error: 'no route for GET /v2/probes' });
   });
+});
+
+test('each probe of a batch starts after its startInMs; the batch answers when the last one is done', async () => {
+  const sent = performance.now();
+  const response = await postProbes(beacon, {
+    probes: [
+      { id: 'now', url: `${target.origin}/ok?now` },
+      { id: 'later', url: `${target.origin}/ok?later`, startInMs: 700 },
+    ],
+  });
+  expect(response.status).toBe(200);
+  const { results } = (await response.json()) as { results: { id: string; ok: boolean; startedAt: string }[] };
+  expect(results.map((result) => [result.id, result.ok])).toEqual([
+    ['now', true],
+    ['later', true],
+  ]);
+  const startGap = Date.parse(results[1]!.startedAt) - Date.parse(results[0]!.startedAt);
+  expect(startGap).toBeGreaterThanOrEqual(650);
+  expect(performance.now() - sent).toBeGreaterThanOrEqual(700);
 });
 
 test('/healthz and /readyz answer', async () => {

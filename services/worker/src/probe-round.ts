@@ -30,12 +30,24 @@ export function regionsFor(check: ClaimedCheck, beacons: Beacon[]): string[] {
   return check.regions.length > 0 ? check.regions : beacons.map((beacon) => beacon.region);
 }
 
-function toSpec(check: ClaimedCheck): AnyProbeSpecInput {
+/**
+ * Checks coming due within the same 100 ms start together at its end: the beacon then wakes once for the
+ * group, not once per probe (measured cheaper than exact starts), and a probe is never started early.
+ */
+const START_SLOT_MS = 100;
+
+/** Milliseconds from `now` until the end of the check's start slot; 0 when that has passed. */
+const startIn = (check: ClaimedCheck, now: number) =>
+  Math.max(0, Math.ceil(check.scheduledAt.getTime() / START_SLOT_MS) * START_SLOT_MS - now);
+
+function toSpec(check: ClaimedCheck, now: number): AnyProbeSpecInput {
+  const startInMs = startIn(check, now);
   const tcp = check.kind === 'tcp' ? parseTcpTarget(check.url) : null;
   // The database only lets a TCP check hold a tcp:// or tls:// URL (migration 004).
-  if (tcp) return { id: check.id, kind: 'tcp', host: tcp.host, port: tcp.port, tls: tcp.tls, timeoutMs: check.timeoutMs };
+  if (tcp) return { id: check.id, kind: 'tcp', host: tcp.host, port: tcp.port, tls: tcp.tls, timeoutMs: check.timeoutMs, startInMs };
   return {
     id: check.id,
+    startInMs,
     url: check.url,
     method: check.method as ProbeSpecInput['method'],
     headers: check.headers,
@@ -92,8 +104,9 @@ function infraError(check: ClaimedCheck, region: string, errorClass: string, mes
 }
 
 /**
- * Probes claimed checks from every region they ask for.
- * 1. Groups the checks by region and sends each region's beacon batches of specs, all in parallel.
+ * Probes claimed checks from every region they ask for, each starting at its due time.
+ * 1. Groups the checks by region and sends each region's beacon batches of specs, all in parallel, at once:
+ *    each spec carries `startInMs`, so the beacon (not the worker) waits for a check coming due.
  * 2. A beacon that cannot be reached, or a region without a beacon, yields `infra_error` rows.
  * Returns one RoundResult per check and region; never throws for a target or a beacon failure.
  */
@@ -122,9 +135,11 @@ export async function probeRound(
     const beacon = beaconByRegion.get(region)!;
     for (let start = 0; start < regionChecks.length; start += BEACON_BATCH_SIZE) {
       const batch = regionChecks.slice(start, start + BEACON_BATCH_SIZE);
-      const timeoutMs = Math.max(...batch.map((check) => check.timeoutMs)) * 6 + 5_000;
+      const now = Date.now();
+      // The beacon starts each probe at its due time: the batch lasts that much longer.
+      const timeoutMs = Math.max(...batch.map((check) => check.timeoutMs)) * 6 + 5_000 + Math.max(...batch.map((check) => startIn(check, now)));
       batches.push(
-        probeBatch(dispatcher, beacon, token, batch.map(toSpec), timeoutMs).then(
+        probeBatch(dispatcher, beacon, token, batch.map((check) => toSpec(check, now)), timeoutMs).then(
           (byId) => {
             for (const check of batch) {
               const result = byId.get(check.id);

@@ -21,9 +21,9 @@ interface Waiting extends ProbedRounds {
 }
 
 /**
- * Gathers the rounds probed within `gatherMs` (10 slots of 100 ms at most, at a steady rate) and writes
+ * Gathers the rounds probed within `gatherMs` (one per claim, about one a second at a steady rate) and writes
  * them in one transaction, one at a time: a small installation pays one transaction a second instead of
- * one per slot, and under load the next transaction gathers whatever was probed while the previous one
+ * one per round, and under load the next transaction gathers whatever was probed while the previous one
  * ran (group commit). Each round's promise settles when the transaction holding it does.
  */
 export class RoundRecorder {

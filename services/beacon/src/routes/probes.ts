@@ -1,4 +1,5 @@
 import { describeZodError, ProbeBatchRequest, type AnyProbeSpec, type ProbeBatchResponse, type ProbeResult } from '@pingdummy/shared';
+import { setTimeout as sleep } from 'node:timers/promises';
 import express, { Router } from 'express';
 import pLimit from 'p-limit';
 import { runProbe, type ProbeSettings } from '../probe/run-probe.js';
@@ -18,14 +19,16 @@ export interface ProbesRouterOptions {
 /** Request bodies above this are refused with 413 (1000 probes with 64 KiB bodies fit). */
 const MAX_REQUEST_BYTES = 2 * 1024 * 1024;
 
-/** `POST /v1/probes`: runs a batch concurrently and answers with results in request order. */
+/** `POST /v1/probes`: runs a batch concurrently, each probe at its `startInMs`, and answers with results in request order. */
 export function createProbesRouter(options: ProbesRouterOptions): Router {
   const limit = pLimit(options.concurrency);
+  // A probe waits for its start outside the concurrency limit, so waiting holds no probe slot.
   const probeBatch = (probes: AnyProbeSpec[]): Promise<ProbeResult[]> =>
     Promise.all(
-      probes.map((spec) =>
-        limit(() => (spec.kind === 'tcp' ? runTcpProbe(spec, options.settings) : runProbe(spec, options.settings))),
-      ),
+      probes.map(async (spec) => {
+        if (spec.startInMs) await sleep(spec.startInMs);
+        return limit(() => (spec.kind === 'tcp' ? runTcpProbe(spec, options.settings) : runProbe(spec, options.settings)));
+      }),
     );
 
   const router = Router();
