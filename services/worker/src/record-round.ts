@@ -21,13 +21,16 @@ export interface RecordSummary {
 }
 
 /**
- * The next due time: one interval after the one just probed; when the worker is more than one interval
- * behind, skip to the next one in the future instead of probing a backlog in a burst.
+ * The next due time: one interval after the one just probed. A worker further behind than `backlogMs` (or one
+ * interval, when longer) skips to the next due time in the future instead of probing a backlog in a burst.
+ * `backlogMs` is the check's lease: the time a crashed worker's checks wait before another worker re-claims
+ * them, so a crash misses no due time (the chaos run's worker-killed experiment), while a worker behind by
+ * more (overloaded, or everything stopped for a while) does not burst.
  */
-export function nextDueAt(scheduledAt: Date, intervalSeconds: number, now: Date): Date {
+export function nextDueAt(scheduledAt: Date, intervalSeconds: number, now: Date, backlogMs = 0): Date {
   const interval = intervalSeconds * 1000;
   let next = scheduledAt.getTime() + interval;
-  if (next < now.getTime() - interval) next += Math.ceil((now.getTime() - next) / interval) * interval;
+  if (next < now.getTime() - Math.max(interval, backlogMs)) next += Math.ceil((now.getTime() - next) / interval) * interval;
   return new Date(next);
 }
 
@@ -46,6 +49,8 @@ export async function recordRound(
   checks: ClaimedCheck[],
   results: RoundResult[],
   publicUrl: string,
+  /** WORKER_LEASE_MARGIN_SECONDS: with a check's timeout, how long its lease lasts (see nextDueAt). */
+  leaseMarginSeconds: number,
 ): Promise<RecordSummary> {
   return withTransaction(pool, async (client) => {
     const inserted = await client.query(
@@ -102,7 +107,9 @@ export async function recordRound(
       const answered = (resultsByCheck.get(check.id) ?? []).filter((r) => r.latencyMs !== null && r.outcome !== 'down');
       return answered.length ? Math.round(answered.reduce((sum, r) => sum + r.latencyMs!, 0) / answered.length) : null;
     };
-    const nextDueTimes = ordered.map((check) => nextDueAt(check.scheduledAt, check.intervalSeconds, now));
+    const nextDueTimes = ordered.map((check) =>
+      nextDueAt(check.scheduledAt, check.intervalSeconds, now, check.timeoutMs + leaseMarginSeconds * 1000),
+    );
     const advanced = await client.query(
       `UPDATE checks c
           SET state = u.state,

@@ -173,7 +173,7 @@ export class Scheduler {
   /** Writes gathered rounds in one transaction; afterwards wakes the scheduler for the checks it advanced. */
   private async writeRounds({ checks, results }: ProbedRounds): Promise<void> {
     const { options } = this;
-    const summary = await recordRound(options.pool, options.owner, checks, results, options.publicUrl);
+    const summary = await recordRound(options.pool, options.owner, checks, results, options.publicUrl, options.leaseMarginSeconds);
     this.stats.recordTransactions += 1;
     this.stats.resultsInserted += summary.inserted;
     this.stats.fenced += summary.fenced;

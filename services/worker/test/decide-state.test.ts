@@ -89,4 +89,11 @@ describe('nextDueAt', () => {
     expect(next.getTime()).toBeGreaterThanOrEqual(new Date('2026-01-01T00:09:30Z').getTime());
     expect((next.getTime() - at.getTime()) % 30_000).toBe(0);
   });
+  test('a check re-claimed after a lease (a crashed worker) misses no due time; one further behind skips', () => {
+    // Every 10 s, lease 20 s (timeout 5 s + margin 15 s): re-claimed 20.5 s late, recorded at 21 s.
+    const lease = 20_000;
+    expect(nextDueAt(at, 10, new Date('2026-01-01T00:00:21Z'), lease).toISOString()).toBe('2026-01-01T00:00:10.000Z');
+    expect(nextDueAt(at, 10, new Date('2026-01-01T00:00:21Z')).toISOString()).toBe('2026-01-01T00:00:30.000Z');
+    expect(nextDueAt(at, 10, new Date('2026-01-01T00:01:00Z'), lease).toISOString()).toBe('2026-01-01T00:01:00.000Z');
+  });
 });
