@@ -57,7 +57,16 @@ try {
 
   for (const experiment of experiments) {
     log(`${experiment.name}: ${experiment.hypothesis}`);
-    const before = await steadyState(context);
+    // A fault goes only into a steady system. What the previous experiment left (a check whose last good probe
+    // is just leaving the two-interval window, a readiness probe slow under load) is waited out for up to 60 s;
+    // the wait and what was not steady are reported. Still not steady after that: the experiment fails.
+    const waitStarted = Date.now();
+    const first = await steadyState(context);
+    const before = first.holds
+      ? first
+      : await waitFor(`steady state before ${experiment.name}`, () => steadyState(context).then((s) => (s.holds ? s : undefined)), { seconds: 60 }).catch(() => first);
+    const waitedForSteadyState = first.holds ? null : { seconds: Math.round((Date.now() - waitStarted) / 100) / 10, notReady: first.notReady, checksNotUp: first.checksNotUp };
+    if (waitedForSteadyState) log(`${experiment.name}: waited for the steady state first ${JSON.stringify(waitedForSteadyState)}`);
     const started = Date.now();
     let outcome;
     try {
@@ -77,6 +86,7 @@ try {
       fis: experiment.fis,
       hypothesis: experiment.hypothesis,
       steadyStateBefore: before.holds,
+      waitedForSteadyState,
       steadyStateAfter: after !== undefined,
       recoverySeconds,
       seconds: Math.round((Date.now() - started) / 1000),
