@@ -76,7 +76,7 @@ try {
     }
     // Recovery: from the end of the fault until the steady state holds again.
     const faultEnded = outcome.faultEndedAt ?? Date.now();
-    const after = await waitFor(`steady state after ${experiment.name}`, () => steadyState(context).then((s) => (s.holds ? s : undefined)), { seconds: 180 }).catch(() => undefined);
+    const after = await waitFor(`steady state after ${experiment.name}`, () => steadyState(context, faultEnded).then((s) => (s.holds ? s : undefined)), { seconds: 180 }).catch(() => undefined);
     const recoveredAt = outcome.recoveredAt ?? Date.now();
     const recoverySeconds = after ? Math.round((recoveredAt - faultEnded) / 100) / 10 : null;
     const ok = before.holds && outcome.ok && after !== undefined;

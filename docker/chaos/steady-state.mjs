@@ -17,8 +17,12 @@ export async function running(stack, service) {
   return (await stack.podman('inspect', stack.container(service), '--format', '{{.State.Running}}').catch(() => 'false')) === 'true';
 }
 
-/** @returns {Promise<{ holds: boolean, notReady: string[], checksNotUp: number }>} */
-export async function steadyState({ stack, checkIds, intervalSeconds }) {
+/**
+ * `since` (ms since the epoch): only probes started after it count, so recovery after a fault means a fresh
+ * good probe of every check, not one from before the fault still inside the window.
+ * @returns {Promise<{ holds: boolean, notReady: string[], checksNotUp: number }>}
+ */
+export async function steadyState({ stack, checkIds, intervalSeconds }, since = 0) {
   const notReady = [];
   for (const service of SERVICES) if (!(await ready(stack, service))) notReady.push(service);
   let checksNotUp = checkIds.length;
@@ -26,8 +30,9 @@ export async function steadyState({ stack, checkIds, intervalSeconds }) {
     const { rows } = await stack.db.query(
       `SELECT count(*)::int AS up FROM checks c
         WHERE c.id = ANY($1) AND c.state = 'up'
-          AND EXISTS (SELECT 1 FROM results r WHERE r.check_id = c.id AND r.outcome = 'up' AND r.started_at > now() - make_interval(secs => $2))`,
-      [checkIds, intervalSeconds * 2],
+          AND EXISTS (SELECT 1 FROM results r WHERE r.check_id = c.id AND r.outcome = 'up'
+                        AND r.started_at > greatest(now() - make_interval(secs => $2), to_timestamp($3 / 1000.0)))`,
+      [checkIds, intervalSeconds * 2, since],
     );
     checksNotUp = checkIds.length - rows[0].up;
   } catch {
