@@ -82,8 +82,8 @@ function emptyCounts(): Record<DashboardState, number> {
 }
 
 /**
- * The checks of one dashboard page, in two queries run together: the per-state counts of the checks matching
- * the search (they decide the page count and feed the filter links) and the page itself with LIMIT/OFFSET.
+ * The checks of one dashboard page, in two queries: the per-state counts of the checks matching the search (they
+ * decide the page count and feed the filter links) and the page itself with LIMIT/OFFSET (see readPage).
  */
 export async function listDashboardChecks(db: Pool, accountId: string, query: DashboardQuery): Promise<DashboardChecksPage> {
   const pageSize = query.pageSize ?? DASHBOARD_PAGE_SIZE;
@@ -93,24 +93,47 @@ export async function listDashboardChecks(db: Pool, accountId: string, query: Da
   const searchOrNull = search || null;
 
   const requestedPage = Math.min(Math.max(1, Math.trunc(query.page) || 1), MAX_PAGE);
-  const readPage = (page: number) =>
-    db.query(
+  /**
+   * One page in the dashboard's order. With the number of matching checks known, a page in the second half of
+   * the list is read backwards from its end (the order index scanned backwards): an OFFSET walks every entry it
+   * skips, so the last page of 100,000 checks would otherwise read them all.
+   */
+  const readPage = async (page: number, matching: number | null) => {
+    const offset = (page - 1) * pageSize;
+    const after = matching === null ? null : matching - offset - pageSize; // matching checks after this page
+    const backwards = after !== null && after < offset;
+    const direction = backwards ? 'DESC' : 'ASC';
+    const { rows } = await db.query(
       `SELECT id, name, url, ${heartbeatScheduleSql('checks')} AS heartbeat, ${DISPLAY_STATE_SQL} AS state, last_probed_at
        FROM checks
        WHERE account_id = $1 AND ${MATCHES_SQL} AND ($3::text IS NULL OR ${DISPLAY_STATE_SQL} = $3)
-       ORDER BY ${STATE_RANK_SQL}, lower(name), id
+       ORDER BY ${STATE_RANK_SQL} ${direction}, lower(name) ${direction}, id ${direction}
        LIMIT $4 OFFSET $5`,
-      [accountId, searchOrNull, query.state, pageSize, (page - 1) * pageSize],
+      backwards
+        ? [accountId, searchOrNull, query.state, pageSize + Math.min(0, after), Math.max(0, after)]
+        : [accountId, searchOrNull, query.state, pageSize, offset],
     );
-  // The requested page is read alongside the counts (one round trip, not two); only a page past the end
-  // (rare: checks were deleted or filtered away) costs a second read, of the last page.
-  const [counts, requested] = await Promise.all([countByState(db, accountId, searchOrNull), readPage(requestedPage)]);
-  for (const state of DASHBOARD_STATES) stateCounts[state] = counts.matching.get(state) ?? 0;
-  const total = counts.total;
-  const matching = query.state ? stateCounts[query.state] : Object.values(stateCounts).reduce((sum, n) => sum + n, 0);
-  const pageCount = Math.max(1, Math.ceil(matching / pageSize));
-  const page = Math.min(requestedPage, pageCount);
-  const { rows } = page === requestedPage ? requested : await readPage(page);
+    return backwards ? rows.reverse() : rows;
+  };
+  const pageOf = (counts: { matching: Map<string, number>; total: number }) => {
+    for (const state of DASHBOARD_STATES) stateCounts[state] = counts.matching.get(state) ?? 0;
+    const matching = query.state ? stateCounts[query.state] : Object.values(stateCounts).reduce((sum, n) => sum + n, 0);
+    const pageCount = Math.max(1, Math.ceil(matching / pageSize));
+    return { matching, pageCount, page: Math.min(requestedPage, pageCount), total: counts.total };
+  };
+  let rows: Awaited<ReturnType<typeof readPage>>;
+  let shown: ReturnType<typeof pageOf>;
+  if (requestedPage === 1) {
+    // Page 1 is read alongside the counts: one round trip, not two.
+    const [counts, firstPage] = await Promise.all([countByState(db, accountId, searchOrNull), readPage(1, null)]);
+    shown = pageOf(counts);
+    rows = firstPage;
+  } else {
+    // A later page is chosen (clamped to the last one) and read once the counts are known.
+    shown = pageOf(await countByState(db, accountId, searchOrNull));
+    rows = await readPage(shown.page, shown.matching);
+  }
+  const { matching, pageCount, page, total } = shown;
   return {
     checks: rows.map((row) => ({ id: row.id, name: row.name, url: row.url, heartbeat: row.heartbeat, state: row.state, lastProbedAt: isoOrNull(row.last_probed_at) })),
     page,

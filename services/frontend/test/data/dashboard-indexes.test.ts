@@ -73,3 +73,27 @@ test('page 1 of 400 is read in order from checks_dashboard_order_idx: no sort of
   expect(pagePlan).toMatch(/^Limit.*\n\s+-> {2}Index Scan using checks_dashboard_order_idx on checks/);
   expect(pagePlan).not.toContain('Sort');
 });
+
+test('a page in the second half is read backwards from the end of the order index, with the same rows as a forward read', async () => {
+  const pageSize = 30; // 20,000 / 30: 667 pages, the last one with 20 checks
+  const forward = async (page: number) =>
+    (
+      await db.pool.query(
+        `SELECT id FROM checks WHERE account_id = $1
+         ORDER BY array_position(ARRAY['down', 'degraded', 'pending', 'up', 'paused']::text[], CASE WHEN paused THEN 'paused' ELSE state END), lower(name), id
+         LIMIT $2 OFFSET $3`,
+        [account.accountId, pageSize, (page - 1) * pageSize],
+      )
+    ).rows.map((row) => row.id);
+  for (const page of [2, 333, 334, 500, 666, 667, 900]) {
+    const listed = await listDashboardChecks(db.pool, account.accountId, { search: '', state: null, page, pageSize });
+    const shown = Math.min(page, 667);
+    expect([page, listed.page, listed.checks.map((check) => check.id)]).toEqual([page, shown, await forward(shown)]);
+  }
+  const [, lastPage] = await recordQueries(async (pool) => {
+    await listDashboardChecks(pool, account.accountId, { search: '', state: null, page: 667, pageSize });
+  });
+  const plan = await planOf(lastPage!);
+  expect(plan).toMatch(/^Limit.*\n\s+-> {2}Index Scan Backward using checks_dashboard_order_idx on checks/);
+  expect(plan).not.toContain('Sort');
+});
