@@ -60,7 +60,11 @@ export const workerConfigSchema = z.object({
   DB_POOL_SIZE: env.int(10, 2, 100),
   /** Apply pending migrations at start (an advisory lock makes concurrent replicas safe). */
   MIGRATE_ON_START: env.boolean(true),
-  NOTIFIER_POLL_MS: env.int(500, 50, 60_000),
+  /**
+   * Longest sleep of the notifier while nothing is pending. It otherwise sleeps until the next retry is
+   * due, and a queued alert, test or invitation email (LISTEN notifications_due) wakes it at once.
+   */
+  NOTIFIER_POLL_MS: env.int(30_000, 50, 300_000),
   NOTIFIER_MAX_ATTEMPTS: env.int(8, 1, 50),
   /** Internal CIDRs webhooks may reach (empty: public addresses only). */
   WEBHOOK_ALLOW_CIDRS: env.list(),

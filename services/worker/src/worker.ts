@@ -11,19 +11,29 @@ import {
   type Logger,
   type RunningHttpService,
 } from '@pingdummy/shared';
-import { CheckChangesListener } from './check-changes-listener.js';
 import { providerEndpoints, type WorkerConfig } from './config.js';
 import { EmailSender, UnconfiguredEmailSender } from './notifier/email-sender.js';
 import { deliverInvitationEmails } from './notifier/invitation-emails.js';
+import { nextNotificationDueAt } from './notifier/next-notification-due.js';
 import { deliverDueNotifications } from './notifier/notifier.js';
 import { createSenders } from './notifier/senders.js';
 import { evaluateHeartbeats } from './heartbeats/evaluate-heartbeats.js';
 import { recordHeartbeatSamples } from './heartbeats/heartbeat-samples.js';
+import { nextHeartbeatEvaluationAt } from './heartbeats/next-heartbeat-evaluation.js';
 import { deleteOldPings } from './heartbeats/ping-retention.js';
 import { countOverdueChecks, OverdueMetricPublisher } from './overdue-metric.js';
 import { applyRetention } from './retention.js';
 import { Scheduler } from './scheduler.js';
+import { WakeableLoop } from './wakeable-loop.js';
+import { CHECK_DUE_CHANGED_CHANNEL, HEARTBEATS_CHANGED_CHANNEL, NOTIFICATIONS_DUE_CHANNEL, WakeupListener } from './wakeup-listener.js';
 import { logStateChange } from './state-changes.js';
+
+/** A burst of queued alerts or tests is sent in one pass per this many ms. */
+const NOTIFIER_MIN_GAP_MS = 100;
+/** Heartbeats are evaluated at most once a second, however many pings arrive. */
+const HEARTBEAT_MIN_GAP_MS = 1_000;
+/** Safety net for a lost notification: heartbeats are evaluated at least this often. */
+const HEARTBEAT_MAX_IDLE_MS = 60_000;
 
 export interface StartWorkerOptions {
   handleSignals?: boolean;
@@ -52,9 +62,9 @@ function guarded(logger: Logger, name: string, job: () => Promise<unknown>): () 
 }
 
 /**
- * Starts a worker replica: the scheduler (claim due checks, probe through the beacons, record; woken by
- * check changes through LISTEN),
- * the notifier (outbox deliveries), retention (hourly) and the overdue-checks gauge (every minute),
+ * Starts a worker replica: the scheduler (claim due checks, probe through the beacons, record), the
+ * notifier (outbox deliveries) and heartbeat evaluation, each sleeping until its next known work or a
+ * LISTEN wake-up; retention (hourly) and the overdue-checks gauge (every minute),
  * plus /healthz and /readyz on PORT. Any number of replicas may run against one database.
  */
 export async function startWorker(config: WorkerConfig, options: StartWorkerOptions = {}): Promise<RunningWorker> {
@@ -89,7 +99,6 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
     idlePollMs: config.WORKER_IDLE_POLL_MS,
     publicUrl: config.PUBLIC_URL,
   });
-  const checkChanges = new CheckChangesListener(pool, logger, () => scheduler.wake());
   const email = config.SES_REGION
     ? EmailSender.ses(config.SES_REGION, config.EMAIL_FROM)
     : config.SMTP_URL
@@ -104,9 +113,20 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
     ? new OverdueMetricPublisher(config.CLOUDWATCH_NAMESPACE, config.ENVIRONMENT)
     : undefined;
 
-  const notify = guarded(logger, 'notifier', async () => {
+  const deliverAll = async () => {
     await deliverDueNotifications({ pool, logger, senders, maxAttempts: config.NOTIFIER_MAX_ATTEMPTS });
     await deliverInvitationEmails({ pool, logger, mailer: email, maxAttempts: config.NOTIFIER_MAX_ATTEMPTS });
+  };
+  // Sleeps until the next retry is due or new work is announced (LISTEN), instead of polling.
+  const notifier = new WakeableLoop({
+    name: 'notifier',
+    logger,
+    run: async () => {
+      await deliverAll();
+      return nextNotificationDueAt(pool);
+    },
+    minGapMs: NOTIFIER_MIN_GAP_MS,
+    maxIdleMs: config.NOTIFIER_POLL_MS,
   });
   const retention = guarded(logger, 'retention', async () => {
     const summary = await applyRetention(pool, config.RESULT_RETENTION_DAYS, config.ROLLUP_RETENTION_DAYS);
@@ -114,8 +134,23 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
     logger.info({ ...summary, deletedPings }, 'retention applied');
   });
   // Heartbeat checks are probed by nobody: their pings (written by the frontend) decide up and down.
-  const heartbeats = guarded(logger, 'heartbeats', async () => {
-    for (const change of await evaluateHeartbeats(pool, config.PUBLIC_URL)) logStateChange(logger, change);
+  // Evaluated at the next deadline or when pings arrive (LISTEN), at most once a second, so a late
+  // heartbeat goes down within a second of its deadline and an installation without any costs nothing.
+  const heartbeats = new WakeableLoop({
+    name: 'heartbeats',
+    logger,
+    run: async () => {
+      const changes = await evaluateHeartbeats(pool, config.PUBLIC_URL);
+      for (const change of changes) logStateChange(logger, change);
+      return nextHeartbeatEvaluationAt(pool);
+    },
+    minGapMs: HEARTBEAT_MIN_GAP_MS,
+    maxIdleMs: HEARTBEAT_MAX_IDLE_MS,
+  });
+  const wakeups = new WakeupListener(pool, logger, {
+    [CHECK_DUE_CHANGED_CHANNEL]: () => scheduler.wake(),
+    [NOTIFICATIONS_DUE_CHANNEL]: () => notifier.wake(),
+    [HEARTBEATS_CHANGED_CHANNEL]: () => heartbeats.wake(),
   });
   const heartbeatSamples = guarded(logger, 'heartbeat-samples', () => recordHeartbeatSamples(pool));
   const overdue = guarded(logger, 'overdue-metric', async () => {
@@ -125,14 +160,13 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
   });
 
   await retention();
-  const notifierTimer = setInterval(notify, config.NOTIFIER_POLL_MS);
-  await checkChanges.start();
+  await wakeups.start();
   scheduler.start();
+  notifier.start();
+  heartbeats.start();
   const tasks: ScheduledTask[] = [
     cron.schedule('17 * * * *', retention, { name: 'retention', noOverlap: true }),
     cron.schedule('0 * * * * *', overdue, { name: 'overdue-metric', noOverlap: true }),
-    // Every second, as the probe scheduler's tick was: a late heartbeat goes down within a second of its deadline.
-    cron.schedule('* * * * * *', heartbeats, { name: 'heartbeats', noOverlap: true }),
     cron.schedule('30 * * * * *', heartbeatSamples, { name: 'heartbeat-samples', noOverlap: true }),
   ];
 
@@ -140,10 +174,10 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
   const stopWork = () => {
     stopping ??= (async () => {
       await Promise.all(tasks.map((task) => task.destroy()));
-      clearInterval(notifierTimer);
-      checkChanges.stop();
-      await scheduler.stop();
-      await notify();
+      wakeups.stop();
+      await Promise.all([scheduler.stop(), notifier.stop(), heartbeats.stop()]);
+      // Alerts the last rounds queued go out before the pool closes.
+      await deliverAll().catch((error) => logger.error({ err: error, job: 'notifier' }, 'job failed'));
       await Promise.all([webhookAgent.close(), providerAgent.close()]);
       await pool.end();
     })();
@@ -161,6 +195,8 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
           inFlightChecks: scheduler.inFlight,
           regions: config.BEACON_URLS.map((b) => b.region),
           ...scheduler.stats,
+          notifierPasses: notifier.stats.runs,
+          heartbeatPasses: heartbeats.stats.runs,
         });
       });
     },

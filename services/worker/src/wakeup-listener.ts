@@ -2,15 +2,19 @@ import type { Logger, Pool, PoolClient } from '@pingdummy/shared';
 
 /** Notified by migration 009's triggers when a check may have become due sooner (new, rescheduled, resumed). */
 export const CHECK_DUE_CHANGED_CHANNEL = 'check_due_changed';
+/** Notified by migration 015 when an alert, a test or an invitation email was queued. */
+export const NOTIFICATIONS_DUE_CHANNEL = 'notifications_due';
+/** Notified by migration 015 when heartbeat pings or schedules were written. */
+export const HEARTBEATS_CHANGED_CHANNEL = 'heartbeats_changed';
 const RECONNECT_DELAY_MS = 2_000;
 
 /**
- * Holds one pooled connection that LISTENs on CHECK_DUE_CHANGED_CHANNEL and calls `onChange` for each
- * notification, so a sleeping scheduler claims an edited check at its new due time instead of at its
- * next idle poll. When the connection breaks it reconnects every RECONNECT_DELAY_MS and calls
- * `onChange` once listening again, since notifications sent meanwhile are lost.
+ * Holds one pooled connection that LISTENs on each channel of `wakers` and calls that channel's function
+ * for each notification, so sleeping loops (the scheduler, the notifier, heartbeat evaluation) run when
+ * there is work instead of polling for it. When the connection breaks it reconnects every
+ * RECONNECT_DELAY_MS and calls every waker once listening again, since notifications sent meanwhile are lost.
  */
-export class CheckChangesListener {
+export class WakeupListener {
   private client: PoolClient | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -20,7 +24,7 @@ export class CheckChangesListener {
   constructor(
     private readonly pool: Pool,
     private readonly logger: Logger,
-    private readonly onChange: () => void,
+    private readonly wakers: Readonly<Record<string, () => void>>,
   ) {}
 
   /** Resolves once listening, or after the first failure (retries go on in the background). */
@@ -42,6 +46,10 @@ export class CheckChangesListener {
     client.release(true);
   }
 
+  private wakeAll(): void {
+    for (const wake of Object.values(this.wakers)) wake();
+  }
+
   private async connect(missedNotifications: boolean): Promise<void> {
     if (this.stopped) return;
     let client: PoolClient | undefined;
@@ -53,12 +61,13 @@ export class CheckChangesListener {
     };
     try {
       client = await this.pool.connect();
-      client.on('notification', () => this.onChange());
+      client.on('notification', (message) => this.wakers[message.channel]?.());
       client.on('error', lose);
-      await client.query(`LISTEN ${CHECK_DUE_CHANGED_CHANNEL}`);
+      // Channel names are this module's constants, never user input.
+      await client.query(Object.keys(this.wakers).map((channel) => `LISTEN ${channel};`).join(' '));
       if (this.stopped) return this.release(client);
       this.client = client;
-      if (missedNotifications) this.onChange();
+      if (missedNotifications) this.wakeAll();
     } catch (error) {
       lose(error);
     }
@@ -66,7 +75,7 @@ export class CheckChangesListener {
 
   private retryLater(error: unknown): void {
     if (this.stopped || this.retryTimer) return;
-    this.logger.warn({ err: (error as Error).message }, 'listening for check changes failed; retrying (claims fall back to the idle poll)');
+    this.logger.warn({ err: (error as Error).message }, 'listening for wake-ups failed; retrying (sleeping loops fall back to their idle polls)');
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       void this.connect(true);
