@@ -6,19 +6,19 @@
 // Server-Timing header, response size; 1 day and 30 days side by side) and writes bench/results/dashboard.json.
 // Target: p95 < 50 ms per page. The dashboard is measured on its first and last page, with a search and a
 // state filter, and its live-refresh JSON.
-import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { findFreePort, runMigrations, startEmbeddedPostgres } from '@pingdummy/shared';
-import { Browser, measurePage as measurePageWith, summarize, type Timing } from './http-timing.js';
+import { startBenchDatabase } from '../lib/bench-database.js';
+import { loadBuiltFrontend, startBuiltFrontend } from '../lib/built-frontend.js';
+import { signUpBenchUser } from './bench-user.js';
+import { type Browser, measurePage as measurePageWith, summarize, type Timing } from './http-timing.js';
 import { createTemplatesTable } from './rollup-templates.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const frontendDist = path.join(root, 'services/frontend/dist');
 const { values } = parseArgs({
   options: {
     checks: { type: 'string', default: '1000' },
@@ -37,22 +37,16 @@ const TARGET_P95_MS = 50;
 
 const log = (line: string) => process.stdout.write(`[bench] ${line}\n`);
 
-if (!existsSync(path.join(frontendDist, 'index.js'))) {
-  throw new Error('services/frontend/dist is missing: run `npx tsc -p services/frontend/tsconfig.build.json` first');
-}
-type FrontendModule = typeof import('../../services/frontend/src/index.js');
 type TokensModule = typeof import('../../services/frontend/src/data/tokens.js');
 type SummariesModule = typeof import('../../services/frontend/src/data/summaries.js');
 type LatencySeriesModule = typeof import('../../services/frontend/src/data/latency-series.js');
 type ChecksModule = typeof import('../../services/frontend/src/data/checks.js');
 type StatusPageModule = typeof import('../../services/frontend/src/data/status-page.js');
-const load = <T>(file: string): Promise<T> => import(pathToFileURL(path.join(frontendDist, file)).href) as Promise<T>;
-const { startFrontend, parseFrontendConfig } = await load<FrontendModule>('index.js');
-const { createApiToken } = await load<TokensModule>('data/tokens.js');
-const { forgetCachedSummaries, getCheckSummaries, getDailyUptimeBars } = await load<SummariesModule>('data/summaries.js');
-const { getLatencySeries } = await load<LatencySeriesModule>('data/latency-series.js');
-const { listChecks } = await load<ChecksModule>('data/checks.js');
-const { getStatusPage } = await load<StatusPageModule>('data/status-page.js');
+const { createApiToken } = await loadBuiltFrontend<TokensModule>('data/tokens.js');
+const { forgetCachedSummaries, getCheckSummaries, getDailyUptimeBars } = await loadBuiltFrontend<SummariesModule>('data/summaries.js');
+const { getLatencySeries } = await loadBuiltFrontend<LatencySeriesModule>('data/latency-series.js');
+const { listChecks } = await loadBuiltFrontend<ChecksModule>('data/checks.js');
+const { getStatusPage } = await loadBuiltFrontend<StatusPageModule>('data/status-page.js');
 
 // ---------------------------------------------------------------------------------------------------------------
 // Data generation (all in SQL; histograms come from 100 precomputed templates so rows stay realistic but cheap).
@@ -148,44 +142,23 @@ async function measureCall(call: () => Promise<unknown>, requests = REQUESTS): P
 
 async function main(): Promise<void> {
   const loadAverageAtStart = os.loadavg();
-  const tempDir = mkdtempSync(path.join(os.tmpdir(), 'pingdummy-bench-dashboard-'));
-  chmodSync(tempDir, 0o755); // under root, Postgres runs as another user that must reach its folder
-  log(`starting embedded Postgres in ${tempDir}`);
-  const postgres = await startEmbeddedPostgres({ dataDir: path.join(tempDir, 'data'), persistent: false, unsafeFast: true });
-  const admin = new pg.Client({ connectionString: postgres.adminUrl });
-  await admin.connect();
-  await admin.query('CREATE DATABASE pingdummy_bench');
-  await admin.end();
-  const databaseUrl = postgres.urlFor('pingdummy_bench');
-  await runMigrations(databaseUrl);
+  const database = await startBenchDatabase({ name: 'dashboard', unsafeFast: true });
+  const { databaseUrl } = database;
   const db = new pg.Pool({ connectionString: databaseUrl, max: 4 });
 
   // The frontend is restarted for each history phase: it reuses settled rollup totals within the hour, and
   // the phases backfill history that a running process would only pick up in the next hour.
-  const frontendConfig = parseFrontendConfig({
-    PORT: String(await findFreePort()),
-    DATABASE_URL: databaseUrl,
-    SESSION_SECRET: randomBytes(32).toString('hex'),
-    COOKIE_SECURE: 'false',
-    LOG_LEVEL: 'warn',
-    CHECK_LIMIT_PER_ACCOUNT: String(CHECKS + 10),
-  });
-  let frontend = await startFrontend(frontendConfig, { handleSignals: false });
+  const frontend = await startBuiltFrontend(databaseUrl, { CHECK_LIMIT_PER_ACCOUNT: String(CHECKS + 10) });
   const scenarios: Record<string, unknown>[] = [];
   try {
-    const email = `bench-${randomBytes(4).toString('hex')}@example.com`;
-    const password = 'bench-password-0123456789';
-    await new Browser(frontend.url).submitCredentials('/signup', email, password);
-    const browser = new Browser(frontend.url);
-    await browser.submitCredentials('/login', email, password);
-    const user = (await db.query(`SELECT u.id, u.account_id, a.slug FROM users u JOIN accounts a ON a.id = u.account_id WHERE u.email = $1`, [email]))
-      .rows[0];
-    const { token } = await createApiToken(db, user.account_id, user.id, 'bench');
+    const user = await signUpBenchUser(frontend.url, db);
+    const { browser } = user;
+    const { token } = await createApiToken(db, user.accountId, user.userId, 'bench');
 
     let started = performance.now();
-    await createFixtures(db, user.account_id);
+    await createFixtures(db, user.accountId);
     log(`created ${CHECKS} checks and 24 h of raw results in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    const sampleCheck = (await db.query(`SELECT id FROM checks WHERE account_id = $1 ORDER BY name OFFSET 1 LIMIT 1`, [user.account_id]))
+    const sampleCheck = (await db.query(`SELECT id FROM checks WHERE account_id = $1 ORDER BY name OFFSET 1 LIMIT 1`, [user.accountId]))
       .rows[0].id as string;
 
     const phases: { label: string; hours: [number, number]; days: [number, number] }[] = [
@@ -194,10 +167,9 @@ async function main(): Promise<void> {
     ];
     for (const phase of phases) {
       started = performance.now();
-      await addHistory(db, user.account_id, phase.hours, phase.days);
+      await addHistory(db, user.accountId, phase.hours, phase.days);
       await db.query('VACUUM ANALYZE');
-      await frontend.stop();
-      frontend = await startFrontend(frontendConfig, { handleSignals: false });
+      await frontend.restart();
       const phaseDb = new pg.Pool({ connectionString: databaseUrl, max: 4 });
       const counts = (
         await db.query(`SELECT (SELECT count(*) FROM rollups_hourly)::int AS hourly, (SELECT count(*) FROM rollups_daily)::int AS daily,
@@ -210,7 +182,7 @@ async function main(): Promise<void> {
       await cold.arrayBuffer();
       const firstDashboard = summarize([performance.now() - coldStarted]);
       const pageCheckIds = (
-        await db.query(`SELECT id FROM checks WHERE account_id = $1 ORDER BY name LIMIT 50`, [user.account_id])
+        await db.query(`SELECT id FROM checks WHERE account_id = $1 ORDER BY name LIMIT 50`, [user.accountId])
       ).rows.map((row) => row.id as string);
       const pages = {
         'dashboard, first request': firstDashboard,
@@ -225,15 +197,15 @@ async function main(): Promise<void> {
         'API GET /uptime': await measurePage(browser, '/api/v1/uptime', { authorization: `Bearer ${token}` }),
       };
       const data = {
-        listChecks: await measureCall(() => listChecks(phaseDb, user.account_id)),
-        'getCheckSummaries, one page (50)': await measureCall(() => getCheckSummaries(phaseDb, user.account_id, Date.now(), pageCheckIds)),
-        getCheckSummaries: await measureCall(() => getCheckSummaries(phaseDb, user.account_id)),
+        listChecks: await measureCall(() => listChecks(phaseDb, user.accountId)),
+        'getCheckSummaries, one page (50)': await measureCall(() => getCheckSummaries(phaseDb, user.accountId, Date.now(), pageCheckIds)),
+        getCheckSummaries: await measureCall(() => getCheckSummaries(phaseDb, user.accountId)),
         'getCheckSummaries, nothing reused': await measureCall(() => {
           forgetCachedSummaries(phaseDb);
-          return getCheckSummaries(phaseDb, user.account_id);
+          return getCheckSummaries(phaseDb, user.accountId);
         }, Math.min(REQUESTS, 30)),
-        'getLatencySeries 7d': await measureCall(() => getLatencySeries(phaseDb, user.account_id, sampleCheck, '7d')),
-        'getDailyUptimeBars 90': await measureCall(() => getDailyUptimeBars(phaseDb, user.account_id, sampleCheck, 90)),
+        'getLatencySeries 7d': await measureCall(() => getLatencySeries(phaseDb, user.accountId, sampleCheck, '7d')),
+        'getDailyUptimeBars 90': await measureCall(() => getDailyUptimeBars(phaseDb, user.accountId, sampleCheck, 90)),
         getStatusPage: await measureCall(() => getStatusPage(phaseDb, user.slug)),
       };
       await phaseDb.end();
@@ -242,8 +214,7 @@ async function main(): Promise<void> {
   } finally {
     await frontend.stop();
     await db.end();
-    await postgres.stop();
-    rmSync(tempDir, { recursive: true, force: true });
+    await database.stop();
   }
 
   // Report.

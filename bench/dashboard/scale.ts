@@ -6,19 +6,19 @@
 //   node --import tsx bench/dashboard/scale.ts [--sizes 1000,10000,100000] [--requests 100] [--warmup 10] [--regions 1] [--print-plans]
 // Data is generated in SQL (generate_series); each size adds checks to the same account. Besides the timings it
 // prints EXPLAIN ANALYZE of the dashboard's counts (state ledger) and first page. Writes bench/results/dashboard-scale.json.
-import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { findFreePort, runMigrations, startEmbeddedPostgres } from '@pingdummy/shared';
-import { Browser, measurePage, summarize, type Timing } from './http-timing.js';
+import { startBenchDatabase } from '../lib/bench-database.js';
+import { loadBuiltFrontend, startBuiltFrontend } from '../lib/built-frontend.js';
+import { signUpBenchUser } from './bench-user.js';
+import { measurePage, summarize, type Timing } from './http-timing.js';
 import { createTemplatesTable } from './rollup-templates.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const frontendDist = path.join(root, 'services/frontend/dist');
 const { values } = parseArgs({
   options: {
     sizes: { type: 'string', default: '1000,10000,100000' },
@@ -38,14 +38,8 @@ if (SIZES.some((size) => !Number.isInteger(size) || size < 1)) throw new Error(`
 
 const log = (line: string) => process.stdout.write(`[bench] ${line}\n`);
 
-if (!existsSync(path.join(frontendDist, 'index.js'))) {
-  throw new Error('services/frontend/dist is missing: run `npx tsc -p services/frontend/tsconfig.build.json` first');
-}
-type FrontendModule = typeof import('../../services/frontend/src/index.js');
 type GlanceModule = typeof import('../../services/frontend/src/data/dashboard-glance.js');
-const load = <T>(file: string): Promise<T> => import(pathToFileURL(path.join(frontendDist, file)).href) as Promise<T>;
-const { startFrontend, parseFrontendConfig } = await load<FrontendModule>('index.js');
-const { glanceQuery } = await load<GlanceModule>('data/dashboard-glance.js');
+const { glanceQuery } = await loadBuiltFrontend<GlanceModule>('data/dashboard-glance.js');
 
 /**
  * Adds checks number [from, to] to the account, each with 24 hourly and 30 daily rollups per region (the
@@ -139,51 +133,29 @@ async function explainDashboardQueries(
 
 async function main(): Promise<void> {
   const loadAverageAtStart = os.loadavg();
-  const tempDir = mkdtempSync(path.join(os.tmpdir(), 'pingdummy-bench-scale-'));
-  chmodSync(tempDir, 0o755); // under root, Postgres runs as another user that must reach its folder
-  log(`starting embedded Postgres in ${tempDir}`);
-  const postgres = await startEmbeddedPostgres({ dataDir: path.join(tempDir, 'data'), persistent: false, unsafeFast: true });
+  const database = await startBenchDatabase({ name: 'scale', unsafeFast: true });
   let scenarios: Record<string, unknown>[];
   try {
-    scenarios = await measureSizes(postgres);
+    scenarios = await measureSizes(database.databaseUrl);
   } finally {
     // Also after a failure (a bad argument, a failed request): no Postgres is left running.
-    await postgres.stop();
-    rmSync(tempDir, { recursive: true, force: true });
+    await database.stop();
   }
   report(scenarios, loadAverageAtStart);
 }
 
 /** Adds checks size by size to one account and measures the pages at each size. */
-async function measureSizes(postgres: Awaited<ReturnType<typeof startEmbeddedPostgres>>): Promise<Record<string, unknown>[]> {
-  const admin = new pg.Client({ connectionString: postgres.adminUrl });
-  await admin.connect();
-  await admin.query('CREATE DATABASE pingdummy_bench');
-  await admin.end();
-  const databaseUrl = postgres.urlFor('pingdummy_bench');
-  await runMigrations(databaseUrl);
+async function measureSizes(databaseUrl: string): Promise<Record<string, unknown>[]> {
   const db = new pg.Pool({ connectionString: databaseUrl, max: 4 });
   const maxSize = SIZES.at(-1)!;
-  const frontendConfig = parseFrontendConfig({
-    PORT: String(await findFreePort()),
-    DATABASE_URL: databaseUrl,
-    SESSION_SECRET: randomBytes(32).toString('hex'),
-    COOKIE_SECURE: 'false',
-    LOG_LEVEL: 'warn',
-    // The variable's own ceiling; the account's check_limit (set below) allows the largest size anyway.
-    CHECK_LIMIT_PER_ACCOUNT: String(Math.min(maxSize + 10, 100_000)),
-  });
-  let frontend = await startFrontend(frontendConfig, { handleSignals: false });
+  // The variable's own ceiling; the account's check_limit (set below) allows the largest size anyway.
+  const frontend = await startBuiltFrontend(databaseUrl, { CHECK_LIMIT_PER_ACCOUNT: String(Math.min(maxSize + 10, 100_000)) });
   const scenarios: Record<string, unknown>[] = [];
   try {
-    const email = `bench-${randomBytes(4).toString('hex')}@example.com`;
-    const password = 'bench-password-0123456789';
-    await new Browser(frontend.url).submitCredentials('/signup', email, password);
-    const browser = new Browser(frontend.url);
-    await browser.submitCredentials('/login', email, password);
-    const user = (await db.query(`SELECT u.account_id, a.slug FROM users u JOIN accounts a ON a.id = u.account_id WHERE u.email = $1`, [email])).rows[0];
+    const user = await signUpBenchUser(frontend.url, db);
+    const { browser } = user;
     await db.query(`UPDATE accounts SET status_page_enabled = true, status_page_title = 'Bench status', check_limit = $2 WHERE id = $1`, [
-      user.account_id,
+      user.accountId,
       maxSize + 10,
     ]);
     await db.query(`INSERT INTO probe_regions (name) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING`, [REGIONS]);
@@ -193,9 +165,9 @@ async function measureSizes(postgres: Awaited<ReturnType<typeof startEmbeddedPos
     let sampleCheck = '';
     for (const size of SIZES) {
       const started = performance.now();
-      await addChecks(db, user.account_id, created + 1, size);
+      await addChecks(db, user.accountId, created + 1, size);
       if (!sampleCheck) {
-        sampleCheck = (await db.query(`SELECT id FROM checks WHERE account_id = $1 AND name = 'service-000002'`, [user.account_id])).rows[0].id;
+        sampleCheck = (await db.query(`SELECT id FROM checks WHERE account_id = $1 AND name = 'service-000002'`, [user.accountId])).rows[0].id;
         await addSampleCheckDetail(db, sampleCheck);
       }
       created = size;
@@ -206,9 +178,8 @@ async function measureSizes(postgres: Awaited<ReturnType<typeof startEmbeddedPos
       ).rows[0];
       log(`${size} checks: ${JSON.stringify(counts)} (generated in ${((performance.now() - started) / 1000).toFixed(1)} s); measuring`);
       // A fresh frontend per size: it reuses settled rollup totals within the hour.
-      await frontend.stop();
-      frontend = await startFrontend(frontendConfig, { handleSignals: false });
-      const explained = await explainDashboardQueries(db, user.account_id);
+      await frontend.restart();
+      const explained = await explainDashboardQueries(db, user.accountId);
       log(
         `EXPLAIN ANALYZE: counts from the ledger ${explained.countingMs.toFixed(1)} ms, first page ${explained.firstPageMs.toFixed(1)} ms, ` +
           `glance of 50 checks ${explained.glanceMs.toFixed(1)} ms`,

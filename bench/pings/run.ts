@@ -8,14 +8,15 @@
 // writes bench/results/pings.json. Target: >= 2,000 pings/s with 0 lost.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { Pool as HttpPool } from 'undici';
-import { findFreePort, runMigrations, startEmbeddedPostgres } from '@pingdummy/shared';
+import { findFreePort } from '@pingdummy/shared';
+import { startBenchDatabase } from '../lib/bench-database.js';
 import { treeCpu } from '../probes/process-cpu.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -75,17 +76,11 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 
 async function main(): Promise<void> {
   const loadAverageAtStart = os.loadavg();
-  const tempDir = mkdtempSync(path.join(os.tmpdir(), 'pingdummy-bench-pings-'));
-  chmodSync(tempDir, 0o755); // under root, Postgres runs as another user that must reach its folder
-  const postgres = await startEmbeddedPostgres({ dataDir: path.join(tempDir, 'data'), persistent: false });
+  // Durable settings (fsync on): the bench proves that no accepted ping is lost.
+  const database = await startBenchDatabase({ name: 'pings' });
+  const { databaseUrl } = database;
   let frontend: ChildProcess | undefined;
   try {
-    const admin = new pg.Client({ connectionString: postgres.adminUrl });
-    await admin.connect();
-    await admin.query('CREATE DATABASE pingdummy_bench');
-    await admin.end();
-    const databaseUrl = postgres.urlFor('pingdummy_bench');
-    await runMigrations(databaseUrl);
     const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
     const account = await db.query(`INSERT INTO accounts (name, slug, check_limit) VALUES ('bench', 'bench', $1) RETURNING id`, [CHECKS]);
     const checks = await db.query(
@@ -177,8 +172,7 @@ async function main(): Promise<void> {
     if (!result.pass) process.exitCode = 1;
   } finally {
     frontend?.kill('SIGKILL');
-    await postgres.stop();
-    rmSync(tempDir, { recursive: true, force: true });
+    await database.stop();
   }
 }
 

@@ -3,6 +3,7 @@ import type { Dispatcher } from 'undici';
 import { BeaconUnreachableError, probeBatch, type Beacon } from './beacon-client.js';
 import type { ClaimedCheck } from './claim-due-checks.js';
 import { outcomeOfProbe, type ProbeOutcome } from './decide-state.js';
+import { unmeasuredResult } from './unmeasured-result.js';
 
 /** One row of `results`: what one region saw for one check at one due time. */
 export interface RoundResult {
@@ -85,22 +86,15 @@ function fromProbe(check: ClaimedCheck, region: string, result: ProbeResult): Ro
 }
 
 function infraError(check: ClaimedCheck, region: string, errorClass: string, message: string): RoundResult {
-  return {
+  return unmeasuredResult({
     checkId: check.id,
     scheduledAt: check.scheduledAt,
     region,
     startedAt: new Date(),
     outcome: 'infra_error',
-    statusCode: null,
-    latencyMs: null,
-    dnsMs: null,
-    connectMs: null,
-    tlsMs: null,
-    ttfbMs: null,
     errorClass,
     errorMessage: message.slice(0, 1000),
-    tlsExpiresAt: null,
-  };
+  });
 }
 
 /**

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { listAuditLog, MAX_AUDIT_PAGE_SIZE } from '../audit/audit-log.js';
+import { route } from './route.js';
 import type { ApiRoute } from './routes.js';
 import { apiSchemas } from './schemas.js';
 
@@ -34,11 +35,9 @@ export const AuditLogQuery = z.object({
 apiSchemas.add(AuditEntrySchema, { id: 'AuditEntry' });
 apiSchemas.add(AuditLogSchema, { id: 'AuditLog' });
 
-const queryRoute = <Q extends z.ZodType>(definition: ApiRoute<undefined, Q>): ApiRoute => definition as unknown as ApiRoute;
-
 /** The account's audit log (owners only, see API_ROLE_POLICY). */
 export const auditApiRoutes: ApiRoute[] = [
-  queryRoute({
+  route({
     method: 'get',
     path: '/audit-log',
     operationId: 'listAuditLog',

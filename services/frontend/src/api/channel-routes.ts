@@ -19,10 +19,9 @@ import {
   SigningSecretSchema,
   TestDeliverySchema,
 } from './channel-schemas.js';
-import { route } from './route.js';
-import type { ApiReply, ApiRoute } from './routes.js';
+import { found, route } from './route.js';
+import type { ApiRoute } from './routes.js';
 
-const found = <T>(value: T | null): ApiReply => (value === null ? null : { body: value });
 
 export const channelRoutes: ApiRoute[] = [
   route({
@@ -119,9 +118,6 @@ export const channelRoutes: ApiRoute[] = [
     notFound: 'webhook channel',
     success: { status: 201, description: 'The new signing secret (the old one stops working at once)', schema: SigningSecretSchema },
     errors: [401, 404],
-    handle: async ({ pool, accountId, params }) => {
-      const signingSecret = await rotateSigningSecret(pool, accountId, params.id!);
-      return signingSecret === null ? null : { body: { signingSecret } };
-    },
+    handle: async ({ pool, accountId, params }) => found(await rotateSigningSecret(pool, accountId, params.id!), (signingSecret) => ({ signingSecret })),
   }),
 ];

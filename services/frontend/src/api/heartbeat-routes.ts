@@ -1,12 +1,8 @@
 /** The heartbeat-check routes of the REST API (delete, pause, resume, incidents and uptime are the /checks ones). */
-import type { z } from 'zod';
 import { createHeartbeatCheck, getHeartbeatCheck, HeartbeatInput, HeartbeatPatch, listPings, updateHeartbeatCheck } from '../data/heartbeats.js';
 import { HeartbeatCheckSchema, PingListSchema, PingsQuery } from './heartbeat-schemas.js';
+import { found, route } from './route.js';
 import type { ApiRoute } from './routes.js';
-
-function route<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined>(definition: ApiRoute<B, Q>): ApiRoute {
-  return definition as unknown as ApiRoute;
-}
 
 export const heartbeatApiRoutes: ApiRoute[] = [
   route({
@@ -32,10 +28,7 @@ export const heartbeatApiRoutes: ApiRoute[] = [
     notFound: 'heartbeat check',
     success: { status: 200, description: 'The heartbeat check', schema: HeartbeatCheckSchema },
     errors: [401, 404],
-    handle: async ({ pool, accountId, params }) => {
-      const check = await getHeartbeatCheck(pool, accountId, params.id!);
-      return check === null ? null : { body: check };
-    },
+    handle: async ({ pool, accountId, params }) => found(await getHeartbeatCheck(pool, accountId, params.id!)),
   }),
   route({
     method: 'patch',
@@ -47,10 +40,7 @@ export const heartbeatApiRoutes: ApiRoute[] = [
     notFound: 'heartbeat check',
     success: { status: 200, description: 'The changed heartbeat check', schema: HeartbeatCheckSchema },
     errors: [400, 401, 404, 413],
-    handle: async ({ pool, accountId, params, body }) => {
-      const check = await updateHeartbeatCheck(pool, accountId, params.id!, body);
-      return check === null ? null : { body: check };
-    },
+    handle: async ({ pool, accountId, params, body }) => found(await updateHeartbeatCheck(pool, accountId, params.id!, body)),
   }),
   route({
     method: 'get',
@@ -62,9 +52,6 @@ export const heartbeatApiRoutes: ApiRoute[] = [
     notFound: 'heartbeat check',
     success: { status: 200, description: 'Pings', schema: PingListSchema },
     errors: [400, 401, 404],
-    handle: async ({ pool, accountId, params, query }) => {
-      const pings = await listPings(pool, accountId, params.id!, query.limit);
-      return pings === null ? null : { body: { pings } };
-    },
+    handle: async ({ pool, accountId, params, query }) => found(await listPings(pool, accountId, params.id!, query.limit), (pings) => ({ pings })),
   }),
 ];

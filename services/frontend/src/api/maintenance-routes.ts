@@ -1,5 +1,4 @@
 /** API routes of maintenance windows and incident updates, appended to the route table in routes.ts. */
-import type { z } from 'zod';
 import { createIncidentUpdate, deleteIncidentUpdate, IncidentUpdateInput, listIncidentUpdates } from '../data/incident-updates.js';
 import {
   createMaintenanceWindow,
@@ -10,13 +9,8 @@ import {
   updateMaintenanceWindow,
 } from '../data/maintenance-windows.js';
 import { IncidentUpdateListSchema, IncidentUpdateSchema, MaintenanceWindowListSchema, MaintenanceWindowSchema } from './maintenance-schemas.js';
-import type { ApiReply, ApiRoute } from './routes.js';
-
-function route<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined>(definition: ApiRoute<B, Q>): ApiRoute {
-  return definition as unknown as ApiRoute;
-}
-
-const found = <T>(value: T | null): ApiReply => (value === null ? null : { body: value });
+import { found, route } from './route.js';
+import type { ApiRoute } from './routes.js';
 
 export const maintenanceRoutes: ApiRoute[] = [
   route({
@@ -86,10 +80,7 @@ export const maintenanceRoutes: ApiRoute[] = [
     notFound: 'incident',
     success: { status: 200, description: 'The updates', schema: IncidentUpdateListSchema },
     errors: [401, 404],
-    handle: async ({ pool, accountId, params }) => {
-      const updates = await listIncidentUpdates(pool, accountId, params.id!);
-      return updates === null ? null : { body: { updates } };
-    },
+    handle: async ({ pool, accountId, params }) => found(await listIncidentUpdates(pool, accountId, params.id!), (updates) => ({ updates })),
   }),
   route({
     method: 'post',

@@ -9,7 +9,7 @@ import { getBadgeSetting, setBadgeEnabled, type BadgeSetting } from '../data/bad
 import { CheckInput, CheckPatch, createCheck, deleteCheck, getCheck, listChecks, setCheckPaused, updateCheck } from '../data/checks.js';
 import { getIncident, listIncidents } from '../data/incidents.js';
 import { channelRoutes } from './channel-routes.js';
-import { route } from './route.js';
+import { found, route } from './route.js';
 import { tokenRoutes } from './token-routes.js';
 import { auditApiRoutes } from './audit-routes.js';
 import { heartbeatApiRoutes } from './heartbeat-routes.js';
@@ -70,9 +70,7 @@ export interface ApiRoute<BodySchema extends z.ZodType | undefined = z.ZodType |
 }
 
 
-const found = <T>(value: T | null): ApiReply => (value === null ? null : { body: value });
-const badgeReply = (badge: BadgeSetting | null): ApiReply =>
-  badge === null ? null : { body: { enabled: badge.enabled, path: badge.token ? `/badge/${badge.token}.svg` : null } };
+const badgeBody = (badge: BadgeSetting) => ({ enabled: badge.enabled, path: badge.token ? `/badge/${badge.token}.svg` : null });
 
 export const apiRoutes: ApiRoute[] = [
   route({
@@ -167,7 +165,7 @@ export const apiRoutes: ApiRoute[] = [
     notFound: 'check',
     success: { status: 200, description: 'The badge setting', schema: BadgeSettingSchema },
     errors: [401, 404],
-    handle: async ({ pool, accountId, params }) => badgeReply(await getBadgeSetting(pool, accountId, params.id!)),
+    handle: async ({ pool, accountId, params }) => found(await getBadgeSetting(pool, accountId, params.id!), badgeBody),
   }),
   route({
     method: 'patch',
@@ -179,7 +177,7 @@ export const apiRoutes: ApiRoute[] = [
     notFound: 'check',
     success: { status: 200, description: 'The badge setting', schema: BadgeSettingSchema },
     errors: [400, 401, 404, 413],
-    handle: async ({ pool, accountId, params, body }) => badgeReply(await setBadgeEnabled(pool, accountId, params.id!, body.enabled)),
+    handle: async ({ pool, accountId, params, body }) => found(await setBadgeEnabled(pool, accountId, params.id!, body.enabled), badgeBody),
   }),
   route({
     method: 'get',
@@ -191,10 +189,7 @@ export const apiRoutes: ApiRoute[] = [
     notFound: 'check',
     success: { status: 200, description: 'Probe results', schema: ResultListSchema },
     errors: [400, 401, 404],
-    handle: async ({ pool, accountId, params, query }) => {
-      const results = await listResults(pool, accountId, params.id!, { limit: query.limit });
-      return results === null ? null : { body: { results } };
-    },
+    handle: async ({ pool, accountId, params, query }) => found(await listResults(pool, accountId, params.id!, { limit: query.limit }), (results) => ({ results })),
   }),
   route({
     method: 'get',
@@ -205,10 +200,7 @@ export const apiRoutes: ApiRoute[] = [
     notFound: 'check',
     success: { status: 200, description: 'Summary', schema: CheckUptimeSchema },
     errors: [401, 404],
-    handle: async ({ pool, accountId, params }) => {
-      const summary = await getCheckSummary(pool, accountId, params.id!);
-      return summary === null ? null : { body: { checkId: params.id, ...summary } };
-    },
+    handle: async ({ pool, accountId, params }) => found(await getCheckSummary(pool, accountId, params.id!), (summary) => ({ checkId: params.id, ...summary })),
   }),
   route({
     method: 'get',

@@ -5,6 +5,7 @@ import { Secret, TOTP } from 'otpauth';
 import type { Page } from 'playwright-core';
 import { startTestFrontend, type TestFrontend } from '../web/harness.js';
 import { launchChromium, type TestChromium } from './chromium.js';
+import { fillCheckForm, signUp, submitNewCheck } from './journey.js';
 
 /**
  * Accounts in a real browser: the owner turns on two-factor sign-in (the code is computed here from the key the
@@ -37,16 +38,10 @@ afterAll(async () => {
 
 test('two-factor sign-in, a read-only teammate and the audit log', async () => {
   const page = await ownerBrowser.context.newPage();
-  await page.goto('/signup');
-  await page.fill('#email', OWNER.email);
-  await page.fill('#password', OWNER.password);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.waitForURL('**/dashboard');
+  await signUp(page, OWNER.email, OWNER.password);
   await page.click('text=New check');
-  await page.getByLabel('Name', { exact: true }).fill('Storefront');
-  await page.getByLabel('URL', { exact: true }).fill('https://shop.example.com/');
-  await page.getByRole('button', { name: 'Create check' }).click();
-  await page.waitForURL(/\/checks\/[0-9a-f-]{36}/);
+  await fillCheckForm(page, { name: 'Storefront', url: 'https://shop.example.com/' });
+  await submitNewCheck(page);
   const checkPath = new URL(page.url()).pathname;
 
   // Enrol: the QR code is drawn (an SVG data URL, no request elsewhere), the key is readable.

@@ -5,6 +5,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { histogramWith } from '../data/fixtures.js';
 import { startTestFrontend, type TestFrontend } from '../web/harness.js';
 import { launchChromium, type TestChromium } from './chromium.js';
+import { signUp } from './journey.js';
 
 /**
  * The check page's chart, the status page's bars and the tables at phone width, in a real Chromium against
@@ -100,11 +101,7 @@ beforeAll(async () => {
   consoleProblems = browser.consoleProblems;
 
   page = await context.newPage();
-  await page.goto('/signup');
-  await page.getByLabel('Email').fill('charts@example.com');
-  await page.getByLabel('Password').fill('a long enough password');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.waitForURL('**/dashboard');
+  await signUp(page, 'charts@example.com');
   const account = await frontend.db.pool.query(`SELECT account_id FROM users WHERE email = 'charts@example.com'`);
   accountId = account.rows[0].account_id;
   await frontend.db.pool.query(`UPDATE accounts SET status_page_enabled = true, status_page_title = 'Charts status' WHERE id = $1`, [accountId]);

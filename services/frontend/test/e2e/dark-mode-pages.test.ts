@@ -5,6 +5,7 @@ import { getContrast, getLuminance } from 'color2k';
 import type { Page } from 'playwright-core';
 import { startTestFrontend, type TestFrontend } from '../web/harness.js';
 import { launchChromium, type TestChromium } from './chromium.js';
+import { fillCheckForm, signUp, submitNewCheck } from './journey.js';
 
 /**
  * Every page of the other features in the dark theme, as Chromium draws them: maintenance (list, form, the check
@@ -93,11 +94,7 @@ beforeAll(async () => {
   chromium = await launchChromium(frontend.url);
   page = await chromium.context.newPage();
   await page.emulateMedia({ colorScheme: 'light' });
-  await page.goto('/signup');
-  await page.getByLabel('Email').fill('dark@example.com');
-  await page.getByLabel('Password').fill('a long enough password');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.waitForURL('**/dashboard');
+  await signUp(page, 'dark@example.com');
   const accountId: string = (await frontend.db.pool.query(`SELECT account_id FROM users WHERE email = 'dark@example.com'`)).rows[0].account_id;
   await frontend.db.pool.query(`UPDATE accounts SET status_page_enabled = true, status_page_title = 'Dark status', slug = 'dark-status' WHERE id = $1`, [accountId]);
 
@@ -142,10 +139,8 @@ beforeAll(async () => {
   );
   // An audited change, so the audit log has a row.
   await page.goto('/checks/new');
-  await page.getByLabel('Name', { exact: true }).fill('Audited');
-  await page.getByLabel('URL', { exact: true }).fill('https://audited.example.com/');
-  await page.getByRole('button', { name: 'Create check' }).click();
-  await page.waitForURL(/\/checks\/[0-9a-f-]{36}/);
+  await fillCheckForm(page, { name: 'Audited', url: 'https://audited.example.com/' });
+  await submitNewCheck(page);
   await page.goto('/team');
   await page.getByLabel('Email', { exact: true }).fill('colleague@example.com');
   await page.getByRole('button', { name: 'Create invitation link' }).click();

@@ -6,6 +6,7 @@ import type { Page } from 'playwright-core';
 import { histogramWith } from '../data/fixtures.js';
 import { startTestFrontend, type TestFrontend } from '../web/harness.js';
 import { launchChromium, type TestChromium } from './chromium.js';
+import { signUp } from './journey.js';
 
 /**
  * The dashboard at a glance in a real Chromium: sparklines and 30-day bars per row (also after the 10 s refresh),
@@ -107,11 +108,7 @@ beforeAll(async () => {
   chromium = await launchChromium(frontend.url);
   page = await chromium.context.newPage();
   await page.emulateMedia({ colorScheme: 'light' });
-  await page.goto('/signup');
-  await page.getByLabel('Email').fill('glance@example.com');
-  await page.getByLabel('Password').fill('a long enough password');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.waitForURL('**/dashboard');
+  await signUp(page, 'glance@example.com');
   accountId = (await frontend.db.pool.query(`SELECT account_id FROM users WHERE email = 'glance@example.com'`)).rows[0].account_id;
   checks.api = await insertCheck('API', 'up');
   checks.shop = await insertCheck('Shop', 'degraded');

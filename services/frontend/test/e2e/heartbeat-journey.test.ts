@@ -5,6 +5,7 @@ import { parseWorkerConfig, startWorker, type RunningWorker } from '@pingdummy/w
 import type { Page } from 'playwright-core';
 import { startTestFrontend, type TestFrontend } from '../web/harness.js';
 import { launchChromium, type TestChromium } from './chromium.js';
+import { signUp, waitFor } from './journey.js';
 
 /**
  * A heartbeat check in a real browser: Chromium creates it through the form, the test pings it as a cron
@@ -19,20 +20,12 @@ let worker: RunningWorker;
 let browser: TestChromium;
 let page: Page;
 
-async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
 /** Reloads the check page until its state badge says `state`. */
 async function waitForState(state: string): Promise<void> {
   await waitFor(`the check page to say ${state}`, async () => {
     await page.reload();
     return (await page.locator('h1 [data-state]').getAttribute('data-state')) === state;
-  });
+  }, 20_000);
 }
 
 beforeAll(async () => {
@@ -61,11 +54,7 @@ afterAll(async () => {
 });
 
 test('create a heartbeat check, ping it like a cron job, see it up, then down on a failed run', async () => {
-  await page.goto('/signup');
-  await page.getByLabel('Email').fill('cron@example.com');
-  await page.getByLabel('Password').fill('a long enough password');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.waitForURL('**/dashboard');
+  await signUp(page, 'cron@example.com');
 
   // The new-check form offers the kinds; Heartbeat has its own fields.
   await page.goto('/checks/new');

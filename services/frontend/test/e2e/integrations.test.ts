@@ -8,6 +8,7 @@ import { parseWorkerConfig, startWorker, type RunningWorker } from '@pingdummy/w
 import type { Page } from 'playwright-core';
 import { startTestFrontend, type TestFrontend } from '../web/harness.js';
 import { launchChromium, type TestChromium } from './chromium.js';
+import { signUp } from './journey.js';
 
 /**
  * A Slack channel set up in a real browser: Chromium creates it on the channels page, sends a test and
@@ -73,11 +74,7 @@ async function createSlackChannel(name: string, url: string): Promise<void> {
 const channelItem = (name: string) => page.locator('li.channel', { hasText: name });
 
 test('create a Slack channel, send a test, see it delivered in Block Kit; a wrong hook shows the failure', async () => {
-  await page.goto('/signup');
-  await page.getByLabel('Email').fill('slack-fan@example.com');
-  await page.getByLabel('Password').fill('a long enough password');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.waitForURL('**/dashboard');
+  await signUp(page, 'slack-fan@example.com');
 
   await page.goto('/channels/new');
   await page.getByLabel('Kind').selectOption('slack');

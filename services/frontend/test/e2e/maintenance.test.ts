@@ -9,6 +9,7 @@ import { parseWorkerConfig, startWorker, type RunningWorker } from '@pingdummy/w
 import type { Page } from 'playwright-core';
 import { startTestFrontend, type TestFrontend } from '../web/harness.js';
 import { launchChromium, type TestChromium } from './chromium.js';
+import { fillCheckForm, signUp, submitNewCheck, waitFor } from './journey.js';
 
 /**
  * Maintenance windows and incident updates in a real browser, with a real worker and beacon probing a local
@@ -25,16 +26,6 @@ function listen(server: Server): Promise<string> {
 
 function close(server: Server | undefined): Promise<void> {
   return new Promise((resolve) => (server ? server.close(() => resolve()) : resolve()));
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }
 
 let frontend: TestFrontend;
@@ -101,11 +92,7 @@ async function checkState(checkId: string): Promise<string> {
 
 test('plan a window, see "maintenance" on the status page, an outage inside it alerts no one; after it, post incident updates', async () => {
   const page: Page = await browser.context.newPage();
-  await page.goto('/signup');
-  await page.getByLabel('Email').fill('ops@example.com');
-  await page.getByLabel('Password').fill('a long enough password');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.waitForURL('**/dashboard');
+  await signUp(page, 'ops@example.com');
 
   await page.goto('/settings');
   await page.getByLabel('Publish the status page').check();
@@ -121,16 +108,15 @@ test('plan a window, see "maintenance" on the status page, an outage inside it a
   await page.waitForURL('**/channels?notice=channel-created');
 
   await page.goto('/checks/new');
-  await page.getByLabel('Name', { exact: true }).fill('Shop');
-  await page.getByLabel('URL', { exact: true }).fill(`${process.env.E2E_MAINTENANCE_TARGET_URL}/`);
-  await page.getByLabel('Interval (seconds)').fill('10');
-  await page.getByLabel('Timeout (ms)').fill('2000');
-  await page.getByLabel('Failed probes before down').fill('1');
-  await page.getByLabel('On-call hook').check();
-  await page.getByLabel('Show on the public status page').check();
-  await page.getByRole('button', { name: 'Create check' }).click();
-  await page.waitForURL(/\/checks\/[0-9a-f-]{36}\?notice=check-created/);
-  const checkId = /\/checks\/([0-9a-f-]{36})/.exec(page.url())![1]!;
+  await fillCheckForm(page, {
+    name: 'Shop',
+    url: `${process.env.E2E_MAINTENANCE_TARGET_URL}/`,
+    intervalSeconds: '10',
+    timeoutMs: '2000',
+    failuresBeforeDown: '1',
+    tick: ['On-call hook', 'Show on the public status page'],
+  });
+  const checkId = await submitNewCheck(page);
   await waitFor('the check to be up', async () => (await checkState(checkId)) === 'up');
 
   // Plan maintenance from the check's page: it preselects the check.

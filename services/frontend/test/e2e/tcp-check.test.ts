@@ -12,6 +12,7 @@ import { parseWorkerConfig, startWorker, type RunningWorker } from '@pingdummy/w
 import type { Page } from 'playwright-core';
 import { startTestFrontend, type TestFrontend } from '../web/harness.js';
 import { launchChromium, type TestChromium } from './chromium.js';
+import { fillCheckForm, signUp, submitNewCheck, waitFor } from './journey.js';
 
 /**
  * A TCP port check in a real browser: Chromium creates it from the form against a local TLS server, a real
@@ -46,14 +47,6 @@ const sockets = new Set<Socket>();
 let port: number;
 let browser: TestChromium;
 let page: Page;
-
-async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 beforeAll(async () => {
   await mkdir(SCREENSHOTS, { recursive: true });
@@ -92,11 +85,7 @@ afterAll(async () => {
 const stateOnDashboard = (checkId: string) => page.locator(`tr[data-check-id="${checkId}"] [data-state]`).getAttribute('data-state');
 
 test('create a TCP check with TLS against a local server, see it up as host:port, then down when the port closes', async () => {
-  await page.goto('/signup');
-  await page.getByLabel('Email').fill('tcp@example.com');
-  await page.getByLabel('Password').fill('a long enough password');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.waitForURL('**/dashboard');
+  await signUp(page, 'tcp@example.com');
 
   // The kind picker leads to the TCP form: host and port instead of URL and HTTP options.
   await page.goto('/checks/new');
@@ -104,13 +93,9 @@ test('create a TCP check with TLS against a local server, see it up as host:port
   await page.waitForURL('**/checks/new?kind=tcp');
   expect(await page.getByLabel('URL', { exact: true }).count()).toBe(0);
   expect(await page.getByLabel('Keyword', { exact: true }).count()).toBe(0);
-  await page.getByLabel('Name', { exact: true }).fill('Local TLS port');
+  await fillCheckForm(page, { name: 'Local TLS port', intervalSeconds: '10', timeoutMs: '2000', failuresBeforeDown: '1', tick: [/Handshake TLS/] });
   await page.getByLabel('Host', { exact: true }).fill('127.0.0.1');
   await page.getByLabel('Port', { exact: true }).fill('99999');
-  await page.getByLabel(/Handshake TLS/).check();
-  await page.getByLabel('Interval (seconds)').fill('10');
-  await page.getByLabel('Timeout (ms)').fill('2000');
-  await page.getByLabel('Failed probes before down').fill('1');
   await page.getByRole('button', { name: 'Create check' }).click();
   // A bad port is shown beside its field, the form kept as typed.
   await page.locator('#port-error').getByText('must be a whole number between 1 and 65535').waitFor();
@@ -121,9 +106,7 @@ test('create a TCP check with TLS against a local server, see it up as host:port
   browser.consoleProblems.splice(expected422, 1);
 
   await page.getByLabel('Port', { exact: true }).fill(String(port));
-  await page.getByRole('button', { name: 'Create check' }).click();
-  await page.waitForURL(/\/checks\/[0-9a-f-]{36}\?notice=check-created/);
-  const checkId = /\/checks\/([0-9a-f-]{36})/.exec(page.url())![1]!;
+  const checkId = await submitNewCheck(page);
 
   await page.goto('/dashboard');
   await waitFor('the TCP check to be up on the dashboard', async () => (await stateOnDashboard(checkId)) === 'up');

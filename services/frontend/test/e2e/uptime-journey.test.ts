@@ -9,6 +9,7 @@ import { parseWorkerConfig, startWorker, type RunningWorker } from '@pingdummy/w
 import type { BrowserContext, Page } from 'playwright-core';
 import { startTestFrontend, type TestFrontend } from '../web/harness.js';
 import { launchChromium, type TestChromium } from './chromium.js';
+import { fillCheckForm, signUp, submitNewCheck, waitFor } from './journey.js';
 
 /**
  * The whole product in a real browser: Chromium drives the frontend while a real worker and beacon probe a
@@ -31,16 +32,6 @@ function listen(server: Server): Promise<string> {
 
 function close(server: Server | undefined): Promise<void> {
   return new Promise((resolve) => (server ? server.close(() => resolve()) : resolve()));
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; ${await diagnostics()}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }
 
 /** What the database says, for a failure message that explains itself. */
@@ -133,11 +124,7 @@ test('sign up, test a webhook channel, create a check that goes up on the dashbo
   page = await context.newPage();
 
   // Sign up.
-  await page.goto('/signup');
-  await page.getByLabel('Email').fill('founder@example.com');
-  await page.getByLabel('Password').fill('a long enough password');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.waitForURL('**/dashboard');
+  await signUp(page, 'founder@example.com');
   await page.getByText('No checks yet').waitFor();
 
   // A webhook channel, tested from the channels page.
@@ -154,14 +141,14 @@ test('sign up, test a webhook channel, create a check that goes up on the dashbo
   // A check against the local target: 10 s interval, down after one failure, public, alerting the webhook;
   // created paused, so the dashboard can be seen changing when it is resumed from another tab.
   await page.goto('/checks/new');
-  await page.getByLabel('Name', { exact: true }).fill('Local target');
-  await page.getByLabel('URL', { exact: true }).fill(`${process.env.E2E_TARGET_URL}/health`);
-  await page.getByLabel('Interval (seconds)').fill('5');
-  await page.getByLabel('Timeout (ms)').fill('2000');
-  await page.getByLabel('Failed probes before down').fill('1');
-  await page.getByLabel('Local receiver').check();
-  await page.getByLabel('Show on the public status page').check();
-  await page.getByLabel('Paused (not probed)').check();
+  await fillCheckForm(page, {
+    name: 'Local target',
+    url: `${process.env.E2E_TARGET_URL}/health`,
+    intervalSeconds: '5',
+    timeoutMs: '2000',
+    failuresBeforeDown: '1',
+    tick: ['Local receiver', 'Show on the public status page', 'Paused (not probed)'],
+  });
   await page.getByRole('button', { name: 'Create check' }).click();
   // Too short an interval: the error sits beside the field and everything typed is kept.
   await page.locator('#intervalSeconds-error').getByText('must be at least 10').waitFor();
@@ -174,9 +161,7 @@ test('sign up, test a webhook channel, create a check that goes up on the dashbo
   expect(expected422).toBeGreaterThanOrEqual(0);
   consoleProblems.splice(expected422, 1);
   await page.getByLabel('Interval (seconds)').fill('10');
-  await page.getByRole('button', { name: 'Create check' }).click();
-  await page.waitForURL(/\/checks\/[0-9a-f-]{36}\?notice=check-created/);
-  checkId = /\/checks\/([0-9a-f-]{36})/.exec(page.url())![1]!;
+  checkId = await submitNewCheck(page);
   await page.getByText('Check created.').waitFor();
 
   // The dashboard turns "Up" by itself (it polls /dashboard.json): a marker on the window proves no reload.
@@ -188,7 +173,7 @@ test('sign up, test a webhook channel, create a check that goes up on the dashbo
   await otherTab.getByRole('button', { name: 'Resume' }).click();
   await otherTab.waitForURL('**?notice=check-resumed');
   await otherTab.close();
-  await waitFor('the check to be up on the dashboard', async () => (await stateOnDashboard(page, checkId)) === 'up', 30_000);
+  await waitFor('the check to be up on the dashboard', async () => (await stateOnDashboard(page, checkId)) === 'up', 30_000, diagnostics);
   expect(await page.evaluate('window.pdNotReloaded')).toBe(true);
   expect(await page.locator(`tr[data-check-id="${checkId}"] [data-state]`).textContent()).toContain('Up');
   await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard.png'), fullPage: true });
@@ -228,8 +213,8 @@ test('sign up, test a webhook channel, create a check that goes up on the dashbo
 test('the target fails: the check goes down with an incident and a webhook, then recovers', async () => {
   targetHealthy = false;
   await page.goto('/dashboard');
-  await waitFor('the check to be down on the dashboard', async () => (await stateOnDashboard(page, checkId)) === 'down', 35_000);
-  const downBody = await waitFor('a "down" webhook', () => receiver.bodies.find((body) => body.event === 'down'), 15_000);
+  await waitFor('the check to be down on the dashboard', async () => (await stateOnDashboard(page, checkId)) === 'down', 35_000, diagnostics);
+  const downBody = await waitFor('a "down" webhook', () => receiver.bodies.find((body) => body.event === 'down'), 15_000, diagnostics);
   // The "send a test" body is shaped like a real alert: same fields, a Slack-compatible text in both.
   const testBody = receiver.bodies.find((body) => body.event === 'test')!;
   expect(Object.keys(testBody).sort()).toEqual(Object.keys(downBody).sort());
@@ -242,8 +227,8 @@ test('the target fails: the check goes down with an incident and a webhook, then
   // It recovers: state up, incident resolved with a duration, "up" webhook.
   targetHealthy = true;
   await page.goto('/dashboard');
-  await waitFor('the check to recover on the dashboard', async () => (await stateOnDashboard(page, checkId)) === 'up', 35_000);
-  await waitFor('an "up" webhook', () => receiver.bodies.find((body) => body.event === 'up'), 15_000);
+  await waitFor('the check to recover on the dashboard', async () => (await stateOnDashboard(page, checkId)) === 'up', 35_000, diagnostics);
+  await waitFor('an "up" webhook', () => receiver.bodies.find((body) => body.event === 'up'), 15_000, diagnostics);
   await page.goto(`/checks/${checkId}`);
   const incident = await page.locator('.incidents-table tbody tr').first().textContent();
   expect(incident).not.toContain('Ongoing');

@@ -1,4 +1,4 @@
-import { Browser, checkFormFields, csrfTokenOf, startTestFrontend, type TestFrontend } from './harness.js';
+import { Browser, checkFormFields, checkIdFrom, csrfTokenOf, startTestFrontend, type TestFrontend } from './harness.js';
 
 let frontend: TestFrontend;
 let browser: Browser;
@@ -11,12 +11,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await frontend.stop();
 });
-
-function checkIdFrom(location: string | null): string {
-  const match = /^\/checks\/([0-9a-f-]{36})\?notice=/.exec(location ?? '');
-  if (!match?.[1]) throw new Error(`unexpected redirect ${location}`);
-  return match[1];
-}
 
 test('a check is created with every option and shown on its page', async () => {
   const channel = await browser.submit('/channels/new', '/channels', { name: 'Ops hook', kind: 'webhook', target: 'https://hooks.example.com/x' });

@@ -124,6 +124,13 @@ export class Browser {
   }
 }
 
+/** The id of the check a create or save redirected to (`/checks/<id>?notice=...`). */
+export function checkIdFrom(location: string | null): string {
+  const match = /^\/checks\/([0-9a-f-]{36})\?notice=/.exec(location ?? '');
+  if (!match?.[1]) throw new Error(`unexpected redirect ${location}`);
+  return match[1];
+}
+
 /** The fields of a complete check form, overridable per test. */
 export function checkFormFields(overrides: Record<string, string | string[]> = {}): Record<string, string | string[]> {
   return {

@@ -1,4 +1,4 @@
-import { Browser, startTestFrontend, type TestFrontend } from './harness.js';
+import { Browser, checkIdFrom, startTestFrontend, type TestFrontend } from './harness.js';
 
 /** The heartbeat-check form and page over real HTTP, a real session and real Postgres. */
 
@@ -22,12 +22,6 @@ const fields = (overrides: Record<string, string> = {}) => ({
   graceSeconds: '3600',
   ...overrides,
 });
-
-function checkIdFrom(location: string | null): string {
-  const match = /^\/checks\/([0-9a-f-]{36})\?notice=/.exec(location ?? '');
-  if (!match?.[1]) throw new Error(`unexpected redirect ${location}`);
-  return match[1];
-}
 
 test('the new-check form offers the kinds; a heartbeat check is created and its page shows the ping URLs', async () => {
   const httpForm = await browser.get('/checks/new');

@@ -1,4 +1,4 @@
-import { Browser, startTestFrontend, type TestFrontend } from './harness.js';
+import { Browser, checkIdFrom, startTestFrontend, type TestFrontend } from './harness.js';
 
 let frontend: TestFrontend;
 let browser: Browser;
@@ -26,12 +26,6 @@ function tcpFormFields(overrides: Record<string, string> = {}): Record<string, s
     recoveriesBeforeUp: '1',
     ...overrides,
   };
-}
-
-function checkIdFrom(location: string | null): string {
-  const match = /^\/checks\/([0-9a-f-]{36})\?notice=/.exec(location ?? '');
-  if (!match?.[1]) throw new Error(`unexpected redirect ${location}`);
-  return match[1];
 }
 
 test('the new-check page offers a TCP port form: host, port and TLS instead of URL and HTTP options', async () => {

@@ -4,6 +4,7 @@ import type { ClaimedCheck } from '../claim-due-checks.js';
 import { checksInMaintenance } from '../maintenance.js';
 import type { RoundResult } from '../probe-round.js';
 import { openIncidentAfterMaintenance, recordStateChange, type StateChange } from '../state-changes.js';
+import { unmeasuredResult } from '../unmeasured-result.js';
 
 /** What a heartbeat check's pings say: late (past its deadline), failed (a /fail ping after the last success), ok. */
 type Verdict = 'late' | 'failed' | 'ok';
@@ -19,22 +20,15 @@ const VERDICT_SQL = `CASE
 function verdictResult(checkId: string, verdict: Verdict, at: Date): RoundResult {
   const message =
     verdict === 'late' ? `no ping by ${at.toISOString()} (schedule plus grace)` : verdict === 'failed' ? 'the job sent a /fail ping' : 'ping received';
-  return {
+  return unmeasuredResult({
     checkId,
     scheduledAt: at,
     region: 'heartbeat',
     startedAt: at,
     outcome: verdict === 'ok' ? 'up' : 'down',
-    statusCode: null,
-    latencyMs: null,
-    dnsMs: null,
-    connectMs: null,
-    tlsMs: null,
-    ttfbMs: null,
     errorClass: verdict === 'ok' ? null : verdict === 'late' ? 'late' : 'fail_ping',
     errorMessage: verdict === 'ok' ? null : message,
-    tlsExpiresAt: null,
-  };
+  });
 }
 
 /** A heartbeat check's row as the round the state-change code expects, due at `at`. */
