@@ -23,6 +23,8 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '1' },
     targets: { type: 'string', default: '4' },
     'beacon-processes': { type: 'string', default: '1' },
+    // The worker's WORKER_MAX_IN_FLIGHT (its own default when absent).
+    'max-in-flight': { type: 'string' },
     repeat: { type: 'string', default: '1' },
     // CPU is measured after this warm-up (default: one interval), so the steady state is measured,
     // not the JIT warming up and every check's first pending -> up change.
@@ -144,6 +146,7 @@ async function runOnce(CHECKS: number) {
         WORKER_ID: `bench-${index}`,
         PORT: String(workerPorts[index]),
         LOG_LEVEL: 'warn',
+        ...(values['max-in-flight'] ? { WORKER_MAX_IN_FLIGHT: values['max-in-flight'] } : {}),
       },
       CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profileDir, 'worker')}`] : [],
     ),
@@ -226,7 +229,7 @@ async function runOnce(CHECKS: number) {
     when: new Date().toISOString(),
     machine: { cpus: os.cpus().length, node: process.version },
     loadAverage: { before: loadBefore.map(round3), after: loadAfter.map(round3) },
-    params: { workerEntry: WORKER_ENTRY, checks: CHECKS, intervalSeconds: INTERVAL, seconds: SECONDS, warmupSeconds: WARMUP, workers: WORKERS, targets: TARGETS, beaconProcesses: BEACON_PROCESSES },
+    params: { maxInFlight: values['max-in-flight'] ?? null, workerEntry: WORKER_ENTRY, checks: CHECKS, intervalSeconds: INTERVAL, seconds: SECONDS, warmupSeconds: WARMUP, workers: WORKERS, targets: TARGETS, beaconProcesses: BEACON_PROCESSES },
     probesPerSecond: Math.round(probes / windowSeconds),
     targetProbesPerSecond: Math.round(CHECKS / INTERVAL),
     lagSeconds: { p50: round3(row.lag_p50 ?? 0), p90: round3(row.lag_p90 ?? 0), p99: round3(row.lag_p99 ?? 0), max: round3(row.lag_max ?? 0) },

@@ -5,7 +5,6 @@ import {
   BlockedAddressError,
   classifyOutboundError,
   createGuardedAgent,
-  createGuardedAgentFactory,
   requestFollowingRedirects,
   type ConnectionReport,
   type ResolveHost,
@@ -178,32 +177,4 @@ test('too many redirects and unsupported redirect targets are classified', async
   await agent.close();
   loop.server.closeAllConnections();
   loop.server.close();
-});
-
-describe('createGuardedAgentFactory', () => {
-  const makeAgent = createGuardedAgentFactory({ allowCidrs: ALLOW_ONLY_127_0_0_1 });
-
-  test('agents it makes refuse a redirect to a non-allowed address, like a guarded agent of their own', async () => {
-    const agent = makeAgent({ connectTimeoutMs: 2_000 });
-    const error = await requestFollowingRedirects({ url: `${allowed.origin}/to-internal` }, { dispatcher: agent }).catch(
-      (caught: unknown) => caught,
-    );
-    await agent.close();
-    expect(classifyOutboundError(error)).toEqual({ errorClass: 'blocked_address', message: '127.0.0.2 (loopback) is not allowed' });
-    expect(forbidden.seen).toHaveLength(0);
-  });
-
-  test('each agent reports only its own connections, and a second agent dials afresh', async () => {
-    const first: ConnectionReport[] = [];
-    const second: ConnectionReport[] = [];
-    for (const reports of [first, second]) {
-      const agent = makeAgent({ connectionsPerOrigin: 1, onConnection: (report) => reports.push(report) });
-      await (await requestFollowingRedirects({ url: `${allowed.origin}/` }, { dispatcher: agent })).response.body.dump();
-      await agent.close();
-    }
-    expect(first).toHaveLength(1);
-    expect(second).toHaveLength(1);
-    expect(second[0]).toMatchObject({ hostname: '127.0.0.1', remoteAddress: '127.0.0.1', dnsMs: null, error: undefined });
-    expect(second[0]?.connectMs).toEqual(expect.any(Number));
-  });
 });

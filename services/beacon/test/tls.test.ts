@@ -3,7 +3,8 @@ import { once } from 'node:events';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { createGuardedAgentFactory, requestFollowingRedirects, type RunningHttpService } from '@pingdummy/shared';
+import type { RunningHttpService } from '@pingdummy/shared';
+import { runProbe } from '../src/probe/run-probe.js';
 import { probeOne, startTestBeacon } from './support/beacon.js';
 import { generateCertificate, generateExpiredCertificate, startTargetServer, type TargetServer } from './support/target-servers.js';
 
@@ -87,25 +88,28 @@ describe('with the test certificates trusted', () => {
   });
 });
 
-test('agents made for probes never resume a TLS session from an earlier probe', async () => {
+test('a probe never resumes a TLS session from an earlier probe: every one does a full handshake', async () => {
   const resumed: boolean[] = [];
   const server = createHttpsServer({ key: selfSigned.key, cert: selfSigned.cert }, (_req, res) => res.end('secure hello'));
   server.on('secureConnection', (socket: TLSSocket) => socket.once('data', () => resumed.push(socket.isSessionReused())));
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   // A host name, not an IP: only then would a client cache and offer a session.
-  const makeAgent = createGuardedAgentFactory({
+  const settings = {
     allowCidrs: ['127.0.0.1/32'],
+    maxRedirects: 5,
+    maxBodyBytes: 65_536,
+    userAgent: 'test',
     tls: { ca: [selfSigned.cert] },
     resolve: async () => [{ address: '127.0.0.1', family: 4 }],
-  });
+  };
   const url = `https://localhost:${(server.address() as AddressInfo).port}/`;
   try {
     for (let probe = 0; probe < 3; probe++) {
-      const agent = makeAgent({ connectionsPerOrigin: 1 });
-      await (await requestFollowingRedirects({ url }, { dispatcher: agent })).response.body.text();
-      await new Promise((resolve) => setTimeout(resolve, 50)); // time for the session ticket to arrive
-      await agent.destroy();
+      const result = await runProbe({ id: `p${probe}`, kind: 'http', url, method: 'GET', headers: {}, timeoutMs: 5_000, expectedStatus: [[200, 299]], maxRedirects: 5 }, settings);
+      expect(result).toMatchObject({ ok: true, statusCode: 200, tlsCertDaysLeft: 29 });
+      expect(result.timings.tlsMs).toEqual(expect.any(Number));
+      await new Promise((resolve) => setTimeout(resolve, 50)); // time for a session ticket to arrive
     }
   } finally {
     server.closeAllConnections();

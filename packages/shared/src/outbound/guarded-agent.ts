@@ -211,47 +211,5 @@ export function createGuardedAgent(options: GuardedAgentOptions = {}): Agent {
   });
 }
 
-/** What every agent made by a guarded agent factory shares. */
+/** What every connection of one outbound client shares: the address policy, name resolution and TLS trust. */
 export type GuardedAgentDefaults = Pick<GuardedAgentOptions, 'allowCidrs' | 'resolve' | 'tls'>;
-
-/** What each agent made by a guarded agent factory sets for itself. */
-export type GuardedAgentOwnOptions = Pick<GuardedAgentOptions, 'connectTimeoutMs' | 'onConnection' | 'connectionsPerOrigin'>;
-
-/** Distinct connect timeouts whose Node connector is kept; probes use a handful of values. */
-const MAX_CACHED_CONNECTORS = 32;
-
-/**
- * Makes guarded agents cheaply, for a caller that needs one agent per task (a prober wants fresh
- * connections and timings of its own per probe). The allow-list is parsed once and Node's connector
- * is built once per connect timeout, so an agent costs little more than undici's Agent itself.
- * TLS sessions are never cached, not even across agents: each connection does a full handshake, so
- * a TLS timing never benefits from an earlier task's session.
- */
-export function createGuardedAgentFactory(defaults: GuardedAgentDefaults = {}): (own?: GuardedAgentOwnOptions) => Agent {
-  const allowCidrs = parseAllowCidrs(defaults.allowCidrs ?? []);
-  const lookup = createGuardedLookup(allowCidrs, defaults.resolve);
-  const connectors = new Map<number, buildConnector.connector>();
-  const connectorFor = (timeout: number): buildConnector.connector => {
-    let connector = connectors.get(timeout);
-    if (!connector) {
-      if (connectors.size >= MAX_CACHED_CONNECTORS) connectors.delete(connectors.keys().next().value!);
-      // keepAlive off: these connections live for one short task, and TCP keep-alive would only
-      // start probing after 60 s; arming it per connection is syscalls for nothing.
-      connector = buildConnector({
-        timeout,
-        lookup,
-        maxCachedSessions: 0,
-        keepAlive: false,
-        ...defaults.tls,
-        rejectUnauthorized: true,
-      } as buildConnector.BuildOptions);
-      connectors.set(timeout, connector);
-    }
-    return connector;
-  };
-  return (own = {}) =>
-    new Agent({
-      connect: guardConnections(connectorFor(own.connectTimeoutMs ?? 10_000), allowCidrs, own.onConnection),
-      connections: own.connectionsPerOrigin ?? 10,
-    });
-}

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { request, type Dispatcher } from 'undici';
 import { hostNameProblem } from './host-name.js';
 
@@ -47,49 +48,93 @@ export interface OutboundRequest {
   readonly body?: string;
 }
 
-export interface FollowRedirectsOptions {
-  /** The guarded agent (or any dispatcher) every hop goes through. */
-  readonly dispatcher: Dispatcher;
+/** What a hop sends: the redirect loop rewrites it from hop to hop. */
+export interface HopRequest {
+  readonly method: Dispatcher.HttpMethod;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string | undefined;
+}
+
+/** One hop's response, as the redirect loop needs it. */
+export interface HopResponse {
+  readonly statusCode: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: Readable;
+}
+
+/** Sends one request to `url` (following nothing) and resolves once its response headers arrived. */
+export type SendHop<R extends HopResponse> = (url: URL, request: HopRequest) => Promise<R>;
+
+export interface RedirectOptions<R extends HopResponse = HopResponse> {
   /**
    * Redirects to follow before failing with TooManyRedirectsError; 0 returns the 3xx itself.
    * @default 5
    */
   readonly maxRedirects?: number;
+  /** Called before each hop is requested; `hop` 0 is the original URL. @default - nothing */
+  readonly onHop?: (url: URL, hop: number) => void;
+  /** Called as soon as a hop's response headers arrive, redirects included. @default - nothing */
+  readonly onResponse?: (statusCode: number, url: URL, hop: number) => void;
+  /** Lets go of a redirect's response before the next hop. @default - reads up to 64 KiB of its body, then drops it */
+  readonly discard?: (response: R) => Promise<void>;
+}
+
+export interface FollowRedirectsOptions extends RedirectOptions<Dispatcher.ResponseData> {
+  /** The guarded agent (or any dispatcher) every hop goes through. */
+  readonly dispatcher: Dispatcher;
   /** Aborts the whole chain. @default - none */
   readonly signal?: AbortSignal;
   /** Per hop: time allowed until response headers arrive. @default 300000 (undici's) */
   readonly headersTimeout?: number;
   /** Per hop: longest pause between body chunks. @default 300000 (undici's) */
   readonly bodyTimeout?: number;
-  /** Called before each hop is requested; `hop` 0 is the original URL. @default - nothing */
-  readonly onHop?: (url: URL, hop: number) => void;
-  /** Called as soon as a hop's response headers arrive, redirects included. @default - nothing */
-  readonly onResponse?: (statusCode: number, url: URL, hop: number) => void;
 }
 
-export interface FollowedResponse {
+export interface Followed<R extends HopResponse> {
   /** The last hop's response; its body is unread. */
-  readonly response: Dispatcher.ResponseData;
+  readonly response: R;
   /** The URL that produced `response`. */
   readonly url: URL;
   /** Redirects followed to get there. */
   readonly redirects: number;
 }
 
+export type FollowedResponse = Followed<Dispatcher.ResponseData>;
+
+/** Requests a URL through an undici dispatcher and follows redirects hop by hop (see followRedirects). */
+export function requestFollowingRedirects(initial: OutboundRequest, options: FollowRedirectsOptions): Promise<FollowedResponse> {
+  const send: SendHop<Dispatcher.ResponseData> = (url, hop) =>
+    request(url, {
+      dispatcher: options.dispatcher,
+      method: hop.method,
+      headers: hop.headers,
+      body: hop.body,
+      signal: options.signal,
+      headersTimeout: options.headersTimeout,
+      bodyTimeout: options.bodyTimeout,
+    });
+  return followRedirects(initial, send, {
+    discard: (response) => response.body.dump({ limit: REDIRECT_BODY_LIMIT }).catch(() => undefined),
+    ...options,
+  });
+}
+
 /**
- * Requests a URL and follows redirects one hop at a time. Steps per hop:
- * 1. Request through the caller's dispatcher (the guarded agent checks the address it dials).
+ * Requests a URL with `send` and follows redirects one hop at a time. Steps per hop:
+ * 1. Send (the sender dials through the address policy, so every hop's address is checked).
  * 2. Not a redirect, no Location, or maxRedirects 0: return the response.
  * 3. Discard the redirect's body; fail with TooManyRedirectsError once the cap is reached.
  * 4. Resolve Location against the current URL (relative locations work); refuse non-http(s).
  * 5. 303 (and 301/302 after a POST, as browsers do) become a GET without body; cross-origin hops
  *    drop Authorization and Cookie.
  */
-export async function requestFollowingRedirects(
+export async function followRedirects<R extends HopResponse>(
   initial: OutboundRequest,
-  options: FollowRedirectsOptions,
-): Promise<FollowedResponse> {
+  send: SendHop<R>,
+  options: RedirectOptions<R> = {},
+): Promise<Followed<R>> {
   const maxRedirects = options.maxRedirects ?? 5;
+  const discard = options.discard ?? ((response: R) => discardBody(response.body));
   let url = parseOutboundUrl(initial.url);
   let method: Dispatcher.HttpMethod = initial.method ?? 'GET';
   let headers: Record<string, string> = { ...initial.headers };
@@ -97,21 +142,13 @@ export async function requestFollowingRedirects(
 
   for (let redirects = 0; ; redirects++) {
     options.onHop?.(url, redirects);
-    const response = await request(url, {
-      dispatcher: options.dispatcher,
-      method,
-      headers,
-      body,
-      signal: options.signal,
-      headersTimeout: options.headersTimeout,
-      bodyTimeout: options.bodyTimeout,
-    });
+    const response = await send(url, { method, headers, body });
     options.onResponse?.(response.statusCode, url, redirects);
     const location = firstHeader(response.headers.location);
     if (!REDIRECT_STATUSES.has(response.statusCode) || !location || maxRedirects === 0) {
       return { response, url, redirects };
     }
-    await response.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
+    await discard(response);
     if (redirects >= maxRedirects) throw new TooManyRedirectsError(maxRedirects, url.href);
 
     let next: URL;
@@ -130,6 +167,21 @@ export async function requestFollowingRedirects(
     }
     if (next.origin !== url.origin) headers = withoutHeaders(headers, ORIGIN_BOUND_HEADERS);
     url = next;
+  }
+}
+
+/** A redirect's body is read this far (so a keep-alive connection can be reused), then dropped. */
+const REDIRECT_BODY_LIMIT = 64 * 1024;
+
+async function discardBody(body: Readable): Promise<void> {
+  let read = 0;
+  try {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      read += chunk.length;
+      if (read > REDIRECT_BODY_LIMIT) break; // leaving the loop destroys the stream
+    }
+  } catch {
+    // a broken redirect body does not matter: the next hop is what counts
   }
 }
 

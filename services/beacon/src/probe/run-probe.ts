@@ -1,19 +1,22 @@
+import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import {
   classifyOutboundError,
-  createGuardedAgentFactory,
+  followRedirects,
   OutboundTimeoutError,
-  requestFollowingRedirects,
   statusMatches,
-  type ConnectionReport,
   type ErrorClass,
   type GuardedAgentOptions,
+  type HopRequest,
+  type HopResponse,
   type ProbeResult,
   type ProbeSpec,
   type ProbeTimings,
+  type SocketAttempt,
 } from '@pingdummy/shared';
-import { errors } from 'undici';
-import { onePerSettings } from './per-settings.js';
+import { guardedConnectorFor } from './guarded-connector.js';
 import { decodeBody, readCappedBody } from './read-body.js';
+import { requestOverSocket } from './request-over-socket.js';
 
 /** What every probe of a beacon shares. */
 export interface ProbeSettings {
@@ -33,22 +36,14 @@ export interface ProbeSettings {
 
 type Failure = { errorClass: ErrorClass; message: string };
 
+/** A hop's response: Node's message is its own body stream. */
+type ProbeResponse = HopResponse & { readonly body: IncomingMessage };
+
 const DAY_MS = 86_400_000;
 
 /**
- * Ends a finished probe's agent. Made once: without it undici builds a fresh error per probe and
- * Node formats its stack while destroying the socket, which was a visible share of a probe's CPU.
- */
-const PROBE_FINISHED = new errors.ClientDestroyedError();
-
-/** One factory per settings object, so the allow-list is parsed once per beacon, not per probe. */
-const agentFactoryFor = onePerSettings((settings) =>
-  createGuardedAgentFactory({ allowCidrs: settings.allowCidrs, tls: settings.tls, resolve: settings.resolve }),
-);
-
-/**
- * Collects phase timings over a probe's redirect chain. DNS, TCP and TLS come from the guarded
- * agent's connection reports; first byte is the wait between the request going out on a ready
+ * Collects phase timings over a probe's redirect chain. DNS, TCP and TLS come from each hop's guarded
+ * connection attempt; first byte is the wait between the request going out on a ready
  * connection and its response headers arriving. Each is summed over the hops and stays null when
  * the phase never happened (no DNS for a literal IP, no TLS for http, no response at all).
  */
@@ -63,13 +58,13 @@ class ProbeClock {
   /** Leaf certificate expiry per `host:port`, for the final hop's origin. */
   readonly certificates = new Map<string, Date>();
 
-  recordConnection(report: ConnectionReport): void {
-    this.dnsMs = add(this.dnsMs, report.dnsMs);
-    this.connectMs = add(this.connectMs, report.connectMs);
-    this.tlsMs = add(this.tlsMs, report.tlsMs);
-    if (report.error) return;
+  recordConnection(origin: string, attempt: SocketAttempt): void {
+    this.dnsMs = add(this.dnsMs, attempt.dnsMs);
+    this.connectMs = add(this.connectMs, attempt.connectMs);
+    this.tlsMs = add(this.tlsMs, attempt.tlsMs);
+    if (attempt.error) return;
     this.connectionReadyAt = performance.now();
-    if (report.certificateValidTo) this.certificates.set(`${report.hostname}:${report.port}`, report.certificateValidTo);
+    if (attempt.certificateValidTo) this.certificates.set(origin, attempt.certificateValidTo);
   }
 
   recordHopStart(): void {
@@ -96,13 +91,20 @@ const add = (sum: number | null, value: number | null): number | null =>
   value === null ? sum : (sum ?? 0) + Math.max(0, value);
 const round = (value: number | null): number | null => (value === null ? null : Math.round(value * 100) / 100);
 
+/** `host:port` of a URL, without IPv6 brackets: what a hop dials and what its certificate is kept under. */
+function dialTarget(url: URL): { host: string; port: number; tls: boolean } {
+  const tls = url.protocol === 'https:';
+  return { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port) || (tls ? 443 : 80), tls };
+}
+
 /**
  * Runs one probe and never throws: every failure becomes an error class and a short message.
  * Steps:
- * 1. Open a guarded agent for this probe alone, so timings are its own and connections are fresh
- *    (no keep-alive reuse, no TLS session resumption between probes).
- * 2. Request with redirects followed hop by hop (each hop's address checked), within timeoutMs; at
- *    the deadline the agent is destroyed, which fails whatever is in flight (connect, headers, body).
+ * 1. Per hop, open a fresh connection under the address policy (guarded lookup, literal IPs checked,
+ *    TLS verified), so timings are the probe's own: no keep-alive, no TLS session resumption.
+ * 2. Send the request over it with Node's http client; follow redirects hop by hop (each hop's address
+ *    checked), within timeoutMs; at the deadline the open connection is destroyed, which fails
+ *    whatever is in flight (connect, headers, body).
  * 3. Check the status against expectedStatus.
  * 4. Read the body up to the cap; with a keyword, a longer body is `too_large`, otherwise check the
  *    keyword on the decoded text.
@@ -111,35 +113,44 @@ const round = (value: number | null): number | null => (value === null ? null : 
 export async function runProbe(spec: ProbeSpec, settings: ProbeSettings): Promise<ProbeResult> {
   const startedAt = new Date();
   const clock = new ProbeClock();
-  const agent = agentFactoryFor(settings)({
-    connectTimeoutMs: spec.timeoutMs,
-    connectionsPerOrigin: 1,
-    onConnection: (report) => clock.recordConnection(report),
-  });
-  // Destroying the agent rather than aborting a signal: no AbortController and listeners per probe.
+  const connect = guardedConnectorFor(settings);
+  const deadlineAt = performance.now() + spec.timeoutMs;
   let timedOut: OutboundTimeoutError | undefined;
+  let open: Socket | undefined;
   const deadline = setTimeout(() => {
     timedOut = new OutboundTimeoutError(spec.timeoutMs);
-    agent.destroy(timedOut).catch(() => undefined);
+    open?.destroy(timedOut);
   }, spec.timeoutMs);
+
+  const sendHop = async (url: URL, hop: HopRequest): Promise<ProbeResponse> => {
+    const target = dialTarget(url);
+    open?.destroy(); // the previous hop's connection: every hop dials afresh
+    const attempt = await connect({ ...target, timeoutMs: Math.max(1, deadlineAt - performance.now()) });
+    clock.recordConnection(`${target.host}:${target.port}`, attempt);
+    if (timedOut) attempt.socket?.destroy();
+    if (timedOut || attempt.error) throw timedOut ?? attempt.error;
+    open = attempt.socket!;
+    const message = await requestOverSocket(open, url, hop);
+    return { statusCode: message.statusCode ?? 0, headers: message.headers, body: message };
+  };
 
   let statusCode: number | null = null;
   let redirects = 0;
   let finalUrl: URL | undefined;
   let failure: Failure | null = null;
   try {
-    const followed = await requestFollowingRedirects(
+    const followed = await followRedirects(
       { url: spec.url, method: spec.method, headers: withUserAgent(spec.headers, settings.userAgent), body: spec.body },
+      sendHop,
       {
-        dispatcher: agent,
         maxRedirects: Math.min(spec.maxRedirects, settings.maxRedirects),
-        headersTimeout: spec.timeoutMs,
-        bodyTimeout: spec.timeoutMs,
         onHop: (_url, hop) => {
           clock.recordHopStart();
           redirects = hop;
         },
         onResponse: () => clock.recordResponseHeaders(),
+        // The next hop dials a new connection anyway: drop this one instead of reading its body.
+        discard: async (response) => void response.body.destroy(),
       },
     );
     ({ redirects, url: finalUrl } = followed);
@@ -150,11 +161,10 @@ export async function runProbe(spec: ProbeSpec, settings: ProbeSettings): Promis
     failure = classifyOutboundError(timedOut ?? error);
   } finally {
     clearTimeout(deadline);
-    // destroy, not close: an unread or capped body must not keep the socket open.
-    agent.destroy(PROBE_FINISHED).catch(() => undefined);
+    open?.destroy();
   }
 
-  const validTo = finalUrl?.protocol === 'https:' ? clock.certificates.get(`${finalUrl.hostname.replace(/^\[|\]$/g, '')}:${Number(finalUrl.port) || 443}`) : undefined;
+  const validTo = finalUrl?.protocol === 'https:' ? clock.certificates.get(`${dialTarget(finalUrl).host}:${dialTarget(finalUrl).port}`) : undefined;
   return {
     id: spec.id,
     ok: failure === null,
@@ -169,12 +179,11 @@ export async function runProbe(spec: ProbeSpec, settings: ProbeSettings): Promis
   };
 }
 
-type FinalResponse = Awaited<ReturnType<typeof requestFollowingRedirects>>['response'];
-
 /** Status first, then the body: a failing status is reported without downloading anything. */
-async function checkResponse(spec: ProbeSpec, settings: ProbeSettings, response: FinalResponse): Promise<Failure | null> {
-  if (!statusMatches(response.statusCode, spec.expectedStatus)) {
-    return { errorClass: 'http_status', message: `HTTP ${response.statusCode}, expected ${describeRanges(spec.expectedStatus)}` };
+async function checkResponse(spec: ProbeSpec, settings: ProbeSettings, response: ProbeResponse): Promise<Failure | null> {
+  const { statusCode } = response;
+  if (!statusMatches(statusCode, spec.expectedStatus)) {
+    return { errorClass: 'http_status', message: `HTTP ${statusCode}, expected ${describeRanges(spec.expectedStatus)}` };
   }
   const keyword = spec.keyword;
   const declaredLength = Number(response.headers['content-length']);

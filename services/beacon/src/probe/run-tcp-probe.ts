@@ -1,11 +1,6 @@
-import { classifyOutboundError, createGuardedSocketConnector, type ProbeResult, type TcpProbeSpec } from '@pingdummy/shared';
-import { onePerSettings } from './per-settings.js';
+import { classifyOutboundError, type ProbeResult, type TcpProbeSpec } from '@pingdummy/shared';
+import { guardedConnectorFor } from './guarded-connector.js';
 import type { ProbeSettings } from './run-probe.js';
-
-/** One connector per settings object, so the allow-list is parsed once per beacon, not per probe. */
-const connectorFor = onePerSettings((settings) =>
-  createGuardedSocketConnector({ allowCidrs: settings.allowCidrs, tls: settings.tls, resolve: settings.resolve }),
-);
 
 const DAY_MS = 86_400_000;
 const round = (value: number | null): number | null => (value === null ? null : Math.round(value * 100) / 100);
@@ -20,7 +15,7 @@ const round = (value: number | null): number | null => (value === null ? null : 
 export async function runTcpProbe(spec: TcpProbeSpec, settings: ProbeSettings): Promise<ProbeResult> {
   const startedAt = new Date();
   const started = performance.now();
-  const attempt = await connectorFor(settings)({ host: spec.host, port: spec.port, tls: spec.tls, timeoutMs: spec.timeoutMs });
+  const attempt = await guardedConnectorFor(settings)({ host: spec.host, port: spec.port, tls: spec.tls, timeoutMs: spec.timeoutMs });
   const totalMs = performance.now() - started;
   attempt.socket?.destroy();
   const failure = attempt.error ? classifyOutboundError(attempt.error) : null;

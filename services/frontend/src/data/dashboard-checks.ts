@@ -6,6 +6,7 @@ import type { Pool } from '@pingdummy/shared';
 import { checkStateCounts } from './check-state-counts.js';
 import { heartbeatScheduleSql, type HeartbeatScheduleFields } from '../heartbeats/schedule-text.js';
 import { isoOrNull, isUuid } from './ids.js';
+import { searchFilter, type SearchFilter } from './dashboard-search.js';
 
 /** States as the dashboard shows them: a paused check is "paused" whatever its last probe said. */
 export const DASHBOARD_STATES = ['down', 'degraded', 'pending', 'up', 'paused'] as const;
@@ -55,26 +56,23 @@ export interface DashboardChecksPage {
 const DISPLAY_STATE_SQL = `CASE WHEN paused THEN 'paused' ELSE state END`;
 const STATE_RANK_SQL = `array_position(ARRAY[${DASHBOARD_STATES.map((state) => `'${state}'`).join(', ')}]::text[], ${DISPLAY_STATE_SQL})`;
 
-/** The search as a case-insensitive substring of the name or URL; `%` and `_` are plain characters. */
-const MATCHES_SQL = `($2::text IS NULL OR strpos(lower(name), lower($2)) > 0 OR strpos(lower(url), lower($2)) > 0)`;
-
 /**
- * Checks per state matching the search, and the account's total. Without a search both come from the state
- * ledger (a few rows); a search needs one pass over the account's checks, grouped by state so the search is
- * evaluated once per check (a FILTER per state would repeat it).
+ * Checks per state matching the search, and the account's total. The total, and without a search the counts
+ * too, come from the state ledger (a few rows); a search counts its matches per state.
  */
-async function countByState(db: Pool, accountId: string, search: string | null): Promise<{ matching: Map<string, number>; total: number }> {
-  if (search === null) {
-    const matching = await checkStateCounts(db, accountId);
-    return { matching, total: [...matching.values()].reduce((sum, n) => sum + n, 0) };
-  }
-  const { rows } = await db.query(
-    `SELECT ${DISPLAY_STATE_SQL} AS state, count(*)::int AS checks, (count(*) FILTER (WHERE ${MATCHES_SQL}))::int AS matching
-     FROM checks WHERE account_id = $1 GROUP BY 1`,
-    [accountId, search],
-  );
-  const matching = new Map<string, number>(rows.map((row) => [row.state, row.matching]));
-  return { matching, total: rows.reduce((sum, row) => sum + row.checks, 0) };
+async function countByState(db: Pool, accountId: string, filter: SearchFilter): Promise<{ matching: Map<string, number>; total: number }> {
+  const [all, searched] = await Promise.all([
+    checkStateCounts(db, accountId),
+    filter.searching
+      ? db.query(`SELECT ${DISPLAY_STATE_SQL} AS state, count(*)::int AS matching FROM checks WHERE account_id = $1 AND ${filter.sql} GROUP BY 1`, [
+          accountId,
+          filter.value,
+        ])
+      : null,
+  ]);
+  const total = [...all.values()].reduce((sum, n) => sum + n, 0);
+  if (!searched) return { matching: all, total };
+  return { matching: new Map(searched.rows.map((row) => [row.state as string, row.matching as number])), total };
 }
 
 function emptyCounts(): Record<DashboardState, number> {
@@ -90,7 +88,7 @@ export async function listDashboardChecks(db: Pool, accountId: string, query: Da
   const stateCounts = emptyCounts();
   if (!isUuid(accountId)) return { checks: [], page: 1, pageSize, pageCount: 1, matching: 0, stateCounts, total: 0 };
   const search = query.search.trim().slice(0, DASHBOARD_SEARCH_MAX);
-  const searchOrNull = search || null;
+  const filter = await searchFilter(db, accountId, search || null);
 
   const requestedPage = Math.min(Math.max(1, Math.trunc(query.page) || 1), MAX_PAGE);
   /**
@@ -106,12 +104,12 @@ export async function listDashboardChecks(db: Pool, accountId: string, query: Da
     const { rows } = await db.query(
       `SELECT id, name, url, ${heartbeatScheduleSql('checks')} AS heartbeat, ${DISPLAY_STATE_SQL} AS state, last_probed_at
        FROM checks
-       WHERE account_id = $1 AND ${MATCHES_SQL} AND ($3::text IS NULL OR ${DISPLAY_STATE_SQL} = $3)
+       WHERE account_id = $1 AND ${filter.sql} AND ($3::text IS NULL OR ${DISPLAY_STATE_SQL} = $3)
        ORDER BY ${STATE_RANK_SQL} ${direction}, lower(name) ${direction}, id ${direction}
        LIMIT $4 OFFSET $5`,
       backwards
-        ? [accountId, searchOrNull, query.state, pageSize + Math.min(0, after), Math.max(0, after)]
-        : [accountId, searchOrNull, query.state, pageSize, offset],
+        ? [accountId, filter.value, query.state, pageSize + Math.min(0, after), Math.max(0, after)]
+        : [accountId, filter.value, query.state, pageSize, offset],
     );
     return backwards ? rows.reverse() : rows;
   };
@@ -125,12 +123,12 @@ export async function listDashboardChecks(db: Pool, accountId: string, query: Da
   let shown: ReturnType<typeof pageOf>;
   if (requestedPage === 1) {
     // Page 1 is read alongside the counts: one round trip, not two.
-    const [counts, firstPage] = await Promise.all([countByState(db, accountId, searchOrNull), readPage(1, null)]);
+    const [counts, firstPage] = await Promise.all([countByState(db, accountId, filter), readPage(1, null)]);
     shown = pageOf(counts);
     rows = firstPage;
   } else {
     // A later page is chosen (clamped to the last one) and read once the counts are known.
-    shown = pageOf(await countByState(db, accountId, searchOrNull));
+    shown = pageOf(await countByState(db, accountId, filter));
     rows = await readPage(shown.page, shown.matching);
   }
   const { matching, pageCount, page, total } = shown;

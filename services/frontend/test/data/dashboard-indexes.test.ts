@@ -30,7 +30,7 @@ beforeAll(async () => {
       [accountId, count],
     );
   }
-  await db.pool.query('VACUUM ANALYZE checks');
+  await db.pool.query('VACUUM ANALYZE checks, check_search');
 }, 60_000);
 afterAll(async () => {
   await db.drop();
@@ -96,4 +96,42 @@ test('a page in the second half is read backwards from the end of the order inde
   const plan = await planOf(lastPage!);
   expect(plan).toMatch(/^Limit.*\n\s+-> {2}Index Scan Backward using checks_dashboard_order_idx on checks/);
   expect(plan).not.toContain('Sort');
+});
+
+test('a search reads the narrow check_search table (migration 016), which follows renames, URL edits and deletes but not probe updates', async () => {
+  const search = (text: string) => listDashboardChecks(db.pool, account.accountId, { search: text, state: null, page: 1 });
+  let found: Awaited<ReturnType<typeof listDashboardChecks>> | undefined;
+  const statements = await recordQueries(async (pool) => {
+    found = await listDashboardChecks(pool, account.accountId, { search: 'SVC-000123', state: null, page: 1 });
+  });
+  expect(found!.checks.map((check) => check.name)).toEqual(['svc-000123']);
+  expect(found).toMatchObject({ matching: 1, total: CHECKS, pageCount: 1 });
+  // The matches come from check_search's trigram indexes, then by id: no statement reads every checks row.
+  const finding = statements.filter((sent) => sent.text.includes('FROM check_search'));
+  expect(finding).toHaveLength(1);
+  expect(await planOf(finding[0]!)).toMatch(/Bitmap Index Scan on check_search_name_trgm_idx/);
+  for (const statement of statements) expect(await planOf(statement)).not.toMatch(/Seq Scan on checks\b/);
+  // LIKE's pattern characters are plain characters.
+  expect((await search('svc_000123')).matching).toBe(0);
+  expect((await search('%')).matching).toBe(0);
+
+  // A search matching more checks than are read by id pages through the order index instead.
+  const broad = await search('SVC-');
+  expect(broad).toMatchObject({ matching: CHECKS, total: CHECKS, pageCount: CHECKS / 50 });
+  expect(broad.checks[0]!.name).toBe('svc-000050');
+
+  const [target] = (await db.pool.query(`SELECT id FROM checks WHERE account_id = $1 AND name = 'svc-000124'`, [account.accountId])).rows;
+  const searchRow = async () => (await db.pool.query(`SELECT xmin::text AS version, * FROM check_search WHERE check_id = $1`, [target.id])).rows[0];
+  const before = await searchRow();
+  // The probe engine's writes leave the search row alone (no new row version).
+  await db.pool.query(`UPDATE checks SET state = 'down', last_probed_at = now(), consecutive_failures = 3 WHERE id = $1`, [target.id]);
+  expect((await searchRow()).version).toBe(before.version);
+
+  await db.pool.query(`UPDATE checks SET name = 'Renamed Billing', url = 'https://billing.EXAMPLE.org/ping' WHERE id = $1`, [target.id]);
+  expect((await search('renamed bill')).checks.map((check) => check.id)).toEqual([target.id]);
+  expect((await search('BILLING.example.ORG')).checks.map((check) => check.id)).toEqual([target.id]);
+  expect((await search('svc-000124')).matching).toBe(0);
+  await db.pool.query(`DELETE FROM checks WHERE id = $1`, [target.id]);
+  expect(await searchRow()).toBeUndefined();
+  expect((await search('renamed bill')).matching).toBe(0);
 });
