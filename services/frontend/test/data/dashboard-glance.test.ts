@@ -124,10 +124,18 @@ test('the glance of a whole page is ONE query, and a page of 50 rows sends as ma
   expect(view.rows).toHaveLength(50);
   expect(view.rows.every((row) => row.sparklineSvg.includes('<path d="M2,12L') && (row.uptimeBarsSvg.match(/<rect class="bar-minor"/g) ?? []).length === 30)).toBe(true);
   const smallPage = countingPool(db.pool);
-  const small = await dashboardView(smallPage.pool, many.accountId, { search: 'svc-11', state: null, page: 1 });
-  expect(small.rows.map((row) => row.name)).toEqual(['svc-110', 'svc-111', 'svc-112', 'svc-113', 'svc-114', 'svc-115', 'svc-116', 'svc-117', 'svc-118', 'svc-119']);
+  const small = await dashboardView(smallPage.pool, many.accountId, { search: '', state: 'pending', page: 1, pageSize: 10 });
+  expect(small.rows).toHaveLength(10);
   expect(fullPage.count()).toBe(5);
   expect(smallPage.count()).toBe(fullPage.count());
+  // A search adds two statements whatever its row count: finding the matches (check_search) and counting them.
+  const searchedSmall = countingPool(db.pool);
+  const tenFound = await dashboardView(searchedSmall.pool, many.accountId, { search: 'svc-11', state: null, page: 1 });
+  expect(tenFound.rows.map((row) => row.name)).toEqual(['svc-110', 'svc-111', 'svc-112', 'svc-113', 'svc-114', 'svc-115', 'svc-116', 'svc-117', 'svc-118', 'svc-119']);
+  const searchedFull = countingPool(db.pool);
+  expect((await dashboardView(searchedFull.pool, many.accountId, { search: 'SVC-', state: null, page: 1 })).rows).toHaveLength(50);
+  expect(searchedSmall.count()).toBe(fullPage.count() + 2);
+  expect(searchedFull.count()).toBe(searchedSmall.count());
 });
 
 test('a day’s bar leaves out the probes made inside a maintenance window, as every uptime figure does', async () => {
