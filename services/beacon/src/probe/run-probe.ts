@@ -91,10 +91,12 @@ const add = (sum: number | null, value: number | null): number | null =>
   value === null ? sum : (sum ?? 0) + Math.max(0, value);
 const round = (value: number | null): number | null => (value === null ? null : Math.round(value * 100) / 100);
 
-/** `host:port` of a URL, without IPv6 brackets: what a hop dials and what its certificate is kept under. */
-function dialTarget(url: URL): { host: string; port: number; tls: boolean } {
+/** What a hop to `url` dials, and the `host:port` its certificate is kept under (IPv6 without brackets). */
+function dialTarget(url: URL): { host: string; port: number; tls: boolean; origin: string } {
   const tls = url.protocol === 'https:';
-  return { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port) || (tls ? 443 : 80), tls };
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const port = Number(url.port) || (tls ? 443 : 80);
+  return { host, port, tls, origin: `${host}:${port}` };
 }
 
 /**
@@ -123,10 +125,10 @@ export async function runProbe(spec: ProbeSpec, settings: ProbeSettings): Promis
   }, spec.timeoutMs);
 
   const sendHop = async (url: URL, hop: HopRequest): Promise<ProbeResponse> => {
-    const target = dialTarget(url);
+    const { host, port, tls, origin } = dialTarget(url);
     open?.destroy(); // the previous hop's connection: every hop dials afresh
-    const attempt = await connect({ ...target, timeoutMs: Math.max(1, deadlineAt - performance.now()) });
-    clock.recordConnection(`${target.host}:${target.port}`, attempt);
+    const attempt = await connect({ host, port, tls, timeoutMs: Math.max(1, deadlineAt - performance.now()) });
+    clock.recordConnection(origin, attempt);
     if (timedOut) attempt.socket?.destroy();
     if (timedOut || attempt.error) throw timedOut ?? attempt.error;
     open = attempt.socket!;
@@ -164,7 +166,7 @@ export async function runProbe(spec: ProbeSpec, settings: ProbeSettings): Promis
     open?.destroy();
   }
 
-  const validTo = finalUrl?.protocol === 'https:' ? clock.certificates.get(`${dialTarget(finalUrl).host}:${dialTarget(finalUrl).port}`) : undefined;
+  const validTo = finalUrl?.protocol === 'https:' ? clock.certificates.get(dialTarget(finalUrl).origin) : undefined;
   return {
     id: spec.id,
     ok: failure === null,
