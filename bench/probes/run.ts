@@ -32,6 +32,8 @@ const { values } = parseArgs({
     'cpu-prof': { type: 'boolean', default: false },
     // Another build of the worker, to compare two versions under the same machine load.
     'worker-entry': { type: 'string', default: 'services/worker/dist/main.js' },
+    // Node/V8 flags for the beacon and worker(s) instead of their own (to compare runtime settings).
+    'node-flags': { type: 'string' },
   },
 });
 const CHECK_COUNTS = values.checks.split(',').map(Number);
@@ -44,6 +46,7 @@ const REPEAT = Number(values.repeat);
 const WARMUP = Number(values.warmup ?? values.interval);
 const CPU_PROF = values['cpu-prof'];
 const WORKER_ENTRY = values['worker-entry'];
+const NODE_FLAGS = values['node-flags']?.split(/\s+/).filter(Boolean) ?? [];
 const TOKEN = 'bench-beacon-token-0123456789';
 for (const [name, value] of Object.entries({ checks: Math.min(...CHECK_COUNTS), interval: INTERVAL, seconds: SECONDS, repeat: REPEAT })) {
   if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer (a comma-separated list for --checks)`);
@@ -119,7 +122,7 @@ async function runOnce(CHECKS: number) {
       BEACON_PROCESSES: String(BEACON_PROCESSES),
       LOG_LEVEL: 'warn',
     },
-    CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profileDir, 'beacon')}`] : [],
+    [...NODE_FLAGS, ...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profileDir, 'beacon')}`] : [])],
   );
   await waitHealthy(`http://127.0.0.1:${beaconPort}/healthz`);
 
@@ -148,7 +151,7 @@ async function runOnce(CHECKS: number) {
         LOG_LEVEL: 'warn',
         ...(values['max-in-flight'] ? { WORKER_MAX_IN_FLIGHT: values['max-in-flight'] } : {}),
       },
-      CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profileDir, 'worker')}`] : [],
+      [...NODE_FLAGS, ...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profileDir, 'worker')}`] : [])],
     ),
   );
   await Promise.all(workers.map((_, index) => waitHealthy(`http://127.0.0.1:${workerPorts[index]}/healthz`)));
@@ -229,7 +232,7 @@ async function runOnce(CHECKS: number) {
     when: new Date().toISOString(),
     machine: { cpus: os.cpus().length, node: process.version },
     loadAverage: { before: loadBefore.map(round3), after: loadAfter.map(round3) },
-    params: { maxInFlight: values['max-in-flight'] ?? null, workerEntry: WORKER_ENTRY, checks: CHECKS, intervalSeconds: INTERVAL, seconds: SECONDS, warmupSeconds: WARMUP, workers: WORKERS, targets: TARGETS, beaconProcesses: BEACON_PROCESSES },
+    params: { nodeFlags: NODE_FLAGS, maxInFlight: values['max-in-flight'] ?? null, workerEntry: WORKER_ENTRY, checks: CHECKS, intervalSeconds: INTERVAL, seconds: SECONDS, warmupSeconds: WARMUP, workers: WORKERS, targets: TARGETS, beaconProcesses: BEACON_PROCESSES },
     probesPerSecond: Math.round(probes / windowSeconds),
     targetProbesPerSecond: Math.round(CHECKS / INTERVAL),
     lagSeconds: { p50: round3(row.lag_p50 ?? 0), p90: round3(row.lag_p90 ?? 0), p99: round3(row.lag_p99 ?? 0), max: round3(row.lag_max ?? 0) },
