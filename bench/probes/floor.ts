@@ -7,8 +7,9 @@
 // Requests start in 100 ms slots, as the worker hands probes to the beacon. Each process first runs --warmup
 // seconds at the same rate: at 50 requests/s V8 takes about 100 s to optimise the request path, and a
 // service runs for days, so the steady state is what counts (the first 30 s cost about twice as much).
-// Prints CPU-ms per request (user and system) and writes bench/results/probe-floor.json. The gap between the two modes is what the
-// probe function adds; the rest of bench/probes' per-check cost is scheduling, recording and the hop.
+// Prints CPU-ms per request (user and system) and writes bench/results/probe-floor.json. The gap between
+// the two modes is what the probe function adds; the rest of bench/probes' per-check cost is scheduling,
+// recording and the hop.
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
