@@ -4,7 +4,8 @@
 // against a local target server (its own process):
 //   http:  Node's bare http.get on a fresh connection (agent: false), nothing else: the floor;
 //   probe: the beacon's runProbe (address policy, timings, redirects, body read, result).
-// Requests start in 100 ms slots, as the worker hands probes to the beacon. Each process first runs --warmup
+// Requests start in --slot-ms slots (default 100), as the worker groups probes for the beacon (100 ms on a
+// busy installation, up to WORKER_MAX_START_DELAY_MS on a small one). Each process first runs --warmup
 // seconds at the same rate: at 50 requests/s V8 takes about 100 s to optimise the request path, and a
 // service runs for days, so the steady state is what counts (the first 30 s cost about twice as much).
 // Prints CPU-ms per request (user and system) and writes bench/results/probe-floor.json. The gap between
@@ -27,6 +28,8 @@ const { values } = parseArgs({
     repeat: { type: 'string', default: '2' },
     // Seconds at the measured rate before measuring (see above).
     warmup: { type: 'string', default: '120' },
+    // Requests due within one slot start together at its end; e.g. --slot-ms 500 for a small installation's groups.
+    'slot-ms': { type: 'string', default: '100' },
     // Node/V8 flags for both modes' processes, e.g. --node-flags="--no-memory-reducer" (to compare runtime settings).
     'node-flags': { type: 'string' },
   },
@@ -45,8 +48,8 @@ interface Measurement {
 }
 
 /** One measurement in a fresh process (bench/probes/floor-child.mjs). */
-async function runChild(mode: Mode, port: number, rate: number, seconds: number, warmup: number): Promise<Measurement> {
-  const args = [mode, String(port), String(rate), String(seconds), String(warmup)];
+async function runChild(mode: Mode, port: number, rate: number, seconds: number, warmup: number, slotMs: number): Promise<Measurement> {
+  const args = [mode, String(port), String(rate), String(seconds), String(warmup), String(slotMs)];
   const child = spawn(process.execPath, [...NODE_FLAGS, path.join(here, 'floor-child.mjs'), ...args], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -62,7 +65,8 @@ const rates = values.rates.split(',').map(Number);
 const seconds = Number(values.seconds);
 const repeat = Number(values.repeat);
 const warmup = Number(values.warmup);
-for (const [name, value] of Object.entries({ rate: Math.min(...rates), seconds, repeat })) {
+const slotMs = Number(values['slot-ms']);
+for (const [name, value] of Object.entries({ rate: Math.min(...rates), seconds, repeat, 'slot-ms': slotMs })) {
   if (!(Number.isFinite(value) && value > 0)) throw new Error(`--${name === 'rate' ? 'rates' : name} must be positive`);
 }
 if (!(Number.isFinite(warmup) && warmup >= 0)) throw new Error('--warmup must be zero or more seconds');
@@ -74,11 +78,11 @@ try {
     // Modes alternate within a repeat, so a change in machine load touches both.
     for (let attempt = 0; attempt < repeat; attempt++) {
       for (const mode of ['http', 'probe'] as const) {
-        const result = await runChild(mode, port, rate, seconds, warmup);
+        const result = await runChild(mode, port, rate, seconds, warmup, slotMs);
         if (result.failed > 0) throw new Error(`${result.failed} of ${result.requests} ${mode} requests failed at ${rate}/s`);
         runs.push(result);
         const cpu = result.cpuMsPerRequest;
-        process.stdout.write(`[floor] ${mode.padEnd(5)} ${rate}/s: ${cpu.total} CPU-ms per request (user ${cpu.user}, system ${cpu.system}), ${result.requests} requests\n`);
+        process.stdout.write(`[floor] ${mode.padEnd(5)} ${rate}/s in ${slotMs} ms slots: ${cpu.total} CPU-ms per request (user ${cpu.user}, system ${cpu.system}), ${result.requests} requests\n`);
       }
     }
   }

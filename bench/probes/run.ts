@@ -25,6 +25,8 @@ const { values } = parseArgs({
     'beacon-processes': { type: 'string', default: '1' },
     // The worker's WORKER_MAX_IN_FLIGHT (its own default when absent).
     'max-in-flight': { type: 'string' },
+    // The worker's WORKER_MAX_START_DELAY_MS (its own default when absent): 100 starts probes in 100 ms slots.
+    'max-start-delay': { type: 'string' },
     repeat: { type: 'string', default: '1' },
     // CPU is measured after this warm-up (default: one interval), so the steady state is measured,
     // not the JIT warming up and every check's first pending -> up change.
@@ -150,6 +152,7 @@ async function runOnce(CHECKS: number) {
         PORT: String(workerPorts[index]),
         LOG_LEVEL: 'warn',
         ...(values['max-in-flight'] ? { WORKER_MAX_IN_FLIGHT: values['max-in-flight'] } : {}),
+        ...(values['max-start-delay'] ? { WORKER_MAX_START_DELAY_MS: values['max-start-delay'] } : {}),
       },
       [...NODE_FLAGS, ...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profileDir, 'worker')}`] : [])],
     ),
@@ -232,7 +235,7 @@ async function runOnce(CHECKS: number) {
     when: new Date().toISOString(),
     machine: { cpus: os.cpus().length, node: process.version },
     loadAverage: { before: loadBefore.map(round3), after: loadAfter.map(round3) },
-    params: { nodeFlags: NODE_FLAGS, maxInFlight: values['max-in-flight'] ?? null, workerEntry: WORKER_ENTRY, checks: CHECKS, intervalSeconds: INTERVAL, seconds: SECONDS, warmupSeconds: WARMUP, workers: WORKERS, targets: TARGETS, beaconProcesses: BEACON_PROCESSES },
+    params: { nodeFlags: NODE_FLAGS, maxInFlight: values['max-in-flight'] ?? null, maxStartDelayMs: values['max-start-delay'] ?? null, workerEntry: WORKER_ENTRY, checks: CHECKS, intervalSeconds: INTERVAL, seconds: SECONDS, warmupSeconds: WARMUP, workers: WORKERS, targets: TARGETS, beaconProcesses: BEACON_PROCESSES },
     probesPerSecond: Math.round(probes / windowSeconds),
     targetProbesPerSecond: Math.round(CHECKS / INTERVAL),
     lagSeconds: { p50: round3(row.lag_p50 ?? 0), p90: round3(row.lag_p90 ?? 0), p99: round3(row.lag_p99 ?? 0), max: round3(row.lag_max ?? 0) },

@@ -17,6 +17,8 @@ export interface SchedulerOptions {
   leaseMarginSeconds: number;
   /** Claim checks due within this window and start each at its due time (claims run once a second while checks come due). */
   lookaheadMs: number;
+  /** The longest start slot of a probe (see startSlotMs). */
+  maxStartDelayMs: number;
   /** Longest sleep between claims while nothing is due; a change to a check (LISTEN) or a finished round wakes it sooner. */
   idlePollMs: number;
   publicUrl: string;
@@ -159,7 +161,7 @@ export class Scheduler {
   private async runRound(checks: ClaimedCheck[]): Promise<void> {
     const { options } = this;
     try {
-      const results = await probeRound(this.beaconAgent, checks, options.beacons, options.beaconToken);
+      const results = await probeRound(this.beaconAgent, checks, options.beacons, options.beaconToken, options.maxStartDelayMs);
       await this.recorder.record(checks, results);
       this.stats.rounds += 1;
       this.stats.checksProbed += checks.length;

@@ -96,6 +96,7 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
     maxInFlight: config.WORKER_MAX_IN_FLIGHT,
     leaseMarginSeconds: config.WORKER_LEASE_MARGIN_SECONDS,
     lookaheadMs: config.WORKER_LOOKAHEAD_MS,
+    maxStartDelayMs: config.WORKER_MAX_START_DELAY_MS,
     idlePollMs: config.WORKER_IDLE_POLL_MS,
     publicUrl: config.PUBLIC_URL,
   });

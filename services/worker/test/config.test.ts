@@ -26,12 +26,18 @@ test('provider API bases default to the documented hosts and lose a trailing sla
   expect(config.TELEGRAM_API_BASE).toBe('http://127.0.0.1:8081');
 });
 
+test('probes may start up to 500 ms after their due time unless WORKER_MAX_START_DELAY_MS says otherwise', () => {
+  expect(parseWorkerConfig(valid).WORKER_MAX_START_DELAY_MS).toBe(500);
+  expect(parseWorkerConfig({ ...valid, WORKER_MAX_START_DELAY_MS: '100' }).WORKER_MAX_START_DELAY_MS).toBe(100);
+});
+
 test.each([
   [{ ...valid, BEACON_URLS: 'http://127.0.0.1:3001' }, /^BEACON_URLS: .*region=/],
   [{ ...valid, BEACON_URLS: 'a=http://x:1,a=http://y:1' }, /^BEACON_URLS: names a region twice/],
   [{ ...valid, BEACON_TOKEN: 'short' }, /^BEACON_TOKEN: must be at least 16/],
   [{ ...valid, DATABASE_URL: 'mysql://x' }, /^DATABASE_URL: must be a postgres:\/\/ URL/],
   [{ ...valid, WORKER_BATCH_SIZE: 'many' }, /^WORKER_BATCH_SIZE: /],
+  [{ ...valid, WORKER_MAX_START_DELAY_MS: '5000' }, /^WORKER_MAX_START_DELAY_MS: /],
   [{ ...valid, SES_REGION: 'Ireland' }, /^SES_REGION: must be an AWS region/],
   [{ ...valid, PAGERDUTY_API_BASE: 'events.pagerduty.com' }, /^PAGERDUTY_API_BASE: must be an http:\/\/ or https:\/\/ URL/],
 ])('a bad variable is named in the error (%#)', (env, message) => {
