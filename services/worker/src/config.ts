@@ -55,7 +55,7 @@ export const workerConfigSchema = z.object({
   WORKER_MAX_IN_FLIGHT: env.int(2_000, 1, 200_000),
   /** Added to a check's timeout to make its lease: a replica killed mid-probe loses the check for this long. */
   WORKER_LEASE_MARGIN_SECONDS: env.int(15, 1, 600),
-  /** Checks due within this many ms are claimed early and started exactly on time. */
+  /** Checks due within this many ms are claimed early; none starts before its due time (see WORKER_MAX_START_DELAY_MS). */
   WORKER_LOOKAHEAD_MS: env.int(1500, 0, 10_000),
   /**
    * Longest a probe may start after its due time, so that probes coming due close together start as one

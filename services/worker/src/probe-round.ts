@@ -147,7 +147,7 @@ export async function probeRound(
     for (let start = 0; start < regionChecks.length; start += BEACON_BATCH_SIZE) {
       const batch = regionChecks.slice(start, start + BEACON_BATCH_SIZE);
       const now = Date.now();
-      // The beacon starts each probe at its due time: the batch lasts that much longer.
+      // The beacon starts each probe at the end of its start slot: the batch lasts that much longer.
       const timeoutMs = Math.max(...batch.map((check) => check.timeoutMs)) * 6 + 5_000 + Math.max(...batch.map((check) => startIn(check, now, slotMs)));
       batches.push(
         probeBatch(dispatcher, beacon, token, batch.map((check) => toSpec(check, now, slotMs)), timeoutMs).then(
