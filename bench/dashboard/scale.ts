@@ -1,6 +1,6 @@
 // bench/dashboard/scale.ts: the dashboard, a check page and the status page with 1,000, 10,000 and 100,000 checks
 // in ONE account, each check with 30 days of rollups, so the rows' sparklines (24 hourly rollups) and uptime bars
-// (30 daily rollups) are full. Target: dashboard p95 < 50 ms at every size (the page shows 50 rows; its counts
+// (28 daily rollups, and 48 hourly ones for yesterday and today) are full. Target: dashboard p95 < 50 ms at every size (the page shows 50 rows; its counts
 // come from the state ledger). Printed per view too: deep pages and searches still pass over the account's checks.
 //   npx tsc -p services/frontend/tsconfig.build.json   # the benchmark runs the built frontend
 //   node --import tsx bench/dashboard/scale.ts [--sizes 1000,10000,100000] [--requests 100] [--warmup 10] [--regions 1] [--print-plans]
@@ -42,8 +42,9 @@ type GlanceModule = typeof import('../../services/frontend/src/data/dashboard-gl
 const { glanceQuery } = await loadBuiltFrontend<GlanceModule>('data/dashboard-glance.js');
 
 /**
- * Adds checks number [from, to] to the account, each with 24 hourly and 30 daily rollups per region (the
- * dashboard's sparkline and bars). Checks 1..PUBLIC_CHECKS are on the status page. About 2 % are down, 3 %
+ * Adds checks number [from, to] to the account, each with 48 hourly rollups (the sparkline, and yesterday's and today's
+ * bars: the worker folds a day into rollups_daily during the next one) and 30 daily rollups per region, of which the
+ * bars read the 28 before yesterday. Checks 1..PUBLIC_CHECKS are on the status page. About 2 % are down, 3 %
  * degraded, so the state filter and the "problems first" order have work to do.
  */
 async function addChecks(db: pg.Pool, accountId: string, from: number, to: number): Promise<void> {
@@ -60,7 +61,7 @@ async function addChecks(db: pg.Pool, accountId: string, from: number, to: numbe
     `INSERT INTO rollups_hourly (check_id, bucket_start, region, probe_count, up_count, latency_min, latency_max, latency_sum, latency_hist)
      SELECT c.id, date_trunc('hour', now()) - h * interval '1 hour', r.region, t.probes, t.ups, t.latency_min, t.latency_max, t.latency_sum, t.hist
      FROM (${newChecks}) AS c
-     CROSS JOIN generate_series(0, 23) AS h
+     CROSS JOIN generate_series(0, 47) AS h
      CROSS JOIN unnest($4::text[]) AS r(region)
      JOIN bench_templates t ON t.id = abs(hashtext(c.id::text || h::text || r.region)) % 100`,
     [accountId, from, to, REGIONS],
@@ -82,7 +83,7 @@ async function addSampleCheckDetail(db: pg.Pool, checkId: string): Promise<void>
   await db.query(
     `INSERT INTO rollups_hourly (check_id, bucket_start, region, probe_count, up_count, latency_min, latency_max, latency_sum, latency_hist)
      SELECT $1, date_trunc('hour', now()) - h * interval '1 hour', r.region, t.probes, t.ups, t.latency_min, t.latency_max, t.latency_sum, t.hist
-     FROM generate_series(24, 719) AS h CROSS JOIN unnest($2::text[]) AS r(region)
+     FROM generate_series(48, 719) AS h CROSS JOIN unnest($2::text[]) AS r(region)
      JOIN bench_templates t ON t.id = h % 100`,
     [checkId, REGIONS],
   );

@@ -172,6 +172,7 @@ async function runOnce(CHECKS: number) {
   const before = sample();
   const loadBefore = os.loadavg();
   await db.query('SELECT pg_stat_statements_reset()');
+  const writesBefore = await tableWrites(db);
   log(`measuring CPU (load average ${loadBefore.map((load) => load.toFixed(1)).join(' ')})`);
   await sleep(start.getTime() - Date.now() + SECONDS * 1000);
   const after = sample();
@@ -180,6 +181,13 @@ async function runOnce(CHECKS: number) {
     `SELECT regexp_replace(left(query, 90), '\\s+', ' ', 'g') AS query, calls::int, round(total_exec_time::numeric, 1)::float8 AS ms
        FROM pg_stat_statements WHERE query NOT ILIKE '%pg_stat_statements%' ORDER BY total_exec_time DESC LIMIT 8`,
   );
+  // Updates that were not HOT write a new entry in every index of the table: the costly kind.
+  const writesAfter = await tableWrites(db);
+  const tableUpdates = Object.entries(writesAfter).map(([table, { updates, hotUpdates }]) => ({
+    table,
+    updates: updates - (writesBefore[table]?.updates ?? 0),
+    hotUpdates: hotUpdates - (writesBefore[table]?.hotUpdates ?? 0),
+  })).filter((row) => row.updates > 0);
   const rss = { workersMb: workers.map((child) => peakRssMb(child.pid!)), beaconMb: peakRssMb(beacon.pid!) };
   await Promise.all(workers.map(stop));
   const end = new Date();
@@ -256,6 +264,7 @@ async function runOnce(CHECKS: number) {
     cpuSecondsPerSecond: round3((workerCpu + beaconCpu + postgresCpu) / ((after.at.getTime() - before.at.getTime()) / 1000)),
     measuredChecks,
     topStatements: statements.rows,
+    tableUpdates,
     profiles: {} as Record<'worker' | 'beacon', ProfileSummary[]>,
     peakRss: rss,
     durationSeconds: Math.round((end.getTime() - start.getTime()) / 1000),
@@ -268,6 +277,14 @@ async function runOnce(CHECKS: number) {
   await db.end();
   await postgres.stop();
   return report;
+}
+
+/** Rows updated per table so far, and how many of those updates were HOT (no index touched). */
+async function tableWrites(db: pg.Pool): Promise<Record<string, { updates: number; hotUpdates: number }>> {
+  const { rows } = await db.query(
+    `SELECT relname AS table, n_tup_upd::int AS updates, n_tup_hot_upd::int AS hot_updates FROM pg_stat_user_tables`,
+  );
+  return Object.fromEntries(rows.map((row) => [row.table, { updates: row.updates, hotUpdates: row.hot_updates }]));
 }
 
 const runs = [];
@@ -283,6 +300,7 @@ for (const checks of CHECK_COUNTS) {
         `lag p50/p99 ${report.lagSeconds.p50}/${report.lagSeconds.p99} s (${report.lateProbes} over 1 s), ${report.duplicates} duplicates, ${report.misses} misses; ` +
         `load average ${report.loadAverage.before[0]} -> ${report.loadAverage.after[0]}`,
     );
+    for (const row of report.tableUpdates) log(`  postgres ${row.table}: ${row.updates} updates, ${row.hotUpdates} HOT`);
     for (const statement of report.topStatements) log(`  postgres ${statement.calls} calls ${statement.ms} ms  ${statement.query}`);
     for (const [name, profiles] of Object.entries(report.profiles)) {
       for (const profile of profiles) {

@@ -48,3 +48,9 @@ export function percentileFromHistogram(histogram: readonly number[], percentile
   }
   return LATENCY_BUCKET_BOUNDS_MS[LATENCY_BUCKET_BOUNDS_MS.length - 1]!;
 }
+
+/** SQL `ARRAY[sum(h[1]), ..., sum(h[n])]`: adds a histogram column over rows without unnesting every row. */
+export function histogramSumSql(column: string): string {
+  const sums = Array.from({ length: LATENCY_BUCKET_COUNT }, (_, index) => `coalesce(sum(${column}[${index + 1}]), 0)`);
+  return `ARRAY[${sums.join(', ')}]::int[]`;
+}

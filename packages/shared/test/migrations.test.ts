@@ -1,5 +1,6 @@
 import { createTestDatabase, type TestDatabase } from '../src/testing/index.js';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { MIGRATIONS_DIR, runMigrations } from '../src/migrate.js';
 
 /** Every migration on disk, in the order node-pg-migrate applies them. */
@@ -43,9 +44,42 @@ test('results are partitioned by day and the partition function is idempotent', 
   expect(again.rows[0].n).toBe(0);
 });
 
-test('histogram_add adds bucket by bucket', async () => {
-  const { rows } = await db.pool.query(`SELECT histogram_add('{1,2,3}', '{10,0,5,7}') AS h`);
-  expect(rows[0].h).toEqual([11, 2, 8, 7]);
+test.each([
+  ['{1,2,3}', '{10,0,5,7}', [11, 2, 8, 7]],
+  ['{10,0,5,7}', '{1,2,3}', [11, 2, 8, 7]],
+  ['{1,NULL,3}', '{1,1,1}', [2, 1, 4]],
+  ['{}', '{4,5}', [4, 5]],
+  [null, '{4,5}', [4, 5]],
+  ['{}', '{}', []],
+  [null, null, []],
+])('histogram_add(%s, %s) adds bucket by bucket, missing buckets counting as zero', async (a, b, sum) => {
+  const { rows } = await db.pool.query(`SELECT histogram_add($1::int[], $2::int[]) AS h`, [a, b]);
+  expect(rows[0].h).toEqual(sum);
+});
+
+test('018 down folds the days not folded yet, today included, for the workers before it', async () => {
+  const fresh = await createTestDatabase();
+  try {
+    const account = await fresh.pool.query(`INSERT INTO accounts (name, slug) VALUES ('a', 'acme') RETURNING id`);
+    const check = await fresh.pool.query(`INSERT INTO checks (account_id, name, url) VALUES ($1, 'x', 'https://example.com') RETURNING id`, [
+      account.rows[0].id,
+    ]);
+    await fresh.pool.query(
+      `INSERT INTO rollups_hourly (check_id, bucket_start, region, probe_count, up_count, latency_sum, latency_hist)
+       VALUES ($1, date_trunc('day', now(), 'UTC'), 'eu', 2, 2, 10, '{0,2}'),
+              ($1, date_trunc('day', now(), 'UTC') + interval '1 minute', 'eu', 5, 4, 40, '{1,2,1}')`,
+      [check.rows[0].id],
+    );
+    const down = readFileSync(path.join(MIGRATIONS_DIR, '018_daily_rollups_folded.sql'), 'utf8').split('-- Down Migration')[1]!;
+    await fresh.pool.query(down);
+    const daily = await fresh.pool.query(
+      `SELECT bucket_start = date_trunc('day', now(), 'UTC') AS today, probe_count, up_count, latency_sum::int, latency_hist FROM rollups_daily`,
+    );
+    expect(daily.rows).toEqual([{ today: true, probe_count: 7, up_count: 6, latency_sum: 50, latency_hist: [1, 4, 1] }]);
+    expect((await fresh.pool.query(`SELECT to_regclass('rollup_fold') AS fold`)).rows[0].fold).toBeNull();
+  } finally {
+    await fresh.drop();
+  }
 });
 
 test('the database refuses a check whose interval is out of range', async () => {

@@ -23,6 +23,7 @@ import { nextHeartbeatEvaluationAt } from './heartbeats/next-heartbeat-evaluatio
 import { deleteOldPings } from './heartbeats/ping-retention.js';
 import { countOverdueChecks, OverdueMetricPublisher } from './overdue-metric.js';
 import { applyRetention } from './retention.js';
+import { foldDailyRollups } from './fold-daily-rollups.js';
 import { Scheduler } from './scheduler.js';
 import { WakeableLoop } from './wakeable-loop.js';
 import { CHECK_DUE_CHANGED_CHANNEL, HEARTBEATS_CHANGED_CHANNEL, NOTIFICATIONS_DUE_CHANNEL, WakeupListener } from './wakeup-listener.js';
@@ -64,8 +65,8 @@ function guarded(logger: Logger, name: string, job: () => Promise<unknown>): () 
 /**
  * Starts a worker replica: the scheduler (claim due checks, probe through the beacons, record), the
  * notifier (outbox deliveries) and heartbeat evaluation, each sleeping until its next known work or a
- * LISTEN wake-up; retention (hourly) and the overdue-checks gauge (every minute),
- * plus /healthz and /readyz on PORT. Any number of replicas may run against one database.
+ * LISTEN wake-up; retention and the fold of finished days into the daily rollups (hourly), the overdue-checks
+ * gauge (every minute), plus /healthz and /readyz on PORT. Any number of replicas may run against one database.
  */
 export async function startWorker(config: WorkerConfig, options: StartWorkerOptions = {}): Promise<RunningWorker> {
   const logger = options.logger ?? createLogger('worker', config.LOG_LEVEL);
@@ -134,6 +135,10 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
     const deletedPings = await deleteOldPings(pool, config.RESULT_RETENTION_DAYS);
     logger.info({ ...summary, deletedPings }, 'retention applied');
   });
+  const foldDays = guarded(logger, 'fold-daily-rollups', async () => {
+    const summary = await foldDailyRollups(pool);
+    if (summary && summary.rows > 0) logger.info(summary, 'daily rollups folded');
+  });
   // Heartbeat checks are probed by nobody: their pings (written by the frontend) decide up and down.
   // Evaluated at the next deadline or when pings arrive (LISTEN), at most once a second, so a late
   // heartbeat goes down within a second of its deadline and an installation without any costs nothing.
@@ -161,12 +166,15 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
   });
 
   await retention();
+  await foldDays();
   await wakeups.start();
   scheduler.start();
   notifier.start();
   heartbeats.start();
   const tasks: ScheduledTask[] = [
     cron.schedule('17 * * * *', retention, { name: 'retention', noOverlap: true }),
+    // A day is folded an hour after it ended; hourly runs leave a missed one (worker down) to the next run.
+    cron.schedule('7 * * * *', foldDays, { name: 'fold-daily-rollups', noOverlap: true }),
     cron.schedule('0 * * * * *', overdue, { name: 'overdue-metric', noOverlap: true }),
     cron.schedule('30 * * * * *', heartbeatSamples, { name: 'heartbeat-samples', noOverlap: true }),
   ];

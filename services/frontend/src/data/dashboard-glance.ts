@@ -5,7 +5,7 @@
  */
 import type { Pool } from '@pingdummy/shared';
 import { isUuid } from './ids.js';
-import { COUNTED_PROBES, COUNTED_UPS } from './summaries.js';
+import { COUNTED_PROBES, COUNTED_UPS, dailyRollupsSql } from './summaries.js';
 
 export const SPARKLINE_HOURS = 24;
 export const GLANCE_DAYS = 30;
@@ -57,8 +57,8 @@ export function glanceQuery(checkIds: readonly string[], now: number): { text: s
            days AS (
              SELECT check_id, ((extract(epoch FROM bucket_start) - $3) / 86400)::int AS slot,
                     sum(${COUNTED_PROBES('d')})::int AS probes, sum(${COUNTED_UPS('d')})::int AS ups
-             FROM rollups_daily d
-             WHERE check_id = ANY($1::uuid[]) AND bucket_start >= to_timestamp($3) AND bucket_start < to_timestamp($3) + interval '${GLANCE_DAYS} days'
+             FROM ${dailyRollupsSql('check_id = ANY($1::uuid[])', 'to_timestamp($3)', 'to_timestamp($4)')} d
+             WHERE bucket_start < to_timestamp($3) + interval '${GLANCE_DAYS * 24} hours'
              GROUP BY check_id, bucket_start)
            SELECT c.id AS check_id, h.slots AS hour_slots, h.avg_ms, d.slots AS day_slots, d.probes, d.ups
            FROM unnest($1::uuid[]) AS c(id)
@@ -66,13 +66,13 @@ export function glanceQuery(checkIds: readonly string[], now: number): { text: s
              ON h.check_id = c.id
            LEFT JOIN (SELECT check_id, array_agg(slot) AS slots, array_agg(probes) AS probes, array_agg(ups) AS ups FROM days GROUP BY check_id) AS d
              ON d.check_id = c.id`,
-    values: [checkIds, firstHour / 1000, firstDay / 1000],
+    values: [checkIds, firstHour / 1000, firstDay / 1000, (firstDay + (GLANCE_DAYS - 2) * DAY_MS) / 1000],
   };
 }
 
 /**
- * The glance figures of `checkIds` at `now`, from rollups_hourly (the last 24 hourly buckets) and rollups_daily
- * (the last 30 UTC days), in one query. Callers must have scoped checkIds to one account; checks without
+ * The glance figures of `checkIds` at `now`, from rollups_hourly (the last 24 hourly buckets) and the daily rollups
+ * of the last 30 UTC days (yesterday's and today's from the hourly buckets: dailyRollupsSql), in one query. Callers must have scoped checkIds to one account; checks without
  * rollups get empty series.
  */
 export async function loadDashboardGlance(db: Pool, checkIds: readonly string[], now = Date.now()): Promise<Map<string, CheckGlance>> {

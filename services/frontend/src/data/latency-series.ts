@@ -7,8 +7,7 @@
  * payload). A bucket is never shorter than the check's interval, otherwise most buckets would be empty and the
  * lines would break into dots.
  */
-import { percentileFromHistogram, type Pool } from '@pingdummy/shared';
-import { histogramSumSql } from './histogram-sql.js';
+import { histogramSumSql, percentileFromHistogram, type Pool } from '@pingdummy/shared';
 import { isUuid } from './ids.js';
 
 export type SeriesRange = '24h' | '7d' | '30d';

@@ -2,6 +2,8 @@
  * Uptime and latency figures for pages and the API, read from rollups_hourly / rollups_daily only (never
  * from raw results), with one query per page section however many checks the account has. Windows are in
  * whole buckets: 24h = the current hour and the 23 before it, 7d/30d = today (UTC) and the 6/29 days before.
+ * Yesterday and today come from the hourly buckets, earlier days from the daily ones: the worker folds a day's
+ * hourly rollups into rollups_daily during the next day (services/worker/src/fold-daily-rollups.ts).
  *
  * Uptime = up_count / probe_count. The worker counts a degraded probe in up_count too (the target answered,
  * slowly) and additionally in degraded_count; infra errors are in neither count.
@@ -12,8 +14,7 @@
  * existed when it was made, so the figures are exact at any bucket size; a window added or deleted afterwards does
  * not rewrite history. Latency percentiles keep every answered probe.
  */
-import { mergeHistograms, percentileFromHistogram, type Pool } from '@pingdummy/shared';
-import { histogramSumSql } from './histogram-sql.js';
+import { histogramSumSql, mergeHistograms, percentileFromHistogram, type Pool } from '@pingdummy/shared';
 import { isUuid } from './ids.js';
 
 export interface CheckSummary {
@@ -60,42 +61,43 @@ interface WindowTotals {
   probes24h: number;
   ups24h: number;
   histogram24h: number[];
-  /** Hourly buckets since 00:00 UTC: today's share of the 7- and 30-day windows. */
-  probesToday: number;
-  upsToday: number;
-  /** Daily buckets before today. */
-  probes7dBeforeToday: number;
-  ups7dBeforeToday: number;
-  probes30dBeforeToday: number;
-  ups30dBeforeToday: number;
+  /** Hourly buckets since yesterday 00:00 UTC: yesterday's and today's share of the 7- and 30-day windows. */
+  probesSinceYesterday: number;
+  upsSinceYesterday: number;
+  /** Daily buckets before yesterday. */
+  probes7dBeforeYesterday: number;
+  ups7dBeforeYesterday: number;
+  probes30dBeforeYesterday: number;
+  ups30dBeforeYesterday: number;
 }
 
 /** Which rollup buckets one query adds up. */
 interface BucketRange {
-  /** Hourly buckets in [hoursFrom, hoursTo). */
+  /** Hourly buckets in [hoursFrom, hoursTo) make the 24-hour figures. */
   hoursFrom: Date;
   hoursTo: Date | 'infinity';
-  /** Start of today (UTC): hourly buckets from here on count as today. */
-  today: Date;
-  /** Daily buckets in [daysFrom, today), the last 7 from sevenDaysFrom on; null: no daily buckets. */
+  /** Hourly buckets in [dayHoursFrom, hoursTo) are the day windows' share of the hourly buckets. */
+  dayHoursFrom: Date;
+  /** Daily buckets in [daysFrom, dayHoursFrom), the last 7 from sevenDaysFrom on; null: no daily buckets. */
   days: { daysFrom: Date; sevenDaysFrom: Date } | null;
 }
 
 /**
  * The summary windows at `now`: 24 hourly buckets (the current one included) and 7 / 30 days (today included).
- * Today's share of the day windows comes from the hourly buckets, which the 24-hour figures read anyway.
+ * Yesterday's and today's share of the day windows comes from the hourly buckets (up to 48 per check and region).
  * Buckets that ended more than SETTLE_MS ago are "settled": their totals are reused until the windows move on
  * (the cache key changes every hour), so each request reads only the recent hourly buckets.
  */
 function summaryWindows(now: number) {
   const hoursFrom = new Date(floorTo(now, HOUR_MS) - 23 * HOUR_MS);
-  const today = new Date(floorTo(now, DAY_MS));
-  const days = { daysFrom: new Date(today.getTime() - 29 * DAY_MS), sevenDaysFrom: new Date(today.getTime() - 6 * DAY_MS) };
+  const today = floorTo(now, DAY_MS);
+  const yesterday = new Date(today - DAY_MS);
+  const days = { daysFrom: new Date(today - 29 * DAY_MS), sevenDaysFrom: new Date(today - 6 * DAY_MS) };
   const settledHoursTo = new Date(Math.max(hoursFrom.getTime(), floorTo(now - SETTLE_MS, HOUR_MS)));
   return {
-    settled: { hoursFrom, hoursTo: settledHoursTo, today, days } satisfies BucketRange,
-    recent: { hoursFrom: settledHoursTo, hoursTo: 'infinity', today, days: null } satisfies BucketRange,
-    whole: { hoursFrom, hoursTo: 'infinity', today, days } satisfies BucketRange,
+    settled: { hoursFrom, hoursTo: settledHoursTo, dayHoursFrom: yesterday, days } satisfies BucketRange,
+    recent: { hoursFrom: settledHoursTo, hoursTo: 'infinity', dayHoursFrom: settledHoursTo, days: null } satisfies BucketRange,
+    whole: { hoursFrom, hoursTo: 'infinity', dayHoursFrom: yesterday, days } satisfies BucketRange,
     cacheKey: `${hoursFrom.getTime()}|${settledHoursTo.getTime()}`,
   };
 }
@@ -130,22 +132,24 @@ async function queryWindowTotals(
     `WITH account_checks AS (
        SELECT id, last_probed_at FROM checks WHERE account_id = $1 AND ($2::uuid[] IS NULL OR id = ANY($2::uuid[]))),
      hourly AS (
-       SELECT h.check_id, sum(${COUNTED_PROBES('h')}) AS probes, sum(${COUNTED_UPS('h')}) AS ups,
-              sum(${COUNTED_PROBES('h')}) FILTER (WHERE h.bucket_start >= $5) AS probes_today,
-              sum(${COUNTED_UPS('h')}) FILTER (WHERE h.bucket_start >= $5) AS ups_today,
-              ${histogramSumSql('h.latency_hist')} AS hist
+       SELECT h.check_id,
+              sum(${COUNTED_PROBES('h')}) FILTER (WHERE h.bucket_start >= $3) AS probes,
+              sum(${COUNTED_UPS('h')}) FILTER (WHERE h.bucket_start >= $3) AS ups,
+              sum(${COUNTED_PROBES('h')}) FILTER (WHERE h.bucket_start >= $5) AS probes_days,
+              sum(${COUNTED_UPS('h')}) FILTER (WHERE h.bucket_start >= $5) AS ups_days,
+              ${histogramSumSql('(CASE WHEN h.bucket_start >= $3 THEN h.latency_hist END)')} AS hist
        FROM rollups_hourly h JOIN account_checks c ON c.id = h.check_id
-       WHERE h.bucket_start >= $3 AND h.bucket_start < $4
+       WHERE h.bucket_start >= least($3::timestamptz, $5::timestamptz) AND h.bucket_start < $4
        GROUP BY h.check_id),
      ${daily}
-     SELECT c.id, c.last_probed_at, h.probes, h.ups, h.probes_today, h.ups_today, h.hist, d.probes7, d.ups7, d.probes30, d.ups30
+     SELECT c.id, c.last_probed_at, h.probes, h.ups, h.probes_days, h.ups_days, h.hist, d.probes7, d.ups7, d.probes30, d.ups30
      FROM account_checks c LEFT JOIN hourly h ON h.check_id = c.id LEFT JOIN daily d ON d.check_id = c.id`,
     [
       accountId,
       checkIds,
       range.hoursFrom,
       range.hoursTo,
-      range.today,
+      range.dayHoursFrom,
       ...(range.days ? [range.days.daysFrom, range.days.sevenDaysFrom] : []),
     ],
   );
@@ -156,12 +160,12 @@ async function queryWindowTotals(
       probes24h: Number(row.probes ?? 0),
       ups24h: Number(row.ups ?? 0),
       histogram24h: row.hist ?? [],
-      probesToday: Number(row.probes_today ?? 0),
-      upsToday: Number(row.ups_today ?? 0),
-      probes7dBeforeToday: Number(row.probes7 ?? 0),
-      ups7dBeforeToday: Number(row.ups7 ?? 0),
-      probes30dBeforeToday: Number(row.probes30 ?? 0),
-      ups30dBeforeToday: Number(row.ups30 ?? 0),
+      probesSinceYesterday: Number(row.probes_days ?? 0),
+      upsSinceYesterday: Number(row.ups_days ?? 0),
+      probes7dBeforeYesterday: Number(row.probes7 ?? 0),
+      ups7dBeforeYesterday: Number(row.ups7 ?? 0),
+      probes30dBeforeYesterday: Number(row.probes30 ?? 0),
+      ups30dBeforeYesterday: Number(row.ups30 ?? 0),
     },
   }));
 }
@@ -172,20 +176,20 @@ function addTotals(a: WindowTotals, b: WindowTotals | undefined): WindowTotals {
     probes24h: a.probes24h + b.probes24h,
     ups24h: a.ups24h + b.ups24h,
     histogram24h: mergeHistograms([...a.histogram24h], b.histogram24h),
-    probesToday: a.probesToday + b.probesToday,
-    upsToday: a.upsToday + b.upsToday,
-    probes7dBeforeToday: a.probes7dBeforeToday + b.probes7dBeforeToday,
-    ups7dBeforeToday: a.ups7dBeforeToday + b.ups7dBeforeToday,
-    probes30dBeforeToday: a.probes30dBeforeToday + b.probes30dBeforeToday,
-    ups30dBeforeToday: a.ups30dBeforeToday + b.ups30dBeforeToday,
+    probesSinceYesterday: a.probesSinceYesterday + b.probesSinceYesterday,
+    upsSinceYesterday: a.upsSinceYesterday + b.upsSinceYesterday,
+    probes7dBeforeYesterday: a.probes7dBeforeYesterday + b.probes7dBeforeYesterday,
+    ups7dBeforeYesterday: a.ups7dBeforeYesterday + b.ups7dBeforeYesterday,
+    probes30dBeforeYesterday: a.probes30dBeforeYesterday + b.probes30dBeforeYesterday,
+    ups30dBeforeYesterday: a.ups30dBeforeYesterday + b.ups30dBeforeYesterday,
   };
 }
 
 function toSummary(totals: WindowTotals, lastProbedAt: string | null): CheckSummary {
   return {
     uptime24h: ratio(totals.ups24h, totals.probes24h),
-    uptime7d: ratio(totals.ups7dBeforeToday + totals.upsToday, totals.probes7dBeforeToday + totals.probesToday),
-    uptime30d: ratio(totals.ups30dBeforeToday + totals.upsToday, totals.probes30dBeforeToday + totals.probesToday),
+    uptime7d: ratio(totals.ups7dBeforeYesterday + totals.upsSinceYesterday, totals.probes7dBeforeYesterday + totals.probesSinceYesterday),
+    uptime30d: ratio(totals.ups30dBeforeYesterday + totals.upsSinceYesterday, totals.probes30dBeforeYesterday + totals.probesSinceYesterday),
     p50Ms24h: percentileFromHistogram(totals.histogram24h, 0.5),
     p95Ms24h: percentileFromHistogram(totals.histogram24h, 0.95),
     lastProbedAt,
@@ -234,7 +238,7 @@ async function settledTotals(
  * page), keyed by check id.
  * Settled buckets (all but the last hour or so) are added up once per hour per check and reused; each call
  * reads only the recent hourly buckets, so a dashboard page of 50 checks reads about a hundred rollup rows,
- * not 5,000 (the settled part reads about 24 hourly and 30 daily rows per check and region, once an hour).
+ * not 5,000 (the settled part reads up to 48 hourly and 28 daily rows per check and region, once an hour).
  * A backfill of settled buckets (rare: history is written as it happens) shows from the next hour on, or
  * at once after forgetCachedSummaries.
  */
@@ -271,8 +275,25 @@ export function forgetCachedSummaries(db: Pool, accountId?: string): void {
 }
 
 /**
+ * Daily rollup rows from `firstDay` on, as a FROM item: rows of rollups_daily before `yesterday` (the start of
+ * yesterday, UTC) and, from then on, rows of rollups_hourly with their bucket_start truncated to the day. The worker
+ * folds a day into rollups_daily during the next day, so yesterday's and today's daily rows are not complete (or
+ * not there). Group by check_id and bucket_start to get one row per check and day. Columns: check_id, bucket_start,
+ * region and the counts (probe_count, up_count, maintenance_probe_count, maintenance_up_count).
+ */
+export function dailyRollupsSql(checkFilter: string, firstDay: string, yesterday: string): string {
+  const counts = 'probe_count, up_count, maintenance_probe_count, maintenance_up_count';
+  return `(SELECT check_id, bucket_start, region, ${counts} FROM rollups_daily
+            WHERE ${checkFilter} AND bucket_start >= ${firstDay} AND bucket_start < ${yesterday}
+           UNION ALL
+           SELECT check_id, date_trunc('day', bucket_start, 'UTC'), region, ${counts} FROM rollups_hourly
+            WHERE ${checkFilter} AND bucket_start >= greatest(${firstDay}, ${yesterday}))`;
+}
+
+/**
  * Daily uptime bars (oldest first, one per UTC day, the last one today) for several checks at once, from
- * rollups_daily. Callers must have scoped checkIds to one account.
+ * rollups_daily and, for yesterday and today, rollups_hourly (see dailyRollupsSql). Callers must have scoped
+ * checkIds to one account.
  */
 export async function loadDailyUptimeBars(
   db: Pool,
@@ -286,8 +307,7 @@ export async function loadDailyUptimeBars(
       `SELECT check_id, to_char(bucket_start AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
               sum(${COUNTED_PROBES('d')})::bigint AS probes, sum(${COUNTED_UPS('d')})::bigint AS ups,
               sum(d.maintenance_probe_count)::bigint AS maintenance_probes
-       FROM rollups_daily d
-       WHERE check_id = ANY($1::uuid[]) AND bucket_start >= ${firstDay}
+       FROM ${dailyRollupsSql('check_id = ANY($1::uuid[])', firstDay, `date_trunc('day', now(), 'UTC') - interval '24 hours'`)} d
        GROUP BY check_id, bucket_start`,
       [checkIds, dayCount],
     ),

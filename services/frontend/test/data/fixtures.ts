@@ -83,3 +83,11 @@ export function hourStart(hoursAgo: number): Date {
 export function dayStart(daysAgo: number): Date {
   return new Date(Math.floor(Date.now() / DAY_MS) * DAY_MS - daysAgo * DAY_MS);
 }
+
+/**
+ * A day's rollup where the readers look for it: a rollups_daily row for the days the worker has folded (before
+ * yesterday), an hourly row at the day's first hour for yesterday and today (a day is folded during the next one).
+ */
+export async function insertDayRollup(pool: Pool, row: RollupRow): Promise<void> {
+  await insertRollup(pool, row.bucketStart < dayStart(1) ? 'rollups_daily' : 'rollups_hourly', row);
+}

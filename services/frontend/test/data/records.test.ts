@@ -14,7 +14,7 @@ import { listRegions } from '../../src/data/regions.js';
 import { listResults } from '../../src/data/results.js';
 import { getStatusPage } from '../../src/data/status-page.js';
 import { authenticateApiToken, createApiToken, listApiTokens, revokeApiToken } from '../../src/data/tokens.js';
-import { dayStart, insertAccount, insertCheck, insertRollup, type TestAccount } from './fixtures.js';
+import { dayStart, insertAccount, insertCheck, insertDayRollup, type TestAccount } from './fixtures.js';
 
 let db: TestDatabase;
 let alice: TestAccount;
@@ -171,7 +171,7 @@ test('API tokens: only a hash is stored, revoked tokens fail, last_used_at is th
 test('the status page shows public checks only, URLs only when allowed, 90 bars and open incidents', async () => {
   const shown = await insertCheck(db.pool, alice.accountId, { name: 'a-public', isPublic: true, showUrlPublicly: true });
   await insertCheck(db.pool, alice.accountId, { name: 'b-public-no-url', isPublic: true, state: 'down' });
-  await insertRollup(db.pool, 'rollups_daily', { checkId: shown, bucketStart: dayStart(0), probes: 10, ups: 9 });
+  await insertDayRollup(db.pool, { checkId: shown, bucketStart: dayStart(0), probes: 10, ups: 9 });
   const withIncident = await insertCheck(db.pool, alice.accountId, { name: 'b-public-no-url-open', isPublic: true });
   await db.pool.query(`INSERT INTO incidents (account_id, check_id, started_at, cause) VALUES ($1, $2, now(), 'dns')`, [
     alice.accountId,

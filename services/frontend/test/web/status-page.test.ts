@@ -1,4 +1,4 @@
-import { dayStart, insertAccount, insertCheck, insertRollup, type TestAccount } from '../data/fixtures.js';
+import { dayStart, insertAccount, insertCheck, insertDayRollup, type TestAccount } from '../data/fixtures.js';
 import { Browser, checkFormFields, startTestFrontend, type TestFrontend } from './harness.js';
 
 const HOUR_MS = 3_600_000;
@@ -31,7 +31,7 @@ beforeAll(async () => {
     [4, 1000, 999],
   ];
   for (const [daysAgo, probes, ups] of days) {
-    await insertRollup(pool, 'rollups_daily', { checkId, bucketStart: dayStart(daysAgo), probes, ups });
+    await insertDayRollup(pool, { checkId, bucketStart: dayStart(daysAgo), probes, ups });
   }
   // A 3-minute incident today (no later than now), and one that ran across midnight from 3 days ago into 2 days ago.
   const todayStart = dayStart(0).getTime();
@@ -78,7 +78,7 @@ test('the check page shows the same bars', async () => {
   await browser.signUp('bars@example.com');
   const created = await browser.submit('/checks/new', '/checks', checkFormFields({ name: 'Mine' }));
   const id = /\/checks\/([0-9a-f-]{36})/.exec(created.location!)![1]!;
-  await insertRollup(frontend.db.pool, 'rollups_daily', { checkId: id, bucketStart: dayStart(0), probes: 200, ups: 199 });
+  await insertDayRollup(frontend.db.pool, { checkId: id, bucketStart: dayStart(0), probes: 200, ups: 199 });
   const html = (await browser.get(`/checks/${id}`)).body;
   expect(barsOf(html).at(-1)).toEqual({ level: 'minor', tip: `${day(0)}: 99.50% up, no incidents` });
   expect(html).toContain('<span class="bars-uptime">99.50% uptime</span>');
