@@ -1,6 +1,6 @@
 // bench/dashboard/scale.ts: the dashboard, a check page and the status page with 1,000, 10,000 and 100,000 checks
 // in ONE account, each check with 30 days of rollups, so the rows' sparklines (24 hourly rollups) and uptime bars
-// (28 daily rollups, and 48 hourly ones for yesterday and today) are full. Target: dashboard p95 < 50 ms at every size (the page shows 50 rows; its counts
+// (29 daily rollups, today's from the hourly ones) are full. Target: dashboard p95 < 50 ms at every size (the page shows 50 rows; its counts
 // come from the state ledger). Printed per view too: deep pages and searches still pass over the account's checks.
 //   npx tsc -p services/frontend/tsconfig.build.json   # the benchmark runs the built frontend
 //   node --import tsx bench/dashboard/scale.ts [--sizes 1000,10000,100000] [--requests 100] [--warmup 10] [--regions 1] [--print-plans]
@@ -42,9 +42,9 @@ type GlanceModule = typeof import('../../services/frontend/src/data/dashboard-gl
 const { glanceQuery } = await loadBuiltFrontend<GlanceModule>('data/dashboard-glance.js');
 
 /**
- * Adds checks number [from, to] to the account, each with 48 hourly rollups (the sparkline, and yesterday's and today's
- * bars: the worker folds a day into rollups_daily during the next one) and 30 daily rollups per region, of which the
- * bars read the 28 before yesterday. Checks 1..PUBLIC_CHECKS are on the status page. About 2 % are down, 3 %
+ * Adds checks number [from, to] to the account, each with 48 hourly rollups (the sparkline's 24 hours and the day
+ * before: today's bar comes from today's, and in the minutes after midnight, before the worker folds it, yesterday's
+ * too) and 30 daily rollups per region. Checks 1..PUBLIC_CHECKS are on the status page. About 2 % are down, 3 %
  * degraded, so the state filter and the "problems first" order have work to do.
  */
 async function addChecks(db: pg.Pool, accountId: string, from: number, to: number): Promise<void> {

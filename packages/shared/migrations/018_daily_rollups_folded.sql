@@ -1,10 +1,10 @@
 -- Up Migration
 
 -- Daily rollups are no longer upserted with every worker round (that was half of the probe engine's rollup writes):
--- once a UTC day has been over for an hour, the worker folds its hourly rollups into rollups_daily in one statement
--- (services/worker/src/fold-daily-rollups.ts). Readers take yesterday and today from rollups_hourly and earlier days
--- from rollups_daily, so a day has all of the next day to be folded.
--- folded_through: the last day whose daily rows are complete. A result of a folded day recorded later (a worker far
+-- once a UTC day has been over for 15 minutes, the worker folds its hourly rollups into rollups_daily in one
+-- statement (services/worker/src/fold-daily-rollups.ts).
+-- folded_through: the last day whose daily rows are complete. Readers take the days up to it from rollups_daily
+-- and later days (today; yesterday too until it is folded) from rollups_hourly. A result of a folded day recorded later (a worker far
 -- behind) is added to its daily row too, by the round that records it.
 CREATE TABLE rollup_fold (
   singleton      boolean PRIMARY KEY DEFAULT true CHECK (singleton),

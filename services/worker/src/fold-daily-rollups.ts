@@ -1,7 +1,7 @@
 import { histogramSumSql, withTransaction, type Pool } from '@pingdummy/shared';
 
 /** A day is folded once it has been over this long: its last rounds (probes due before midnight) are recorded by then. */
-export const FOLD_AFTER_DAY_END = '1 hour';
+export const FOLD_AFTER_DAY_END = '15 minutes';
 
 export interface FoldSummary {
   /** The last UTC day whose daily rollups are complete (YYYY-MM-DD), after this run. */
@@ -13,9 +13,9 @@ export interface FoldSummary {
 /**
  * Folds the hourly rollups of every UTC day that ended more than FOLD_AFTER_DAY_END ago and is not folded yet
  * into rollups_daily, one row per check, day and region, replacing what a row held (so a fold run twice, or after
- * workers that still wrote daily rows with each round, gives the same rows). Readers take yesterday and today
- * from the hourly rollups (services/frontend/src/data/summaries.ts), so a day only has to be folded during the
- * next one.
+ * workers that still wrote daily rows with each round, gives the same rows). Readers take the days up to folded_through
+ * from rollups_daily and later ones from rollups_hourly (services/frontend/src/data/summaries.ts), so they read
+ * today's hourly rows only, except in the minutes after midnight before yesterday is folded.
  * The row lock on rollup_fold makes one worker fold at a time (others skip) and orders a fold against a round
  * that records a result of an older day (rollups.ts): either the fold sees that result in the hourly rows, or the
  * round sees the day folded and adds the result to its daily row as well.

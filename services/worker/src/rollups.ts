@@ -82,9 +82,9 @@ export function foldIntoBuckets(rows: RollupInput[], grain: 'hour' | 'day'): Buc
 
 /**
  * A result older than this may belong to a day already folded into rollups_daily (fold-daily-rollups.ts folds a
- * day an hour after it ended); ten minutes less, so a worker clock behind the database's by that much is safe.
+ * day 15 minutes after it ended); ten minutes less, so a worker clock behind the database's by that much is safe.
  */
-const MAY_BE_FOLDED_AFTER_MS = 50 * 60_000;
+const MAY_BE_FOLDED_AFTER_MS = 5 * 60_000;
 
 /**
  * Adds results to the hourly rollups, in one upsert statement. Daily rollups are folded from the hourly ones once

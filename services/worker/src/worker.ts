@@ -65,8 +65,8 @@ function guarded(logger: Logger, name: string, job: () => Promise<unknown>): () 
 /**
  * Starts a worker replica: the scheduler (claim due checks, probe through the beacons, record), the
  * notifier (outbox deliveries) and heartbeat evaluation, each sleeping until its next known work or a
- * LISTEN wake-up; retention and the fold of finished days into the daily rollups (hourly), the overdue-checks
- * gauge (every minute), plus /healthz and /readyz on PORT. Any number of replicas may run against one database.
+ * LISTEN wake-up; retention (hourly), the fold of finished days into the daily rollups (every 10 minutes), the
+ * overdue-checks gauge (every minute), plus /healthz and /readyz on PORT. Any number of replicas may run against one database.
  */
 export async function startWorker(config: WorkerConfig, options: StartWorkerOptions = {}): Promise<RunningWorker> {
   const logger = options.logger ?? createLogger('worker', config.LOG_LEVEL);
@@ -173,8 +173,8 @@ export async function startWorker(config: WorkerConfig, options: StartWorkerOpti
   heartbeats.start();
   const tasks: ScheduledTask[] = [
     cron.schedule('17 * * * *', retention, { name: 'retention', noOverlap: true }),
-    // A day is folded an hour after it ended; hourly runs leave a missed one (worker down) to the next run.
-    cron.schedule('7 * * * *', foldDays, { name: 'fold-daily-rollups', noOverlap: true }),
+    // A day is folded 15 minutes after it ended, at the first run after that (one single-row read otherwise).
+    cron.schedule('*/10 * * * *', foldDays, { name: 'fold-daily-rollups', noOverlap: true }),
     cron.schedule('0 * * * * *', overdue, { name: 'overdue-metric', noOverlap: true }),
     cron.schedule('30 * * * * *', heartbeatSamples, { name: 'heartbeat-samples', noOverlap: true }),
   ];

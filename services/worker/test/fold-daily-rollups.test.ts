@@ -20,8 +20,8 @@ afterAll(async () => {
 /** 00:00 UTC of the day `daysAgo` days before today, plus `hours`. */
 const dayStart = (daysAgo: number, hours = 0) => new Date(Math.floor(Date.now() / DAY_MS) * DAY_MS - daysAgo * DAY_MS + hours * HOUR_MS);
 const isoDay = (date: Date) => date.toISOString().slice(0, 10);
-/** The last day a fold may complete now: days that ended at least an hour ago. */
-const lastFoldableDay = () => isoDay(new Date(Math.floor((Date.now() - HOUR_MS) / DAY_MS) * DAY_MS - DAY_MS));
+/** The last day a fold may complete now: days that ended at least 15 minutes ago. */
+const lastFoldableDay = () => isoDay(new Date(Math.floor((Date.now() - 15 * 60_000) / DAY_MS) * DAY_MS - DAY_MS));
 
 async function insertHourly(bucketStart: Date, region: string, counts: { probes: number; ups: number; maintenanceProbes?: number; latency: [number, number]; bucket: number }) {
   const histogram = emptyHistogram();
@@ -50,7 +50,7 @@ test('the migration marks every day before today folded: the workers before it w
   expect(await foldedThrough()).toBe(isoDay(dayStart(1)));
 });
 
-test('a fold writes one daily row per check, day and region from the hourly rows of each day over for an hour, once', async () => {
+test('a fold writes one daily row per check, day and region from the hourly rows of each day over for 15 minutes, once', async () => {
   await db.pool.query(`UPDATE rollup_fold SET folded_through = $1`, [isoDay(dayStart(4))]);
   // Three days ago: two hours in eu, one in us; two days ago: one hour; today: one hour (not foldable).
   await insertHourly(dayStart(3, 5), 'eu', { probes: 10, ups: 9, maintenanceProbes: 2, latency: [40, 90], bucket: 4 });

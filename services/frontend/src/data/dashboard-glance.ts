@@ -5,7 +5,7 @@
  */
 import type { Pool } from '@pingdummy/shared';
 import { isUuid } from './ids.js';
-import { COUNTED_PROBES, COUNTED_UPS, dailyRollupsSql } from './summaries.js';
+import { COUNTED_PROBES, COUNTED_UPS, UNFOLDED_FROM_SQL } from './summaries.js';
 
 export const SPARKLINE_HOURS = 24;
 export const GLANCE_DAYS = 30;
@@ -47,18 +47,30 @@ export function glanceQuery(checkIds: readonly string[], now: number): { text: s
     // latency_max has up_count samples (a check kind that measures none, e.g. heartbeat, has no latency_max).
     // Cheaper than adding up the histograms. Daily uptime leaves out probes made inside maintenance windows, as
     // every other uptime figure does (summaries.ts); response times keep them.
-    text: `WITH hours AS (
+    // The bars of the days not folded into rollups_daily yet (today; yesterday too in the minutes after midnight, see
+    // UNFOLDED_FROM_SQL) come from the hourly rollups, read in the same scan as the sparkline's hours.
+    text: `WITH unfolded AS (SELECT ${UNFOLDED_FROM_SQL} AS since),
+           recent AS MATERIALIZED (
+             SELECT check_id, bucket_start, probe_count, up_count, maintenance_probe_count, maintenance_up_count, latency_sum, latency_max
+             FROM rollups_hourly
+             WHERE check_id = ANY($1::uuid[]) AND bucket_start >= least(to_timestamp($2), (SELECT since FROM unfolded))),
+           hours AS (
              SELECT check_id, ((extract(epoch FROM bucket_start) - $2) / 3600)::int AS slot,
                     sum(latency_sum) FILTER (WHERE latency_max IS NOT NULL)::float8
                       / nullif(sum(up_count) FILTER (WHERE latency_max IS NOT NULL), 0) AS avg_ms
-             FROM rollups_hourly
-             WHERE check_id = ANY($1::uuid[]) AND bucket_start >= to_timestamp($2) AND bucket_start < to_timestamp($2) + interval '${SPARKLINE_HOURS} hours'
+             FROM recent
+             WHERE bucket_start >= to_timestamp($2) AND bucket_start < to_timestamp($2) + interval '${SPARKLINE_HOURS} hours'
              GROUP BY check_id, bucket_start),
            days AS (
              SELECT check_id, ((extract(epoch FROM bucket_start) - $3) / 86400)::int AS slot,
                     sum(${COUNTED_PROBES('d')})::int AS probes, sum(${COUNTED_UPS('d')})::int AS ups
-             FROM ${dailyRollupsSql('check_id = ANY($1::uuid[])', 'to_timestamp($3)', 'to_timestamp($4)')} d
-             WHERE bucket_start < to_timestamp($3) + interval '${GLANCE_DAYS * 24} hours'
+             FROM (SELECT check_id, bucket_start, probe_count, up_count, maintenance_probe_count, maintenance_up_count
+                   FROM rollups_daily
+                   WHERE check_id = ANY($1::uuid[]) AND bucket_start >= to_timestamp($3) AND bucket_start < (SELECT since FROM unfolded)
+                   UNION ALL
+                   SELECT check_id, date_trunc('day', bucket_start, 'UTC'), probe_count, up_count, maintenance_probe_count,
+                          maintenance_up_count
+                   FROM recent WHERE bucket_start >= (SELECT since FROM unfolded)) AS d
              GROUP BY check_id, bucket_start)
            SELECT c.id AS check_id, h.slots AS hour_slots, h.avg_ms, d.slots AS day_slots, d.probes, d.ups
            FROM unnest($1::uuid[]) AS c(id)
@@ -66,13 +78,13 @@ export function glanceQuery(checkIds: readonly string[], now: number): { text: s
              ON h.check_id = c.id
            LEFT JOIN (SELECT check_id, array_agg(slot) AS slots, array_agg(probes) AS probes, array_agg(ups) AS ups FROM days GROUP BY check_id) AS d
              ON d.check_id = c.id`,
-    values: [checkIds, firstHour / 1000, firstDay / 1000, (firstDay + (GLANCE_DAYS - 2) * DAY_MS) / 1000],
+    values: [checkIds, firstHour / 1000, firstDay / 1000],
   };
 }
 
 /**
  * The glance figures of `checkIds` at `now`, from rollups_hourly (the last 24 hourly buckets) and the daily rollups
- * of the last 30 UTC days (yesterday's and today's from the hourly buckets: dailyRollupsSql), in one query. Callers must have scoped checkIds to one account; checks without
+ * of the last 30 UTC days (those not folded yet from the hourly buckets), in one query. Callers must have scoped checkIds to one account; checks without
  * rollups get empty series.
  */
 export async function loadDashboardGlance(db: Pool, checkIds: readonly string[], now = Date.now()): Promise<Map<string, CheckGlance>> {

@@ -2,8 +2,8 @@
  * Uptime and latency figures for pages and the API, read from rollups_hourly / rollups_daily only (never
  * from raw results), with one query per page section however many checks the account has. Windows are in
  * whole buckets: 24h = the current hour and the 23 before it, 7d/30d = today (UTC) and the 6/29 days before.
- * Yesterday and today come from the hourly buckets, earlier days from the daily ones: the worker folds a day's
- * hourly rollups into rollups_daily during the next day (services/worker/src/fold-daily-rollups.ts).
+ * Days the worker has folded (rollup_fold.folded_through: every day before today, from 15 minutes after midnight
+ * on; services/worker/src/fold-daily-rollups.ts) come from the daily buckets, later days from the hourly ones.
  *
  * Uptime = up_count / probe_count. The worker counts a degraded probe in up_count too (the target answered,
  * slowly) and additionally in degraded_count; infra errors are in neither count.
@@ -61,14 +61,14 @@ interface WindowTotals {
   probes24h: number;
   ups24h: number;
   histogram24h: number[];
-  /** Hourly buckets since yesterday 00:00 UTC: yesterday's and today's share of the 7- and 30-day windows. */
-  probesSinceYesterday: number;
-  upsSinceYesterday: number;
-  /** Daily buckets before yesterday. */
-  probes7dBeforeYesterday: number;
-  ups7dBeforeYesterday: number;
-  probes30dBeforeYesterday: number;
-  ups30dBeforeYesterday: number;
+  /** Hourly buckets of the days not folded yet (today; yesterday too just after midnight): their share of the 7- and 30-day windows. */
+  probesUnfolded: number;
+  upsUnfolded: number;
+  /** Daily buckets of the folded days. */
+  probes7dFolded: number;
+  ups7dFolded: number;
+  probes30dFolded: number;
+  ups30dFolded: number;
 }
 
 /** Which rollup buckets one query adds up. */
@@ -76,28 +76,30 @@ interface BucketRange {
   /** Hourly buckets in [hoursFrom, hoursTo) make the 24-hour figures. */
   hoursFrom: Date;
   hoursTo: Date | 'infinity';
-  /** Hourly buckets in [dayHoursFrom, hoursTo) are the day windows' share of the hourly buckets. */
-  dayHoursFrom: Date;
-  /** Daily buckets in [daysFrom, dayHoursFrom), the last 7 from sevenDaysFrom on; null: no daily buckets. */
+  /**
+   * Hourly buckets in [dayHoursFrom, hoursTo) are the day windows' share of the hourly buckets; 'unfolded': from
+   * the first day not folded yet (UNFOLDED_FROM_SQL).
+   */
+  dayHoursFrom: Date | 'unfolded';
+  /** Daily buckets in [daysFrom, first day not folded), the last 7 from sevenDaysFrom on; null: no daily buckets. */
   days: { daysFrom: Date; sevenDaysFrom: Date } | null;
 }
 
 /**
  * The summary windows at `now`: 24 hourly buckets (the current one included) and 7 / 30 days (today included).
- * Yesterday's and today's share of the day windows comes from the hourly buckets (up to 48 per check and region).
+ * The share of the days not folded yet (today) comes from the hourly buckets, which the 24-hour figures read anyway.
  * Buckets that ended more than SETTLE_MS ago are "settled": their totals are reused until the windows move on
  * (the cache key changes every hour), so each request reads only the recent hourly buckets.
  */
 function summaryWindows(now: number) {
   const hoursFrom = new Date(floorTo(now, HOUR_MS) - 23 * HOUR_MS);
   const today = floorTo(now, DAY_MS);
-  const yesterday = new Date(today - DAY_MS);
   const days = { daysFrom: new Date(today - 29 * DAY_MS), sevenDaysFrom: new Date(today - 6 * DAY_MS) };
   const settledHoursTo = new Date(Math.max(hoursFrom.getTime(), floorTo(now - SETTLE_MS, HOUR_MS)));
   return {
-    settled: { hoursFrom, hoursTo: settledHoursTo, dayHoursFrom: yesterday, days } satisfies BucketRange,
+    settled: { hoursFrom, hoursTo: settledHoursTo, dayHoursFrom: 'unfolded', days } satisfies BucketRange,
     recent: { hoursFrom: settledHoursTo, hoursTo: 'infinity', dayHoursFrom: settledHoursTo, days: null } satisfies BucketRange,
-    whole: { hoursFrom, hoursTo: 'infinity', dayHoursFrom: yesterday, days } satisfies BucketRange,
+    whole: { hoursFrom, hoursTo: 'infinity', dayHoursFrom: 'unfolded', days } satisfies BucketRange,
     cacheKey: `${hoursFrom.getTime()}|${settledHoursTo.getTime()}`,
   };
 }
@@ -118,6 +120,7 @@ async function queryWindowTotals(
   checkIds: readonly string[] | null,
   range: BucketRange,
 ): Promise<TotalsRow[]> {
+  const dayHoursFrom = `coalesce($5::timestamptz, ${UNFOLDED_FROM_SQL})`;
   const daily = range.days
     ? `daily AS (
          SELECT d.check_id,
@@ -125,7 +128,7 @@ async function queryWindowTotals(
                 sum(${COUNTED_UPS('d')}) FILTER (WHERE d.bucket_start >= $7) AS ups7,
                 sum(${COUNTED_PROBES('d')}) AS probes30, sum(${COUNTED_UPS('d')}) AS ups30
          FROM rollups_daily d JOIN account_checks c ON c.id = d.check_id
-         WHERE d.bucket_start >= $6 AND d.bucket_start < $5
+         WHERE d.bucket_start >= $6 AND d.bucket_start < ${dayHoursFrom}
          GROUP BY d.check_id)`
     : `daily AS (SELECT NULL::uuid AS check_id, 0 AS probes7, 0 AS ups7, 0 AS probes30, 0 AS ups30 WHERE false)`;
   const { rows } = await db.query(
@@ -135,11 +138,11 @@ async function queryWindowTotals(
        SELECT h.check_id,
               sum(${COUNTED_PROBES('h')}) FILTER (WHERE h.bucket_start >= $3) AS probes,
               sum(${COUNTED_UPS('h')}) FILTER (WHERE h.bucket_start >= $3) AS ups,
-              sum(${COUNTED_PROBES('h')}) FILTER (WHERE h.bucket_start >= $5) AS probes_days,
-              sum(${COUNTED_UPS('h')}) FILTER (WHERE h.bucket_start >= $5) AS ups_days,
+              sum(${COUNTED_PROBES('h')}) FILTER (WHERE h.bucket_start >= ${dayHoursFrom}) AS probes_days,
+              sum(${COUNTED_UPS('h')}) FILTER (WHERE h.bucket_start >= ${dayHoursFrom}) AS ups_days,
               ${histogramSumSql('(CASE WHEN h.bucket_start >= $3 THEN h.latency_hist END)')} AS hist
        FROM rollups_hourly h JOIN account_checks c ON c.id = h.check_id
-       WHERE h.bucket_start >= least($3::timestamptz, $5::timestamptz) AND h.bucket_start < $4
+       WHERE h.bucket_start >= least($3::timestamptz, ${dayHoursFrom}) AND h.bucket_start < $4
        GROUP BY h.check_id),
      ${daily}
      SELECT c.id, c.last_probed_at, h.probes, h.ups, h.probes_days, h.ups_days, h.hist, d.probes7, d.ups7, d.probes30, d.ups30
@@ -149,7 +152,7 @@ async function queryWindowTotals(
       checkIds,
       range.hoursFrom,
       range.hoursTo,
-      range.dayHoursFrom,
+      range.dayHoursFrom === 'unfolded' ? null : range.dayHoursFrom,
       ...(range.days ? [range.days.daysFrom, range.days.sevenDaysFrom] : []),
     ],
   );
@@ -160,12 +163,12 @@ async function queryWindowTotals(
       probes24h: Number(row.probes ?? 0),
       ups24h: Number(row.ups ?? 0),
       histogram24h: row.hist ?? [],
-      probesSinceYesterday: Number(row.probes_days ?? 0),
-      upsSinceYesterday: Number(row.ups_days ?? 0),
-      probes7dBeforeYesterday: Number(row.probes7 ?? 0),
-      ups7dBeforeYesterday: Number(row.ups7 ?? 0),
-      probes30dBeforeYesterday: Number(row.probes30 ?? 0),
-      ups30dBeforeYesterday: Number(row.ups30 ?? 0),
+      probesUnfolded: Number(row.probes_days ?? 0),
+      upsUnfolded: Number(row.ups_days ?? 0),
+      probes7dFolded: Number(row.probes7 ?? 0),
+      ups7dFolded: Number(row.ups7 ?? 0),
+      probes30dFolded: Number(row.probes30 ?? 0),
+      ups30dFolded: Number(row.ups30 ?? 0),
     },
   }));
 }
@@ -176,20 +179,20 @@ function addTotals(a: WindowTotals, b: WindowTotals | undefined): WindowTotals {
     probes24h: a.probes24h + b.probes24h,
     ups24h: a.ups24h + b.ups24h,
     histogram24h: mergeHistograms([...a.histogram24h], b.histogram24h),
-    probesSinceYesterday: a.probesSinceYesterday + b.probesSinceYesterday,
-    upsSinceYesterday: a.upsSinceYesterday + b.upsSinceYesterday,
-    probes7dBeforeYesterday: a.probes7dBeforeYesterday + b.probes7dBeforeYesterday,
-    ups7dBeforeYesterday: a.ups7dBeforeYesterday + b.ups7dBeforeYesterday,
-    probes30dBeforeYesterday: a.probes30dBeforeYesterday + b.probes30dBeforeYesterday,
-    ups30dBeforeYesterday: a.ups30dBeforeYesterday + b.ups30dBeforeYesterday,
+    probesUnfolded: a.probesUnfolded + b.probesUnfolded,
+    upsUnfolded: a.upsUnfolded + b.upsUnfolded,
+    probes7dFolded: a.probes7dFolded + b.probes7dFolded,
+    ups7dFolded: a.ups7dFolded + b.ups7dFolded,
+    probes30dFolded: a.probes30dFolded + b.probes30dFolded,
+    ups30dFolded: a.ups30dFolded + b.ups30dFolded,
   };
 }
 
 function toSummary(totals: WindowTotals, lastProbedAt: string | null): CheckSummary {
   return {
     uptime24h: ratio(totals.ups24h, totals.probes24h),
-    uptime7d: ratio(totals.ups7dBeforeYesterday + totals.upsSinceYesterday, totals.probes7dBeforeYesterday + totals.probesSinceYesterday),
-    uptime30d: ratio(totals.ups30dBeforeYesterday + totals.upsSinceYesterday, totals.probes30dBeforeYesterday + totals.probesSinceYesterday),
+    uptime7d: ratio(totals.ups7dFolded + totals.upsUnfolded, totals.probes7dFolded + totals.probesUnfolded),
+    uptime30d: ratio(totals.ups30dFolded + totals.upsUnfolded, totals.probes30dFolded + totals.probesUnfolded),
     p50Ms24h: percentileFromHistogram(totals.histogram24h, 0.5),
     p95Ms24h: percentileFromHistogram(totals.histogram24h, 0.95),
     lastProbedAt,
@@ -238,7 +241,7 @@ async function settledTotals(
  * page), keyed by check id.
  * Settled buckets (all but the last hour or so) are added up once per hour per check and reused; each call
  * reads only the recent hourly buckets, so a dashboard page of 50 checks reads about a hundred rollup rows,
- * not 5,000 (the settled part reads up to 48 hourly and 28 daily rows per check and region, once an hour).
+ * not 5,000 (the settled part reads about 24 hourly and 30 daily rows per check and region, once an hour).
  * A backfill of settled buckets (rare: history is written as it happens) shows from the next hour on, or
  * at once after forgetCachedSummaries.
  */
@@ -275,24 +278,29 @@ export function forgetCachedSummaries(db: Pool, accountId?: string): void {
 }
 
 /**
- * Daily rollup rows from `firstDay` on, as a FROM item: rows of rollups_daily before `yesterday` (the start of
- * yesterday, UTC) and, from then on, rows of rollups_hourly with their bucket_start truncated to the day. The worker
- * folds a day into rollups_daily during the next day, so yesterday's and today's daily rows are not complete (or
- * not there). Group by check_id and bucket_start to get one row per check and day. Columns: check_id, bucket_start,
- * region and the counts (probe_count, up_count, maintenance_probe_count, maintenance_up_count).
+ * SQL: 00:00 UTC of the first day the worker has not folded into rollups_daily yet (today, or yesterday in the
+ * minutes after midnight before the fold). Daily rows before it are complete; from it on, read the hourly rows.
  */
-export function dailyRollupsSql(checkFilter: string, firstDay: string, yesterday: string): string {
+export const UNFOLDED_FROM_SQL = `(SELECT (folded_through + 1)::timestamp AT TIME ZONE 'UTC' FROM rollup_fold)`;
+
+/**
+ * Daily rollup rows from `firstDay` on, as a FROM item: rows of rollups_daily of the folded days and rows of
+ * rollups_hourly, with their bucket_start truncated to the day, for the days after (UNFOLDED_FROM_SQL). Group by
+ * check_id and bucket_start to get one row per check and day. Columns: check_id, bucket_start, region and the
+ * counts (probe_count, up_count, maintenance_probe_count, maintenance_up_count).
+ */
+export function dailyRollupsSql(checkFilter: string, firstDay: string): string {
   const counts = 'probe_count, up_count, maintenance_probe_count, maintenance_up_count';
   return `(SELECT check_id, bucket_start, region, ${counts} FROM rollups_daily
-            WHERE ${checkFilter} AND bucket_start >= ${firstDay} AND bucket_start < ${yesterday}
+            WHERE ${checkFilter} AND bucket_start >= ${firstDay} AND bucket_start < ${UNFOLDED_FROM_SQL}
            UNION ALL
            SELECT check_id, date_trunc('day', bucket_start, 'UTC'), region, ${counts} FROM rollups_hourly
-            WHERE ${checkFilter} AND bucket_start >= greatest(${firstDay}, ${yesterday}))`;
+            WHERE ${checkFilter} AND bucket_start >= greatest(${firstDay}, ${UNFOLDED_FROM_SQL}))`;
 }
 
 /**
  * Daily uptime bars (oldest first, one per UTC day, the last one today) for several checks at once, from
- * rollups_daily and, for yesterday and today, rollups_hourly (see dailyRollupsSql). Callers must have scoped
+ * rollups_daily and, for the days not folded yet (today), rollups_hourly (see dailyRollupsSql). Callers must have scoped
  * checkIds to one account.
  */
 export async function loadDailyUptimeBars(
@@ -307,7 +315,7 @@ export async function loadDailyUptimeBars(
       `SELECT check_id, to_char(bucket_start AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
               sum(${COUNTED_PROBES('d')})::bigint AS probes, sum(${COUNTED_UPS('d')})::bigint AS ups,
               sum(d.maintenance_probe_count)::bigint AS maintenance_probes
-       FROM ${dailyRollupsSql('check_id = ANY($1::uuid[])', firstDay, `date_trunc('day', now(), 'UTC') - interval '24 hours'`)} d
+       FROM ${dailyRollupsSql('check_id = ANY($1::uuid[])', firstDay)} d
        GROUP BY check_id, bucket_start`,
       [checkIds, dayCount],
     ),

@@ -1,6 +1,7 @@
 import type { Pool } from '@pingdummy/shared';
 import { createTestDatabase, type TestDatabase } from '@pingdummy/shared/testing';
 import { GLANCE_DAYS, loadDashboardGlance, SPARKLINE_HOURS, type CheckGlance } from '../../src/data/dashboard-glance.js';
+import { percent } from '../../src/web/format.js';
 import { dashboardView } from '../../src/web/dashboard-pages.js';
 import { sparklinePath, sparklineSvg, uptimeBarsSvg } from '../../src/web/glance-svg.js';
 import { dayStart, histogramWith, hourStart, insertAccount, insertCheck, insertRollup, type TestAccount } from './fixtures.js';
@@ -24,8 +25,12 @@ beforeAll(async () => {
   // 3 hours ago: 10 probes up, none measured a response time (a heartbeat-like bucket): a gap, not 0 ms.
   await insertRollup(db.pool, 'rollups_hourly', { checkId: known, bucketStart: hourStart(3), probes: 10, ups: 10, latencySum: 0, histogram: histogramWith({}) });
   await insertRollup(db.pool, 'rollups_hourly', { checkId: known, bucketStart: hourStart(24), probes: 10, ups: 10, latencySum: 99_990, histogram: histogramWith({ 9: 10 }), latencyMax: 10_000 });
-  // Daily: 3 days ago 90 %, 29 days ago 99.5 %, 30 days ago (outside) 0 %. Yesterday's and today's bars come from
-  // the hourly rows above (all up): the worker folds a day into rollups_daily during the next one.
+  // Daily: yesterday 100 % (two regions), 3 days ago 90 %, 29 days ago 99.5 %, 30 days ago (outside) 0 %. Today's bar
+  // comes from today's hourly rows above: the worker folds a day into rollups_daily once it is over.
+  await insertRollup(db.pool, 'rollups_daily', { checkId: known, bucketStart: dayStart(1), region: 'eu', probes: 100, ups: 100 });
+  await insertRollup(db.pool, 'rollups_daily', { checkId: known, bucketStart: dayStart(1), region: 'us', probes: 100, ups: 100 });
+  // A daily row for today (none exists in practice) is not read.
+  await insertRollup(db.pool, 'rollups_daily', { checkId: known, bucketStart: dayStart(0), probes: 100, ups: 0 });
   await insertRollup(db.pool, 'rollups_daily', { checkId: known, bucketStart: dayStart(3), probes: 100, ups: 90 });
   await insertRollup(db.pool, 'rollups_daily', { checkId: known, bucketStart: dayStart(29), probes: 1000, ups: 995 });
   await insertRollup(db.pool, 'rollups_daily', { checkId: known, bucketStart: dayStart(30), probes: 100, ups: 0 });
@@ -60,10 +65,10 @@ test('sparkline points are the hourly average response times of the last 24 hour
   expect(glance.hourlyAvgMs.filter((value) => value !== null)).toEqual([250, 100]);
 
   expect(glance.days).toHaveLength(GLANCE_DAYS);
-  // The hourly rows 3 and 5 hours back are today's or yesterday's depending on the time of day.
+  // Today: the hourly rows of the current hour (40 up) and those 3 and 5 hours back when they are today's (10 up each).
   const todayProbes = 40 + [3, 5].filter((hoursAgo) => hourStart(hoursAgo) >= dayStart(0)).length * 10;
   expect(glance.days[29]).toEqual({ day: dayStart(0).toISOString().slice(0, 10), probes: todayProbes, uptime: 1 });
-  expect(glance.days[28]).toEqual({ day: dayStart(1).toISOString().slice(0, 10), probes: 70 - todayProbes, uptime: 1 });
+  expect(glance.days[28]).toEqual({ day: dayStart(1).toISOString().slice(0, 10), probes: 200, uptime: 1 });
   expect(glance.days[26]).toEqual({ day: dayStart(3).toISOString().slice(0, 10), probes: 100, uptime: 0.9 });
   expect(glance.days[0]).toEqual({ day: dayStart(29).toISOString().slice(0, 10), probes: 1000, uptime: 0.995 });
   expect(glance.days.filter((day) => day.probes > 0)).toHaveLength(4);
@@ -91,8 +96,9 @@ test('the SVGs show those figures: a line from 250 ms down to 100 ms, red and li
   expect(bars).toContain(`<rect class="bar-down" x="104" width="3" height="16"><title>${dayStart(3).toISOString().slice(0, 10)}: 90.00% up</title></rect>`);
   expect(bars).toContain(`<rect class="bar-minor" x="0" width="3" height="16"><title>${dayStart(29).toISOString().slice(0, 10)}: 99.50% up</title></rect>`);
   expect(bars.match(/<rect /g)).toHaveLength(2);
-  // (90 + 995 + 70) / (100 + 1000 + 70)
-  expect(bars).toContain('<title>Last 30 days: 98.72% uptime, 2 days below 99.9%</title>');
+  const todayProbes = 40 + [3, 5].filter((hoursAgo) => hourStart(hoursAgo) >= dayStart(0)).length * 10;
+  const uptime = (200 + 90 + 995 + todayProbes) / (200 + 100 + 1000 + todayProbes);
+  expect(bars).toContain(`<title>Last 30 days: ${percent(uptime)} uptime, 2 days below 99.9%</title>`);
   expect(sparklineSvg((await loadDashboardGlance(db.pool, [empty], now)).get(empty)!)).toContain('No response times in the last 24 hours');
 });
 
@@ -105,7 +111,7 @@ test('the glance of a whole page is ONE query, and a page of 50 rows sends as ma
   await db.pool.query(
     `INSERT INTO rollups_hourly (check_id, bucket_start, region, probe_count, up_count, latency_sum, latency_hist, latency_max)
      SELECT c.id, date_trunc('hour', now()) - h * interval '1 hour', 'eu', 60, 60, 6000, $2, 180
-     FROM checks c, generate_series(0, 47) AS h WHERE c.account_id = $1`,
+     FROM checks c, generate_series(0, 23) AS h WHERE c.account_id = $1`,
     [many.accountId, histogramWith({ 5: 60 })],
   );
   await db.pool.query(
@@ -119,15 +125,15 @@ test('the glance of a whole page is ONE query, and a page of 50 rows sends as ma
   const glanceOnly = countingPool(db.pool);
   const glances = await loadDashboardGlance(glanceOnly.pool, ids, now);
   expect(glanceOnly.count()).toBe(1);
-  // Days before yesterday from the daily rows, yesterday (24 hourly rows) and today from the hourly ones.
-  const everyDay = (glance: CheckGlance) => glance.days.slice(0, 28).every((day) => day.probes === 1440) && glance.days[28]!.probes === 1440 && glance.days[29]!.probes > 0;
-  expect([...glances.values()].every((glance) => glance.hourlyAvgMs.every((value) => value === 100) && everyDay(glance))).toBe(true);
+  // Every day before today from its daily row; today from today's hourly rows (60 probes an hour).
+  const fullDays = (glance: CheckGlance) => glance.days.slice(0, 29).every((day) => day.probes === 1440) && glance.days[29]!.probes > 0 && glance.days[29]!.probes % 60 === 0;
+  expect([...glances.values()].every((glance) => glance.hourlyAvgMs.every((value) => value === 100) && fullDays(glance))).toBe(true);
 
   // A whole dashboard page: the list (counts + page), the summaries (settled + recent) and the glance.
   const fullPage = countingPool(db.pool);
   const view = await dashboardView(fullPage.pool, many.accountId, { search: '', state: null, page: 1 });
   expect(view.rows).toHaveLength(50);
-  expect(view.rows.every((row) => row.sparklineSvg.includes('<path d="M2,12L') && (row.uptimeBarsSvg.match(/<rect class="bar-minor"/g) ?? []).length === 28 && !row.uptimeBarsSvg.includes('bar-none'))).toBe(true);
+  expect(view.rows.every((row) => row.sparklineSvg.includes('<path d="M2,12L') && (row.uptimeBarsSvg.match(/<rect class="bar-minor"/g) ?? []).length === 29 && !row.uptimeBarsSvg.includes('bar-none'))).toBe(true);
   const smallPage = countingPool(db.pool);
   const small = await dashboardView(smallPage.pool, many.accountId, { search: '', state: 'pending', page: 1, pageSize: 10 });
   expect(small.rows).toHaveLength(10);

@@ -85,9 +85,9 @@ export function dayStart(daysAgo: number): Date {
 }
 
 /**
- * A day's rollup where the readers look for it: a rollups_daily row for the days the worker has folded (before
- * yesterday), an hourly row at the day's first hour for yesterday and today (a day is folded during the next one).
+ * A day's rollup where the readers look for it: a rollups_daily row for the days the worker has folded (every day
+ * before today in a test database: migration 018 marks them folded), an hourly row at 00:00 for today.
  */
 export async function insertDayRollup(pool: Pool, row: RollupRow): Promise<void> {
-  await insertRollup(pool, row.bucketStart < dayStart(1) ? 'rollups_daily' : 'rollups_hourly', row);
+  await insertRollup(pool, row.bucketStart < dayStart(0) ? 'rollups_daily' : 'rollups_hourly', row);
 }

@@ -91,9 +91,8 @@ async function insertRollupWithMaintenance(
 test('uptime leaves out the probes made inside maintenance windows', async () => {
   // This hour: 100 probes, 60 up; 40 of them (all down) inside a window: 60 of the 60 counted probes were up.
   await insertRollupWithMaintenance('rollups_hourly', hourStart(0), { probes: 100, ups: 60, maintenanceProbes: 40, maintenanceUps: 0 });
-  // Yesterday (an hourly row: the day is not folded yet): 200 probes, 150 up, 100 inside a window of which 50 up:
-  // 100 of the 100 counted probes were up.
-  await insertRollupWithMaintenance('rollups_hourly', dayStart(1), { probes: 200, ups: 150, maintenanceProbes: 100, maintenanceUps: 50 });
+  // Yesterday: 200 probes, 150 up, 100 inside a window of which 50 up: 100 of the 100 counted probes were up.
+  await insertRollupWithMaintenance('rollups_daily', dayStart(1), { probes: 200, ups: 150, maintenanceProbes: 100, maintenanceUps: 50 });
   // Two days ago: every probe inside a window: nothing counts.
   await insertRollupWithMaintenance('rollups_daily', dayStart(2), { probes: 30, ups: 0, maintenanceProbes: 30, maintenanceUps: 0 });
   forgetCachedSummaries(db.pool);

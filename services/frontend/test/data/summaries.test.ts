@@ -35,8 +35,8 @@ beforeAll(async () => {
   await insertRollup(db.pool, 'rollups_hourly', {
     checkId: busy, bucketStart: hourStart(24), region: 'eu', probes: 1000, ups: 0, histogram: histogramWith({ 20: 1000 }),
   });
-  // Daily: today and yesterday (superseded by the hourly rows: the worker folds a day during the next one),
-  // 6 days ago (inside 7d), 7 days ago (outside 7d), 29 days ago (inside 30d), 30 days ago (outside).
+  // Daily: today (superseded by the hourly rows: the worker folds a day into rollups_daily once it is over),
+  // 1 and 6 days ago (inside 7d), 7 days ago (outside 7d), 29 days ago (inside 30d), 30 days ago (outside).
   const daily: [number, number, number][] = [
     [0, 999, 0],
     [1, 100, 100],
@@ -57,14 +57,14 @@ test('getCheckSummaries computes uptime per window and 24h percentiles from the 
   const summaries = await getCheckSummaries(db.pool, alice.accountId);
   expect([...summaries.keys()].sort()).toEqual([busy, quiet].sort());
   const merged = mergeHistograms(mergeHistograms(emptyHistogram(), recentHistogramA), recentHistogramB);
-  // Yesterday's and today's share of the day windows comes from the hourly rows since yesterday 00:00 UTC (all
-  // three, the one 24 hours back included), not from those days' daily rows.
-  const probesSinceYesterday = 100 + 40 + 1000;
-  const upsSinceYesterday = 90 + 40;
+  // Today's share of the day windows comes from the hourly rows since 00:00 UTC, not from today's daily row.
+  const usEarlierToday = hourStart(23) >= dayStart(0);
+  const probesToday = 100 + (usEarlierToday ? 40 : 0);
+  const upsToday = 90 + (usEarlierToday ? 40 : 0);
   expect(summaries.get(busy)).toEqual({
     uptime24h: 130 / 140,
-    uptime7d: (50 + upsSinceYesterday) / (100 + probesSinceYesterday),
-    uptime30d: (250 + upsSinceYesterday) / (400 + probesSinceYesterday),
+    uptime7d: (150 + upsToday) / (200 + probesToday),
+    uptime30d: (350 + upsToday) / (500 + probesToday),
     p50Ms24h: percentileFromHistogram(merged, 0.5),
     p95Ms24h: percentileFromHistogram(merged, 0.95),
     lastProbedAt: '2026-01-02T03:04:05.000Z',
@@ -89,17 +89,10 @@ test('summaries are scoped to the account', async () => {
 test('getDailyUptimeBars gives one bar per day, oldest first, empty days as null', async () => {
   const bars = await getDailyUptimeBars(db.pool, alice.accountId, busy);
   expect(bars).toHaveLength(90);
-  // Today and yesterday from the hourly rows: the one 23 hours back is today's only late in the UTC day.
-  const usToday = hourStart(23) >= dayStart(0);
-  const [todayProbes, todayUps] = usToday ? [140, 130] : [100, 90];
-  const [yesterdayProbes, yesterdayUps] = usToday ? [1000, 0] : [1040, 40];
+  // Today's bar from today's hourly rows; the one 23 hours back is today's only late in the UTC day.
+  const [todayProbes, todayUps] = hourStart(23) >= dayStart(0) ? [140, 130] : [100, 90];
   expect(bars!.at(-1)).toEqual({ day: dayStart(0).toISOString().slice(0, 10), uptime: todayUps / todayProbes, probes: todayProbes, incidents: 0 });
-  expect(bars!.at(-2)).toEqual({
-    day: dayStart(1).toISOString().slice(0, 10),
-    uptime: yesterdayUps / yesterdayProbes,
-    probes: yesterdayProbes,
-    incidents: 0,
-  });
+  expect(bars!.at(-2)).toEqual({ day: dayStart(1).toISOString().slice(0, 10), uptime: 1, probes: 100, incidents: 0 });
   expect(bars!.at(-7)).toEqual({ day: dayStart(6).toISOString().slice(0, 10), uptime: 0.5, probes: 100, incidents: 0 });
   expect(bars!.at(-3)).toEqual({ day: dayStart(2).toISOString().slice(0, 10), uptime: null, probes: 0, incidents: 0 });
   expect(bars!.at(-31)).toMatchObject({ uptime: 0, probes: 500 });

@@ -33,25 +33,25 @@ async function insertCheck(name: string, state: string): Promise<string> {
 }
 
 /**
- * 48 hourly rollups with a wave of response times around `baseMs` (the last 24 are the sparkline; yesterday's and
- * today's bars come from them, as the worker folds a day into rollups_daily during the next one) and daily ones for
- * the 28 days before; the `badDays` (days ago) at 97 %.
+ * 24 hourly rollups with a wave of response times around `baseMs` (today's bar comes from those of today: the
+ * worker folds a day into rollups_daily once it is over) and daily ones for the 29 days before; the `badDays`
+ * (days ago, 0 = today) at 97 %.
  */
 async function seedHistory(checkId: string, baseMs: number, badDays: number[]): Promise<void> {
   await frontend.db.pool.query(
     `INSERT INTO rollups_hourly (check_id, bucket_start, region, probe_count, up_count, latency_min, latency_max, latency_sum, latency_hist)
-     SELECT $1, bucket_start, 'eu', 60,
-            CASE WHEN extract(day FROM date_trunc('day', now(), 'UTC') - date_trunc('day', bucket_start, 'UTC'))::int = ANY($4::int[])
+     SELECT $1, date_trunc('hour', now()) - h * interval '1 hour', 'eu', 60,
+            CASE WHEN 0 = ANY($4::int[]) AND date_trunc('hour', now()) - h * interval '1 hour' >= date_trunc('day', now(), 'UTC')
                  THEN 58 ELSE 60 END,
             10, 900, 60 * ($2 + round(40 * sin(h / 3.0)))::int, $3
-     FROM generate_series(0, 47) AS h, LATERAL (SELECT date_trunc('hour', now()) - h * interval '1 hour' AS bucket_start) AS b`,
+     FROM generate_series(0, 23) AS h`,
     [checkId, baseMs, histogramWith({ 6: 60 }), badDays],
   );
   await frontend.db.pool.query(
     `INSERT INTO rollups_daily (check_id, bucket_start, region, probe_count, up_count, latency_sum, latency_hist)
-     SELECT $1, date_trunc('day', now(), 'UTC') - d * interval '24 hours', 'eu', 1440,
+     SELECT $1, date_trunc('day', now(), 'UTC') - d * interval '1 day', 'eu', 1440,
             CASE WHEN d = ANY($2::int[]) THEN 1397 ELSE 1440 END, 0, '{}'
-     FROM generate_series(2, 29) AS d`,
+     FROM generate_series(1, 29) AS d`,
     [checkId, badDays],
   );
 }

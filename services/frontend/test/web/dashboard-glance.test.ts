@@ -20,9 +20,8 @@ test('each dashboard row shows a sparkline and 30 uptime bars, and /dashboard.js
     [checkId],
   );
   await frontend.db.pool.query(
-    // Yesterday half down (an hourly row: the worker folds a day into rollups_daily during the next one).
-    `INSERT INTO rollups_hourly (check_id, bucket_start, region, probe_count, up_count, latency_sum, latency_hist)
-     VALUES ($1, date_trunc('day', now(), 'UTC') - interval '24 hours', 'eu', 100, 50, 0, '{}')`,
+    `INSERT INTO rollups_daily (check_id, bucket_start, region, probe_count, up_count, latency_sum, latency_hist)
+     VALUES ($1, date_trunc('day', now(), 'UTC') - interval '1 day', 'eu', 100, 50, 0, '{}')`,
     [checkId],
   );
 
@@ -33,7 +32,8 @@ test('each dashboard row shows a sparkline and 30 uptime bars, and /dashboard.js
   // Hourly averages 120, 110, 100 ms (oldest first): a falling line over the last three hours.
   expect(row).toContain('<title>Response time, last 24 hours: 100 ms to 120 ms, latest hour 100 ms</title>');
   expect(row).toContain('<path d="M107,2L112,12L117,22"/>');
-  // Yesterday red, today (the hourly rows of today) green, the 28 days before without data.
+  // Yesterday red, today green (today's hourly rows: the worker folds a day into rollups_daily once it is over),
+  // the 28 days before without data.
   expect(/<path class="bar-none" d="([^"]+)"/.exec(row)![1]!.match(/M/g)).toHaveLength(28);
   expect(row).toContain('<rect class="bar-down" x="112" width="3" height="16"><title>');
 
