@@ -4,7 +4,7 @@ import { emptyStateFile, offlineOverride, placeholderOutputs } from '../src/harn
 import { mirrorRoot, writeCliConfig } from '../src/harness/terraform-cli.js';
 import { MISSING_MIRROR_MESSAGE, defaultMirrorSearch, findProviderMirror } from '../src/harness/provider-mirror.js';
 import { requireProviderMirror } from '../src/harness/plan-environment.js';
-import { mkdtempSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -76,8 +76,18 @@ describe('Terraform CLI configuration', () => {
     expect(mirrorRoot(path.join(root, 'registry.terraform.io'))).toBe(root);
     const file = writeCliConfig(path.join(root, 'cli'), root);
     expect(readFileSync(file, 'utf8')).toContain(`filesystem_mirror {\n    path    = ${JSON.stringify(root)}`);
-    expect(readFileSync(writeCliConfig(path.join(root, 'cli2'), undefined), 'utf8')).not.toContain('filesystem_mirror');
+    expect(readdirSync(path.join(root, 'cli'))).toEqual(['terraformrc']);
     expect(() => mirrorRoot(path.join(root, 'nothing'))).toThrow(/TF_PROVIDER_MIRROR .* holds no registry.terraform.io/);
+  });
+
+  it('shares a plugin cache only without a mirror: the cache is not safe for concurrent inits', () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'mirror-'));
+    mkdirSync(path.join(root, 'registry.terraform.io'));
+    expect(readFileSync(writeCliConfig(path.join(root, 'with-mirror'), root), 'utf8')).not.toContain('plugin_cache_dir');
+    const registryConfig = readFileSync(writeCliConfig(path.join(root, 'registry'), undefined), 'utf8');
+    expect(registryConfig).not.toContain('filesystem_mirror');
+    expect(registryConfig).toContain(`plugin_cache_dir = ${JSON.stringify(path.join(root, 'registry', 'plugin-cache'))}`);
+    expect(existsSync(path.join(root, 'registry', 'plugin-cache'))).toBe(true);
   });
 });
 

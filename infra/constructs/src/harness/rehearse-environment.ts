@@ -184,6 +184,9 @@ type MutableResult = { -readonly [K in Exclude<keyof StackRehearsal, 'seconds'>]
 /** Runs the Terraform steps of one stack in its own folder and keeps what they report. */
 class StackRunner {
   private readonly results = new Map<string, MutableResult>();
+  // `init`s run one at a time: without a mirror they share a plugin cache, which is not safe for
+  // concurrent use. Each takes about a second; applies still run in parallel.
+  private initQueue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: StackRunnerOptions) {}
 
@@ -203,7 +206,9 @@ class StackRunner {
     this.results.set(name, result);
 
     this.writeOverride(name, config, 'deploy');
-    result.seconds.init = (await this.terraform(name, ['init', '-input=false', '-no-color'])).seconds;
+    const init = this.initQueue.then(() => this.terraform(name, ['init', '-input=false', '-no-color']));
+    this.initQueue = init.catch(() => {});
+    result.seconds.init = (await init).seconds;
     const apply = await this.terraform(name, ['apply', '-input=false', '-no-color', '-auto-approve']);
     result.seconds.apply = apply.seconds;
     result.applied = count(apply.stdout, /Resources: (\d+) added/);

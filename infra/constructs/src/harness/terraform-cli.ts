@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** Result of one terraform command. */
@@ -48,30 +48,40 @@ export function mirrorRoot(providerMirror: string): string {
 }
 
 /**
- * Writes the Terraform CLI configuration of the harness: providers from the filesystem mirror
- * named by TF_PROVIDER_MIRROR (the folder holding `registry.terraform.io/`) when set, else the
- * public registry; a shared plugin cache either way, so `init` links instead of copying.
+ * Writes the Terraform CLI configuration of the harness.
+ * - With a filesystem mirror (TF_PROVIDER_MIRROR, the folder holding `registry.terraform.io/`):
+ *   providers come from it only, and no plugin cache is set. `init` links an unpacked mirror's
+ *   provider into `.terraform/` by itself, and Terraform's plugin cache is not safe for concurrent
+ *   `init`s (hashicorp/terraform#31964): a cold cache filled by two at once breaks one of them.
+ * - Without one: the public registry, with a plugin cache so each stack does not download the
+ *   provider again. Callers run their `init`s one at a time then.
+ * The file is written beside and renamed into place, so a terraform reading it never sees half of it.
  */
 export function writeCliConfig(folder: string, providerMirror: string | undefined): string {
   mkdirSync(folder, { recursive: true });
   const mirror = providerMirror ? mirrorRoot(providerMirror) : undefined;
+  const lines = mirror
+    ? [
+        'provider_installation {',
+        '  filesystem_mirror {',
+        `    path    = ${JSON.stringify(mirror)}`,
+        '    include = ["registry.terraform.io/*/*"]',
+        '  }',
+        '  direct {',
+        '    exclude = ["registry.terraform.io/*/*"]',
+        '  }',
+        '}',
+      ]
+    : [`plugin_cache_dir = ${JSON.stringify(pluginCacheDir(folder))}`, 'plugin_cache_may_break_dependency_lock_file = true'];
+  const file = path.join(folder, 'terraformrc');
+  const partial = `${file}.${process.pid}.tmp`;
+  writeFileSync(partial, `${lines.join('\n')}\n`);
+  renameSync(partial, file);
+  return file;
+}
+
+function pluginCacheDir(folder: string): string {
   const pluginCache = path.join(folder, 'plugin-cache');
   mkdirSync(pluginCache, { recursive: true });
-  const lines = [`plugin_cache_dir = ${JSON.stringify(pluginCache)}`, 'plugin_cache_may_break_dependency_lock_file = true'];
-  if (mirror) {
-    lines.push(
-      'provider_installation {',
-      '  filesystem_mirror {',
-      `    path    = ${JSON.stringify(mirror)}`,
-      '    include = ["registry.terraform.io/*/*"]',
-      '  }',
-      '  direct {',
-      '    exclude = ["registry.terraform.io/*/*"]',
-      '  }',
-      '}',
-    );
-  }
-  const file = path.join(folder, 'terraformrc');
-  writeFileSync(file, `${lines.join('\n')}\n`);
-  return file;
+  return pluginCache;
 }
