@@ -23,13 +23,13 @@ export interface FoldSummary {
 export async function foldDailyRollups(pool: Pool): Promise<FoldSummary | null> {
   return withTransaction(pool, async (client) => {
     const fold = await client.query(
-      `SELECT (folded_through + 1)::text AS first_day,
+      `SELECT folded_through::text, (folded_through + 1)::text AS first_day,
               (date_trunc('day', now() - interval '${FOLD_AFTER_DAY_END}', 'UTC') AT TIME ZONE 'UTC')::date::text AS end_day
          FROM rollup_fold FOR UPDATE SKIP LOCKED`,
     );
     if (fold.rows.length === 0) return null; // another worker is folding
-    const { first_day: firstDay, end_day: endDay } = fold.rows[0] as { first_day: string; end_day: string };
-    if (firstDay >= endDay) return { foldedThrough: previousDay(firstDay), rows: 0 };
+    const { folded_through: foldedThrough, first_day: firstDay, end_day: endDay } = fold.rows[0] as { folded_through: string; first_day: string; end_day: string };
+    if (firstDay >= endDay) return { foldedThrough, rows: 0 };
     const written = await client.query(
       `INSERT INTO rollups_daily AS d (check_id, bucket_start, region, probe_count, up_count, degraded_count, latency_min,
                                       latency_max, latency_sum, latency_hist, maintenance_probe_count, maintenance_up_count)
@@ -46,12 +46,7 @@ export async function foldDailyRollups(pool: Pool): Promise<FoldSummary | null> 
          maintenance_up_count = excluded.maintenance_up_count`,
       [firstDay, endDay],
     );
-    await client.query(`UPDATE rollup_fold SET folded_through = $1::date - 1`, [endDay]);
-    return { foldedThrough: previousDay(endDay), rows: written.rowCount ?? 0 };
+    const folded = await client.query(`UPDATE rollup_fold SET folded_through = $1::date - 1 RETURNING folded_through::text`, [endDay]);
+    return { foldedThrough: (folded.rows[0] as { folded_through: string }).folded_through, rows: written.rowCount ?? 0 };
   });
-}
-
-/** The UTC day before `day` (YYYY-MM-DD). */
-function previousDay(day: string): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 }

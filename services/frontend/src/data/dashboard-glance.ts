@@ -5,7 +5,8 @@
  */
 import type { Pool } from '@pingdummy/shared';
 import { isUuid } from './ids.js';
-import { COUNTED_PROBES, COUNTED_UPS, UNFOLDED_FROM_SQL } from './summaries.js';
+import { UNFOLDED_FROM_SQL } from './folded-days.js';
+import { COUNTED_PROBES, COUNTED_UPS } from './summaries.js';
 
 export const SPARKLINE_HOURS = 24;
 export const GLANCE_DAYS = 30;
