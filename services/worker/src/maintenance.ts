@@ -14,8 +14,9 @@ export interface RoundOfCheck {
  */
 export async function checksInMaintenance(client: PoolClient, rounds: readonly RoundOfCheck[]): Promise<Set<string>> {
   if (rounds.length === 0) return new Set();
-  const { rows } = await client.query(
-    `SELECT u.check_id::text AS check_id
+  const { rows } = await client.query({
+    name: 'checks-in-maintenance',
+    text: `SELECT u.check_id::text AS check_id
      FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[]) AS u(check_id, account_id, at)
      WHERE EXISTS (
        SELECT 1 FROM maintenance_windows w
@@ -23,7 +24,7 @@ export async function checksInMaintenance(client: PoolClient, rounds: readonly R
          AND (w.all_checks OR EXISTS (
                SELECT 1 FROM maintenance_window_checks wc WHERE wc.window_id = w.id AND wc.check_id = u.check_id))
          AND EXISTS (SELECT 1 FROM maintenance_occurrences(w, u.at, u.at + interval '1 millisecond')))`,
-    [rounds.map((round) => round.id), rounds.map((round) => round.accountId), rounds.map((round) => round.scheduledAt)],
-  );
+    values: [rounds.map((round) => round.id), rounds.map((round) => round.accountId), rounds.map((round) => round.scheduledAt)],
+  });
   return new Set(rows.map((row) => row.check_id as string));
 }

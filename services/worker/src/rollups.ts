@@ -106,8 +106,9 @@ export async function addToRollups(client: PoolClient, rows: RollupInput[]): Pro
 /** Adds buckets to their rows of `table` (hourly or daily rollups), creating the rows that do not exist yet. */
 async function upsertBuckets(client: PoolClient, table: 'rollups_hourly' | 'rollups_daily', buckets: Bucket[]): Promise<void> {
   if (buckets.length === 0) return;
-  await client.query(
-    `INSERT INTO ${table} AS r (check_id, bucket_start, region, probe_count, up_count, degraded_count,
+  await client.query({
+    name: `upsert-${table}`,
+    text: `INSERT INTO ${table} AS r (check_id, bucket_start, region, probe_count, up_count, degraded_count,
                                 latency_min, latency_max, latency_sum, latency_hist,
                                 maintenance_probe_count, maintenance_up_count)
      SELECT check_id, bucket_start, region, probe_count, up_count, degraded_count,
@@ -126,7 +127,7 @@ async function upsertBuckets(client: PoolClient, table: 'rollups_hourly' | 'roll
        latency_max = GREATEST(r.latency_max, excluded.latency_max),
        latency_sum = r.latency_sum + excluded.latency_sum,
        latency_hist = histogram_add(r.latency_hist, excluded.latency_hist)`,
-    [
+    values: [
       buckets.map((bucket) => bucket.checkId),
       buckets.map((bucket) => bucket.bucketStart),
       buckets.map((bucket) => bucket.region),
@@ -140,5 +141,5 @@ async function upsertBuckets(client: PoolClient, table: 'rollups_hourly' | 'roll
       buckets.map((bucket) => bucket.maintenanceProbeCount),
       buckets.map((bucket) => bucket.maintenanceUpCount),
     ],
-  );
+  });
 }
