@@ -46,9 +46,10 @@ function aptInstall(packages) {
 }
 
 // The container tests (docker/): Podman with runc, podman-compose, debootstrap for the local base
-// images, and what rootful Podman needs for networks and overlay storage.
-const CONTAINER_TOOLS = ['podman', 'podman-compose', 'debootstrap'];
-const CONTAINER_PACKAGES = ['podman', 'podman-compose', 'buildah', 'debootstrap', 'runc', 'uidmap', 'slirp4netns', 'fuse-overlayfs', 'containernetworking-plugins', 'golang-github-containernetworking-plugin-dnsname', 'iptables', 'ca-certificates'];
+// images, what rootful Podman needs for networks and overlay storage, and docker-registry (a real OCI
+// registry on loopback) for the image push test and the pipeline rehearsal.
+const CONTAINER_TOOLS = ['podman', 'podman-compose', 'debootstrap', 'docker-registry'];
+const CONTAINER_PACKAGES = ['podman', 'podman-compose', 'buildah', 'debootstrap', 'docker-registry', 'runc', 'uidmap', 'slirp4netns', 'fuse-overlayfs', 'containernetworking-plugins', 'golang-github-containernetworking-plugin-dnsname', 'iptables', 'ca-certificates'];
 
 function prepareTools() {
   let chromium = findChromium();
