@@ -43,8 +43,10 @@ export function nextDueAt(scheduledAt: Date, intervalSeconds: number, now: Date,
  * 4. Incidents and outbox deliveries for the checks whose state changed, none for rounds inside a maintenance
  *    window; a check still down at its first round after a window gets its incident then.
  * The statements that run every round are prepared (they have a name): each connection plans them once and
- * reuses the plan, instead of planning them again every round (a quarter of Postgres's CPU per probe at 25
- * probes a round). test/prepared-statements.test.ts checks that their reused (generic) plans stay index plans.
+ * reuses that generic plan. Planned afresh with the round's arrays, the checks update joined by reading every
+ * check (a hash join: 1,000 rows for a round of 130); the generic plan looks each check up by its key. The
+ * maintenance test no longer costs 0.7 ms of planning a round either. test/prepared-statements.test.ts checks
+ * that the generic plans stay index plans.
  */
 export async function recordRound(
   pool: Pool,
