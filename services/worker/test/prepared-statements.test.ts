@@ -7,7 +7,7 @@ import { seedAccount } from './helpers.js';
 
 // The statements of a recorded round are prepared once per connection, so Postgres reuses their plans instead
 // of planning them every round. A reused plan is a generic one: it knows no parameter values. These tests make
-// Postgres use generic plans only, then check that each still reaches checks by its key.
+// Postgres use generic plans only, then check that each still reaches checks by its key. The claim is prepared too.
 const CHECKS = 5_000;
 let db: TestDatabase;
 let genericOnly: pg.Pool;
@@ -42,7 +42,7 @@ test('a round prepares its writes, and their generic plans find checks by key, n
   expect(summary).toMatchObject({ inserted: 50, advanced: 50, fenced: 0 });
 
   const prepared = await genericOnly.query(`SELECT name, generic_plans FROM pg_prepared_statements ORDER BY name`);
-  expect(prepared.rows.map((row) => row.name)).toEqual(['advance-checks', 'checks-in-maintenance', 'insert-results', 'upsert-rollups_hourly']);
+  expect(prepared.rows.map((row) => row.name)).toEqual(['advance-checks', 'checks-in-maintenance', 'claim-due-checks', 'insert-results', 'upsert-rollups_hourly']);
   expect(prepared.rows.every((row) => Number(row.generic_plans) === 1)).toBe(true);
 
   const explain = async (name: string, parameters: number) => {
@@ -55,8 +55,13 @@ test('a round prepares its writes, and their generic plans find checks by key, n
   expect(advance).not.toMatch(/Seq Scan on checks/);
 });
 
-test('the claim is planned afresh each time: as a generic plan, not knowing its limit, it would read every check (claim-due-checks.ts)', async () => {
-  await claimDueChecks(genericOnly, 'worker-1', 10, 15);
-  const prepared = await genericOnly.query(`SELECT statement FROM pg_prepared_statements WHERE statement LIKE '%WITH due AS%'`);
-  expect(prepared.rows).toEqual([]);
+test('the claim is prepared, and its generic plan locks due checks from the due index and updates them by key', async () => {
+  await claimDueChecks(genericOnly, 'worker-2', 10, 15);
+  const prepared = await genericOnly.query(`SELECT statement FROM pg_prepared_statements WHERE name = 'claim-due-checks'`);
+  expect(prepared.rows).toHaveLength(1);
+  const { rows } = await genericOnly.query(`EXPLAIN (COSTS OFF) EXECUTE "claim-due-checks"('worker-2', 10, 15, 0)`);
+  const plan = rows.map((row) => row['QUERY PLAN'] as string).join('\n');
+  expect(plan).toContain('checks_due_idx');
+  expect(plan).toContain('checks_pkey');
+  expect(plan).not.toMatch(/Seq Scan on checks/);
 });
