@@ -31,6 +31,12 @@ afterAll(async () => {
   await db.drop();
 });
 
+/** The plan the connection reuses for a prepared statement, executed with these SQL literals. */
+async function genericPlan(name: string, literals: string[]): Promise<string> {
+  const { rows } = await genericOnly.query(`EXPLAIN (COSTS OFF) EXECUTE "${name}"(${literals.join(', ')})`);
+  return rows.map((row) => row['QUERY PLAN'] as string).join('\n');
+}
+
 test('a round prepares its writes, and their generic plans find checks by key, never by reading every check', async () => {
   const claimed = await claimDueChecks(genericOnly, 'worker-1', 50, 15);
   expect(claimed).toHaveLength(50);
@@ -45,12 +51,7 @@ test('a round prepares its writes, and their generic plans find checks by key, n
   expect(prepared.rows.map((row) => row.name)).toEqual(['advance-checks', 'checks-in-maintenance', 'claim-due-checks', 'insert-results', 'upsert-rollups_hourly']);
   expect(prepared.rows.every((row) => Number(row.generic_plans) === 1)).toBe(true);
 
-  const explain = async (name: string, parameters: number) => {
-    const empty = Array.from({ length: parameters }, () => `'{}'`);
-    const { rows } = await genericOnly.query(`EXPLAIN (COSTS OFF) EXECUTE "${name}"(${empty.join(', ')})`);
-    return rows.map((row) => row['QUERY PLAN'] as string).join('\n');
-  };
-  const advance = await explain('advance-checks', 10);
+  const advance = await genericPlan('advance-checks', Array.from({ length: 10 }, () => `'{}'`));
   expect(advance).toContain('Index Scan using checks_pkey on checks');
   expect(advance).not.toMatch(/Seq Scan on checks/);
 });
@@ -59,8 +60,7 @@ test('the claim is prepared, and its generic plan locks due checks from the due 
   await claimDueChecks(genericOnly, 'worker-2', 10, 15);
   const prepared = await genericOnly.query(`SELECT statement FROM pg_prepared_statements WHERE name = 'claim-due-checks'`);
   expect(prepared.rows).toHaveLength(1);
-  const { rows } = await genericOnly.query(`EXPLAIN (COSTS OFF) EXECUTE "claim-due-checks"('worker-2', 10, 15, 0)`);
-  const plan = rows.map((row) => row['QUERY PLAN'] as string).join('\n');
+  const plan = await genericPlan('claim-due-checks', [`'worker-2'`, '10', '15', '0']);
   expect(plan).toContain('checks_due_idx');
   expect(plan).toContain('checks_pkey');
   expect(plan).not.toMatch(/Seq Scan on checks/);
